@@ -1,0 +1,45 @@
+"""Write docs/quy-tac-kiem-tra.md, the table of validation rules, from messages/rules.yaml.
+
+Usage: python scripts/gen_rules_doc.py [--check]   (--check: exit 1 if the file is out of date)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from xlbridge.core.findings import SEVERITIES, rule_specs
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "quy-tac-kiem-tra.md"
+
+
+def render() -> str:
+    lines = [
+        "# Các quy tắc kiểm tra của kdcl",
+        "",
+        "Tệp này được sinh từ `workbook_templates/messages/rules.yaml` bằng `python scripts/gen_rules_doc.py`;",
+        "đừng sửa tay. «{…}» trong câu thông báo được thay bằng giá trị cụ thể (ô, nội dung, tiêu chí…).",
+        "",
+        "| Mã | Mức độ | Quy tắc | Thông báo | Cách sửa |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in rule_specs().values():
+        cells = [spec.id, SEVERITIES[spec.severity], spec.title, spec.message, spec.hint]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv:
+        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        return 0 if current == text else 1
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

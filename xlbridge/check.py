@@ -1,0 +1,49 @@
+"""One check, whichever way it is started: grid → model → findings + summary → outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from xlbridge.core.findings import Finding
+from xlbridge.core.outputs import CheckOutput, check_output
+from xlbridge.core.rules import validate
+from xlbridge.core.summary import Summary, summarize
+from xlbridge.io.grid import Grid, load_grid
+from xlbridge.io.reader import read_grid
+from xlbridge.model import PlanBook
+
+
+@dataclass
+class CheckResult:
+    book: PlanBook
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    def output(self, stamp: datetime | None = None) -> CheckOutput:
+        inputs = {s.name for s in self.book.layout.sheets} | {self.book.layout.info.sheet}
+        return check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs)
+
+    def to_dict(self) -> dict:
+        return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
+                "warnings": self.warnings, "findings": [f.to_dict() for f in self.findings],
+                "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_records()}
+
+
+def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:
+    book = read_grid(grid, source)
+    return CheckResult(book, validate(book, today), summarize(book, today))
+
+
+def check_file(path: str | Path, today: date | None = None) -> CheckResult:
+    path = Path(path)
+    return check_grid(load_grid(path), path.name, today)

@@ -1,0 +1,76 @@
+"""Findings (lỗi / cảnh báo): typed, positioned, with a Vietnamese message and a fix hint.
+
+Modelled on frictionless' errors: each finding has a rule code, a severity, a place (sheet,
+cell), a human message and a hint; the rule catalogue with the texts lives in
+`workbook_templates/messages/rules.yaml`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cache
+
+from xlbridge.data.files import Checker, find, load_yaml
+
+SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo"}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    severity: str
+    title: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str              # "loi" | "canh-bao"
+    sheet: str | None
+    cell: str | None           # "C7"; None when the finding is about a sheet or the whole book
+    message: str
+    hint: str
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITIES[self.severity]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "loi"
+
+    @property
+    def place(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "severity_label": self.severity_label}
+
+
+@cache
+def rule_specs() -> dict[str, RuleSpec]:
+    path = find("messages", "rules.yaml")
+    root = Checker(path, load_yaml(path))
+    specs = {}
+    for rid, raw in root.get("rules", dict).items():
+        c = Checker(path, raw, f"rules.{rid}")
+        specs[rid] = RuleSpec(rid, c.get("severity", str, choices=tuple(SEVERITIES)), c.get("title", str),
+                              c.get("message", str), c.get("hint", str))
+    return specs
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def make_finding(rule: str, sheet: str | None, cell: str | None, **fields: object) -> Finding:
+    """Fill the rule's message and hint with `fields` (missing ones show as "…")."""
+    spec = rule_specs()[rule]
+    values = _Blank({k: "" if v is None else v for k, v in fields.items()})
+    values.setdefault("cell", cell or "")
+    return Finding(rule, spec.severity, sheet, cell, spec.message.format_map(values), spec.hint.format_map(values))

@@ -1,0 +1,63 @@
+"""What a check writes back into a workbook, as plain data.
+
+The file writer (openpyxl) and the Excel bridge (xlwings) both apply this same description, so the
+"Kiểm tra" and "Tổng hợp" sheets look the same whichever way the check ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from xlbridge.core.findings import Finding
+from xlbridge.core.summary import Summary
+from xlbridge.layout import Layout, config
+from xlbridge.template.summary_formulas import summary_positions
+
+
+@dataclass
+class CheckOutput:
+    check_rows: list[list[object]]                     # rows of the "Kiểm tra" table
+    links: list[tuple[int, str, str]]                  # (index in check_rows, sheet, cell) to link to
+    status_line: str
+    status_cells: list[tuple[str, int, int]]           # (sheet, row, col) that show the status line
+    summary_cells: list[tuple[str, int, int, object]]  # (sheet, row, col, value) on "Tổng hợp"
+    error_cells: list[tuple[str, str]] = field(default_factory=list)   # (sheet, "C7") to colour
+
+
+def status_line(findings: list[Finding], stamp: datetime) -> str:
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
+    when = stamp.strftime("%H:%M %d/%m/%Y")
+    if not findings:
+        return f"Đạt: không có lỗi, không có cảnh báo (kiểm tra lúc {when})."
+    parts = [f"{errors} lỗi" if errors else "không có lỗi", f"{warnings} cảnh báo" if warnings else "không có cảnh báo"]
+    return f"Có {parts[0]}, {parts[1]} — xem trang {config().sheets['check']} (kiểm tra lúc {when})."
+
+
+def check_output(findings: list[Finding], summary: Summary, layout: Layout, stamp: datetime,
+                 input_sheets: set[str]) -> CheckOutput:
+    cfg = config()
+    limit = cfg.rows["check_findings"]
+    rows, links = [], []
+    for i, f in enumerate(findings[:limit]):
+        rows.append([i + 1, f.severity_label, f.sheet or "", f.cell or "", f.message, f.hint, f.rule])
+        if f.sheet and f.cell:
+            links.append((i, f.sheet, f.cell))
+    if len(findings) > limit:
+        rows.append(["", "", "", "", f"… và {len(findings) - limit} phát hiện khác (chỉ ghi {limit} dòng đầu).", "", ""])
+    line = status_line(findings, stamp)
+    from xlbridge.io.check_sheet import CHECK_STATUS_CELL
+    status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, 3, 1) for s in layout.sheets]
+    pos = summary_positions(layout)
+    sheet = cfg.sheets["summary"]
+    money, overdue = "Dự kiến kinh phí (đồng)", "Nội dung quá hạn"
+    cells = []
+    for i, rec in enumerate(summary.to_records()):
+        r = pos["first_row"] + i
+        cells.append((sheet, r, pos["money_col"], int(rec[money])))
+        cells.append((sheet, r, pos["overdue_col"], int(rec[overdue])))
+    cells.append((sheet, pos["stamp_row"], 1, f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, "
+                                              f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."))
+    errors = [(f.sheet, f.cell) for f in findings if f.is_error and f.sheet in input_sheets and f.cell]
+    return CheckOutput(rows, links, line, status_cells, cells, list(dict.fromkeys(errors)))

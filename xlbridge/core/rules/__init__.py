@@ -1,0 +1,78 @@
+"""The validation engine: every rule is a function registered under its code.
+
+A rule receives the whole model and yields findings; the engine runs them all and sorts the
+findings by sheet order, row and column, so users read them top to bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from xlbridge.core.findings import Finding, rule_specs
+from xlbridge.model import PlanBook
+
+RuleFn = Callable[["Context"], Iterator[Finding]]
+REGISTRY: dict[str, RuleFn] = {}
+
+
+@dataclass
+class Context:
+    book: PlanBook
+    today: date
+
+    @property
+    def report_date(self) -> date:
+        """The date deadlines are judged against: the workbook's report date, else today."""
+        return self.book.info.report_date or self.today
+
+
+def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a function as the check for one or more rule codes of rules.yaml."""
+    def deco(fn: RuleFn) -> RuleFn:
+        for code in codes:
+            if code in REGISTRY:
+                raise RuntimeError(f"rule {code} registered twice")
+            REGISTRY[code] = fn
+        return fn
+    return deco
+
+
+def _load_rule_modules() -> None:
+    from xlbridge.core.rules import budget, cells, info, plan, results, structure, timing  # noqa: F401
+
+
+def _sort_key(book: PlanBook, f: Finding) -> tuple:
+    order = {name: i for i, name in enumerate(book.sheets_present)}
+    m = re.fullmatch(r"([A-Z]+)(\d+)", f.cell or "")
+    col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(m[1]))) if m else 0
+    return (order.get(f.sheet, -1), int(m[2]) if m else 0, col, f.rule)
+
+
+def validate(book: PlanBook, today: date | None = None) -> list[Finding]:
+    """All findings for a workbook, in reading order. Rules never raise on user data."""
+    _load_rule_modules()
+    ctx = Context(book, today or date.today())
+    seen: set[RuleFn] = set()
+    findings: list[Finding] = []
+    for fn in REGISTRY.values():
+        if fn not in seen:
+            seen.add(fn)
+            findings.extend(fn(ctx))
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: _sort_key(book, f))
+
+
+def registered_codes() -> set[str]:
+    _load_rule_modules()
+    return set(REGISTRY)
+
+
+def check_catalogue() -> None:
+    """Every code of rules.yaml has a check and every check a text (run by the tests)."""
+    missing = set(rule_specs()) - registered_codes()
+    unknown = registered_codes() - set(rule_specs())
+    if missing or unknown:
+        raise RuntimeError(f"rules without a check: {sorted(missing)}; checks without a text: {sorted(unknown)}")

@@ -1,0 +1,107 @@
+"""Rules on the "Thông tin" sheet: school, year, level, phase, report date, working groups."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from xlbridge.core.findings import Finding, make_finding
+from xlbridge.core.periods import SchoolYear
+from xlbridge.core.rules import Context, rule
+from xlbridge.data.catalog import choose_framework
+from xlbridge.data.forms import info_form
+from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
+
+
+def _cell(ctx: Context, key: str) -> tuple[str, str]:
+    info = ctx.book.info
+    v = info.values.get(key)
+    sheet = ctx.book.layout.info.sheet
+    return sheet, (v.cell.a1 if v else f"B{ctx.book.layout.info.field_rows[key]}")
+
+
+@rule("TT01")
+def required_info(ctx: Context) -> Iterator[Finding]:
+    if ctx.book.layout.info.sheet not in ctx.book.sheets_present:
+        return
+    orders = {p.id: p.order for p in vocab().phases}
+    for f in info_form().fields:
+        if f.required and ctx.book.phase_order >= orders[f.required] and not ctx.book.info.text(f.key):
+            v = ctx.book.info.values.get(f.key)
+            if v is not None and (v.formula or v.error):
+                continue            # reported by the cell rules
+            sheet, cell = _cell(ctx, f.key)
+            yield make_finding("TT01", sheet, cell, label=f.label)
+
+
+@rule("TT02", "TT03", "TT04")
+def school_year(ctx: Context) -> Iterator[Finding]:
+    info, meta = ctx.book.info, ctx.book.meta
+    text = info.text("nam_hoc")
+    if not text:
+        return
+    sheet, cell = _cell(ctx, "nam_hoc")
+    year = SchoolYear.parse(text)
+    if year is None:
+        yield make_finding("TT02", sheet, cell, value=text)
+        return
+    template_year = SchoolYear.parse(meta.nam_hoc)
+    if template_year is None or year == template_year:
+        return
+    level = info.cap_hoc or meta.cap_hoc
+    try:
+        fits = choose_framework(level, year.start_year).id == ctx.book.framework.id
+    except KdclError:
+        fits = False
+    code = "TT04" if fits else "TT03"
+    yield make_finding(code, sheet, cell, value=str(year), template_year=str(template_year),
+                       framework=f"Thông tư {ctx.book.framework.number}")
+
+
+@rule("TT05")
+def school_level(ctx: Context) -> Iterator[Finding]:
+    text = ctx.book.info.text("cap_hoc")
+    if not text:
+        return
+    sheet, cell = _cell(ctx, "cap_hoc")
+    level = vocab().cap_hoc_name(text)
+    if level is None or level not in ctx.book.framework.applies_to:
+        yield make_finding("TT05", sheet, cell, value=text, template_level=ctx.book.meta.cap_hoc)
+
+
+@rule("TT06")
+def phase(ctx: Context) -> Iterator[Finding]:
+    text = ctx.book.info.text("giai_doan")
+    if text and vocab().phase(text) is None:
+        sheet, cell = _cell(ctx, "giai_doan")
+        yield make_finding("TT06", sheet, cell, value=text, choices="; ".join(p.name for p in vocab().phases))
+
+
+@rule("TT07", "TT08")
+def report_date(ctx: Context) -> Iterator[Finding]:
+    v = ctx.book.info.values.get("ngay_bao_cao")
+    if v is None or v.empty or v.formula or v.error:
+        return
+    sheet, cell = v.cell.sheet, v.cell.a1
+    when = ctx.book.info.report_date
+    if when is None:
+        yield make_finding("TT07", sheet, cell, value=v.text)
+        return
+    year = ctx.book.info.school_year
+    if year and not (year.start.replace(month=8, day=1) <= when <= year.end.replace(month=7, day=31)):
+        yield make_finding("TT08", sheet, cell, value=when.strftime("%d/%m/%Y"), year=str(year))
+
+
+@rule("TT09")
+def working_groups(ctx: Context) -> Iterator[Finding]:
+    """A standard with items should have a working group (nhóm công tác) named on "Thông tin"."""
+    layout = ctx.book.layout
+    if "nhom_cong_tac" not in layout.info.list_rows or layout.info.sheet not in ctx.book.sheets_present:
+        return
+    counts = Counter(it.standard for it in ctx.book.items if it.standard)
+    groups = {e["tieu_chuan"].text: e for e in ctx.book.info.lists.get("nhom_cong_tac", [])}
+    first = layout.info.list_rows["nhom_cong_tac"][2]
+    for i, std in enumerate(ctx.book.framework.standards):
+        if counts.get(std.number) and std.label not in groups:
+            yield make_finding("TT09", layout.info.sheet, f"C{first + i}", standard=std.number, count=counts[std.number])

@@ -1,0 +1,116 @@
+"""Rules on plan items: required fields, duplicates, missing content, criterion, evidence codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xlbridge.core.findings import Finding, make_finding
+from xlbridge.core.rules import Context, rule
+from xlbridge.core.vntext import fold
+from xlbridge.data.vocab import vocab
+from xlbridge.model import Item, Value
+
+
+def blank(v: Value | None) -> bool:
+    """Empty for a required text: nothing, or only a placeholder such as "Không" or "/"."""
+    return v is None or (v.empty or (not v.formula and v.error is None and vocab().is_placeholder(v.text)))
+
+
+def criterion_name(it: Item) -> str:
+    return f"tiêu chí {it.criterion}" if it.criterion and not it.criterion.startswith("M4.") else (
+        f"tiêu chí {it.criterion[3:]} (Mức 4)" if it.criterion else f"dòng {it.row}")
+
+
+def has_plan(it: Item) -> bool:
+    return any(not v.empty for k, v in it.values.items()
+               if it.columns[k].review is None and it.columns[k].role != "criterion")
+
+
+@rule("KH01", "KH02")
+def required_plan_fields(ctx: Context) -> Iterator[Finding]:
+    """KH01 per missing cell while planning; once the plan is approved, one KH02 per item."""
+    order = ctx.book.phase_order
+    orders = {p.id: p.order for p in vocab().phases}
+    for it in ctx.book.items:
+        if not has_plan(it):
+            continue
+        missing = [(col, it.values[key]) for key, col in it.columns.items()
+                   if col.review is None and col.required and col.role != "criterion" and order >= orders[col.required]
+                   and blank(it.values[key]) and not it.values[key].formula and it.values[key].error is None]
+        if not missing:
+            continue
+        if order == 0:
+            for col, v in missing:
+                yield make_finding("KH01", it.sheet, v.cell.a1, header=col.header, criterion=criterion_name(it))
+        else:
+            headers = "», «".join(col.header for col, _ in missing)
+            yield make_finding("KH02", it.sheet, missing[0][1].cell.a1, header=headers, criterion=criterion_name(it))
+    form = ctx.book.layout.issues_form
+    if form is not None and order == 0:
+        for issue in ctx.book.issues:
+            for col in form.columns:
+                v = issue.values.get(col.key)
+                if col.required and blank(v) and v is not None and not v.formula and v.error is None:
+                    yield make_finding("KH01", issue.sheet, v.cell.a1, header=col.header, criterion=f"dòng {issue.row}")
+
+
+@rule("KH03")
+def duplicates(ctx: Context) -> Iterator[Finding]:
+    seen: dict[tuple, Item] = {}
+    for it in ctx.book.items:
+        content = fold(it.text("content") or it.text("target"))
+        if not content or vocab().is_placeholder(content):
+            continue
+        key = (it.criterion, content)
+        if key in seen:
+            first = seen[key]
+            v = it.first("content") or it.first("target")
+            yield make_finding("KH03", it.sheet, v.cell.a1 if v else None, criterion=criterion_name(it),
+                               other=f"{first.row} ({first.sheet})")
+        else:
+            seen[key] = it
+
+
+@rule("KH04")
+def no_items(ctx: Context) -> Iterator[Finding]:
+    if not ctx.book.items and any(s.name in ctx.book.sheets_present for s in ctx.book.layout.sheets):
+        yield make_finding("KH04", ctx.book.layout.sheets[0].name, None)
+
+
+@rule("KH05")
+def results_without_plan(ctx: Context) -> Iterator[Finding]:
+    for it in ctx.book.items:
+        if not has_plan(it) and any(r.filled for r in it.results):
+            col = next((c for c in it.columns.values() if c.role == "content"), None)
+            if col is not None:
+                yield make_finding("KH05", it.sheet, it.values[col.key].cell.a1, row=it.row, header=col.header)
+
+
+@rule("KH06")
+def item_without_criterion(ctx: Context) -> Iterator[Finding]:
+    for it in ctx.book.items:
+        col = next((c for c in it.columns.values() if c.role == "criterion"), None)
+        if col is not None and it.criterion is None:
+            yield make_finding("KH06", it.sheet, it.values[col.key].cell.a1, row=it.row)
+
+
+MC_TOKEN = re.compile(r"\bMC[\s.]*[\w.]*", re.IGNORECASE)
+
+
+@rule("KH07")
+def evidence_codes(ctx: Context) -> Iterator[Finding]:
+    pattern = ctx.book.framework.extra.get("evidence_code")
+    if not pattern:
+        return
+    valid = re.compile(pattern)
+    for it in ctx.book.items:
+        for key, col in it.columns.items():
+            v = it.values[key]
+            if col.role != "evidence" or v.empty:
+                continue
+            for token in MC_TOKEN.findall(v.text):
+                token = token.rstrip(".")
+                if not valid.fullmatch(token):
+                    example = it.criterion if it.criterion and "." in it.criterion else "1.1"
+                    yield make_finding("KH07", it.sheet, v.cell.a1, value=token, example=example)

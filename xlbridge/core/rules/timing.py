@@ -1,0 +1,51 @@
+"""Rules on periods (thời gian thực hiện): readable, ordered, inside the school year, not overdue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xlbridge.core.findings import Finding, make_finding
+from xlbridge.core.periods import describe
+from xlbridge.core.progress import is_overdue
+from xlbridge.core.rules import Context, rule
+from xlbridge.core.rules.plan import criterion_name
+
+
+@rule("TG01", "TG02", "TG03", "TG04", "TG06")
+def periods(ctx: Context) -> Iterator[Finding]:
+    year = ctx.book.info.school_year
+    for it in ctx.book.items:
+        p, v = it.period, it.first("period")
+        if p is None or v is None or p.empty:
+            continue
+        at = (it.sheet, v.cell.a1)
+        if not p.ok:
+            if p.kind == "khong-ro":
+                yield make_finding("TG01", *at, value=v.text)
+            continue
+        if p.end < p.start:
+            yield make_finding("TG02", *at, value=v.text, start=p.start.strftime("%d/%m/%Y"), end=p.end.strftime("%d/%m/%Y"))
+            continue
+        if year is None:
+            continue
+        fields = dict(value=v.text, range=describe(p), year=str(year), y1=year.start_year, y2=year.end_year)
+        if p.end < year.start or p.start > year.end:
+            yield make_finding("TG03", *at, **fields)
+        elif (p.start < year.start or p.end > year.end) and p.kind not in ("hang-nam",):
+            yield make_finding("TG04", *at, **fields)
+        if p.relative and p.kind == "thang":
+            yield make_finding("TG06", *at, **fields)
+
+
+@rule("TG05")
+def overdue(ctx: Context) -> Iterator[Finding]:
+    if ctx.book.phase_order == 0:
+        return
+    when = ctx.report_date
+    for it in ctx.book.items:
+        if not is_overdue(it, when, ctx.book.phase_order):
+            continue
+        status, v = it.status, it.first("period")
+        yield make_finding("TG05", it.sheet, v.cell.a1, criterion=criterion_name(it),
+                           end=it.period.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
+                           status=status.name if status else "chưa cập nhật")

@@ -1,0 +1,75 @@
+"""Small Vietnamese text helpers shared by the parsers.
+
+Users type the same words with and without diacritics, in any case, with either accent placement
+("hóa"/"hoá"), and with line breaks or non-breaking spaces pasted from Word. Matching therefore
+happens on a *folded* form; numbers are read with the Vietnamese convention ("." groups thousands,
+"," marks decimals) while still accepting the English one that Excel produces on some machines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+__all__ = ["fold", "unify_dashes", "parse_vn_number"]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})  # Ð/ð: common look-alike typos for Đ/đ
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish key for matching: no diacritics, đ→d, whitespace collapsed to one space.
+
+    ``fold("Tháng 10") == "thang 10"``; ``fold("Xã hội hoá") == fold("XÃ HỘI HÓA") == "xa hoi hoa"``.
+    Only letters and whitespace change, so punctuation such as "/" or "-" survives for parsers.
+    """
+    text = text.translate(_INVISIBLE).translate(_D).lower()
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(text.split())
+
+
+def unify_dashes(text: str) -> str:
+    """Turn en/em dashes, minus signs and other hyphen look-alikes into ASCII "-" (Word autocorrects them)."""
+    return text.translate(_DASHES)
+
+
+def _grouped(part: str, sep: str) -> bool:
+    """True when `part` is a valid thousands grouping like "1.234.567" (first group 1-3 digits, then 3s)."""
+    groups = part.split(sep)
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def parse_vn_number(text: str, *, unit: bool = False) -> Decimal | None:
+    """Read a number written the Vietnamese way, tolerating the English way; None when ambiguous/invalid.
+
+    Rules (spaces are ignored):
+    - "22.000.000", "22,000,000": repeated separator → thousands groups (must be groups of 3).
+    - "1.234,5" / "1,234.5": both separators → the last one is the decimal mark.
+    - one "." followed by exactly 3 digits ("22.000", "1.500 tỷ") → thousands: 22000, 1500.
+    - one "," followed by exactly 3 digits → thousands when no unit follows ("22,000" = 22000, Excel's
+      English format), but a decimal when `unit` is true ("1,500 tỷ" = 1.5 tỷ, the Vietnamese reading).
+    - any other single separator is a decimal mark: "1,5", "1.5", "22,75", "0.500".
+    `unit` says a scale word (tỷ, triệu, nghìn...) follows the number.
+    """
+    s = "".join(text.split())
+    if not _NUMBER.fullmatch(s):
+        return None
+    has_dot, has_comma = "." in s, "," in s
+    if not has_dot and not has_comma:
+        return Decimal(s)
+    if has_dot and has_comma:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        thou = "," if dec == "." else "."
+        whole, _, frac = s.rpartition(dec)
+        if dec in whole or not _grouped(whole, thou):
+            return None
+        return Decimal(whole.replace(thou, "") + "." + frac)
+    sep = "." if has_dot else ","
+    if s.count(sep) > 1:
+        return Decimal(s.replace(sep, "")) if _grouped(s, sep) else None
+    whole, frac = s.split(sep)
+    thousands = len(frac) == 3 and len(whole) <= 3 and whole[0] != "0" and (sep == "." or not unit)
+    return Decimal(whole + frac) if thousands else Decimal(whole + "." + frac)

@@ -1,0 +1,162 @@
+"""Frameworks (bộ tiêu chuẩn): one data file per circular and loại hình.
+
+A framework lists standards → criteria (code, title, mandatory, verification mark), its levels,
+the Mức 4 list where the circular has one, and which table forms it uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from xlbridge.data.files import Checker, list_files, load_yaml
+from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
+
+LAYOUTS = ("theo-tieu-chi", "van-de-trong-tam")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str                 # "1.2"; Mức 4 items are "M4.1"
+    title: str
+    standard: int             # 0 for Mức 4 items
+    verified: bool = True
+    mandatory: bool = False
+    max_muc: int | None = None
+    muc1: str | None = None
+    muc2: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How documents name it: "Tiêu chí 1.2" or, for Mức 4, "Tiêu chí 1 (Mức 4)"."""
+        if self.code.startswith("M4."):
+            return f"Tiêu chí {self.code[3:]} (Mức 4)"
+        return f"Tiêu chí {self.code}"
+
+
+@dataclass(frozen=True)
+class Standard:
+    number: int
+    title: str
+    criteria: tuple[Criterion, ...]
+    verified: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"Tiêu chuẩn {self.number}"
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    number: str               # "18/2018/TT-BGDĐT"
+    title: str
+    date: str
+    applies_to: tuple[str, ...]
+    first_year: int | None    # first school year's start year it governs (None = no lower bound)
+    last_year: int | None
+    levels: tuple[str, ...]
+    layout: str
+    forms: dict[str, str]
+    standards: tuple[Standard, ...]
+    level4: tuple[Criterion, ...] = ()
+    citation: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def short(self) -> str:
+        """ "18/2018" — how users name the circular on the command line."""
+        return "/".join(self.number.split("/")[:2])
+
+    def criteria(self) -> list[Criterion]:
+        return [c for s in self.standards for c in s.criteria] + list(self.level4)
+
+    def criterion(self, code: str) -> Criterion | None:
+        return next((c for c in self.criteria() if c.code == code), None)
+
+    def standard(self, number: int) -> Standard | None:
+        return next((s for s in self.standards if s.number == number), None)
+
+    def governs(self, start_year: int) -> bool:
+        return (self.first_year is None or start_year >= self.first_year) and (
+            self.last_year is None or start_year <= self.last_year)
+
+
+def _year(c: Checker, key: str) -> int | None:
+    text = c.get(key, str, None)
+    if text is None:
+        return None
+    head = text.split("-")[0]
+    if not head.isdigit():
+        c.fail(f"năm học {text!r} phải có dạng 2026-2027", key)
+    return int(head)
+
+
+def _criterion(c: Checker, standard: int) -> Criterion:
+    return Criterion(
+        code=c.get("code", str), title=c.get("title", str), standard=standard,
+        verified=c.get("verified", bool, False), mandatory=c.get("mandatory", bool, False),
+        max_muc=c.get("max_muc", int, None), muc1=c.get("muc1", str, None), muc2=c.get("muc2", str, None),
+        note=c.get("note", str, None))
+
+
+def _load(path) -> Framework:
+    c = Checker(path, load_yaml(path))
+    circ = Checker(path, c.get("circular", dict), "circular")
+    years = Checker(path, c.get("school_years", dict), "school_years")
+    standards = []
+    for i, raw in enumerate(c.get("standards", list)):
+        s = Checker(path, raw, f"standards[{i}]")
+        number = s.get("number", int)
+        crits = tuple(_criterion(Checker(path, r, s.child("criteria", j)), number)
+                      for j, r in enumerate(s.get("criteria", list)))
+        for cr in crits:
+            if not cr.code.startswith(f"{number}."):
+                s.fail(f"tiêu chí {cr.code} không thuộc tiêu chuẩn {number}", "criteria")
+        standards.append(Standard(number, s.get("title", str), crits, s.get("verified", bool, False)))
+    level4 = tuple(_criterion(Checker(path, r, f"level4[{j}]"), 0) for j, r in enumerate(c.get("level4", list, [])))
+    applies = tuple(c.get("applies_to", list))
+    known = vocab().cap_hoc_names()
+    for a in applies:
+        if a not in known:
+            c.fail(f"cấp học {a!r} không có trong vocab/cap-hoc.yaml", "applies_to")
+    forms = c.get("forms", dict)
+    if "plan" not in forms:
+        c.fail("phải khai báo mẫu bảng kế hoạch (plan)", "forms")
+    return Framework(
+        id=c.get("id", str), number=circ.get("number", str), title=circ.get("title", str),
+        date=circ.get("date", str), applies_to=applies, first_year=_year(years, "first"),
+        last_year=_year(years, "last"), levels=tuple(c.get("levels", list)),
+        layout=c.get("layout", str, choices=LAYOUTS), forms={k: str(v) for k, v in forms.items()},
+        standards=tuple(standards), level4=level4, citation=circ.get("citation", str, ""),
+        extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)})
+
+
+@cache
+def frameworks() -> tuple[Framework, ...]:
+    return tuple(_load(p) for p in list_files("frameworks"))
+
+
+def get_framework(fid: str) -> Framework:
+    for fw in frameworks():
+        if fw.id == fid:
+            return fw
+    raise KdclError(f"Không có bộ tiêu chuẩn mã {fid!r}. Có: {', '.join(f.id for f in frameworks())}.")
+
+
+def choose_framework(cap_hoc: str, start_year: int, thong_tu: str | None = None) -> Framework:
+    """The framework for a cấp học and school year; `thong_tu` ("18/2018", "57/2026") overrides the year."""
+    fits = [f for f in frameworks() if cap_hoc in f.applies_to]
+    if thong_tu:
+        key = thong_tu.strip().upper().replace("TT", "").strip(" -")
+        chosen = [f for f in fits if f.number.upper().startswith(key) or f.short == key]
+        if not chosen:
+            names = ", ".join(sorted({f.short for f in fits}))
+            raise KdclError(f"Thông tư {thong_tu} không áp dụng cho {cap_hoc}. Chọn một trong: {names}.")
+        return chosen[0]
+    chosen = [f for f in fits if f.governs(start_year)]
+    if not chosen:
+        raise KdclError(f"Chưa có bộ tiêu chuẩn cho {cap_hoc}, năm học {start_year}-{start_year + 1}.")
+    return chosen[0]

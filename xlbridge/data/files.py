@@ -1,0 +1,85 @@
+"""Where data files live, and a small checked reader for them.
+
+Files are found first in the folders named by the environment variable ``KDCL_DU_LIEU``
+(``os.pathsep``-separated; a province's own forms go there) and then in the bundled
+``workbook_templates`` package, so a variant is a data change, never a code change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import workbook_templates
+from xlbridge.errors import DataFileError
+
+BUNDLED = Path(workbook_templates.__file__).parent
+
+
+def data_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("KDCL_DU_LIEU", "").split(os.pathsep) if p]
+    return [*extra, BUNDLED]
+
+
+def find(subdir: str, name: str) -> Path:
+    for base in data_dirs():
+        path = base / subdir / name
+        if path.is_file():
+            return path
+    raise DataFileError(f"{subdir}/{name}", "(tệp)", "không tìm thấy tệp dữ liệu này")
+
+
+def list_files(subdir: str, pattern: str = "*.yaml") -> list[Path]:
+    """All files of a kind; a user folder's file hides the bundled file of the same name."""
+    seen: dict[str, Path] = {}
+    for base in reversed(data_dirs()):
+        for path in sorted((base / subdir).glob(pattern)):
+            seen[path.name] = path
+    return [seen[k] for k in sorted(seen)]
+
+
+@cache
+def load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"dòng {mark.line + 1}" if mark else "(cú pháp)"
+        raise DataFileError(str(path), where, f"sai cú pháp YAML: {exc}") from None
+
+
+class Checker:
+    """Reads fields of one mapping and raises DataFileError naming file and field path."""
+
+    def __init__(self, path: Path | str, data: Any, where: str = "") -> None:
+        self.path, self.data, self.where = str(path), data, where
+        if not isinstance(data, dict):
+            self.fail("phải là một bảng khóa: giá trị")
+
+    def fail(self, problem: str, key: str | None = None) -> None:
+        field = ".".join(p for p in (self.where, key) if p) or "(gốc)"
+        raise DataFileError(self.path, field, problem)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., choices: Any = None) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                self.fail("thiếu, bắt buộc phải có", key)
+            return default
+        value = self.data[key]
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.fail(f"phải có kiểu {names}, đang là {type(value).__name__}", key)
+        if choices is not None and value not in choices:
+            self.fail(f"giá trị {value!r} không hợp lệ (chọn một trong: {', '.join(map(str, choices))})", key)
+        return value
+
+    def child(self, key: str, index: int | None = None) -> str:
+        base = ".".join(p for p in (self.where, key) if p)
+        return f"{base}[{index}]" if index is not None else base

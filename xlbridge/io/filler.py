@@ -1,0 +1,70 @@
+"""Fill a template's input cells from plain data, as a user would type them (demo, tests, import).
+
+Data shape (the same as the fixtures in tests/fixtures): {"info": {key: value}, "lists": {key:
+[{col: value}]}, "items": [{"criterion": "1.2", "values": {column key: value}}], "issues": [...]}.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from xlbridge.errors import KdclError
+from xlbridge.io.writer import save_atomic
+from xlbridge.layout import Layout, Table
+
+
+def _free_rows(table: Table, ws, rows: list[int]) -> list[int]:
+    return [r for r in rows if all(ws.cell(r, p.index).value in (None, "") for p in table.inputs())]
+
+
+def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
+    wb = openpyxl.load_workbook(src)
+    info = wb[layout.info.sheet]
+    for key, value in (data.get("info") or {}).items():
+        if key in layout.info.field_rows and value not in (None, ""):
+            info.cell(layout.info.field_rows[key], 2).value = value
+    from xlbridge.data.forms import info_form
+    for lst in info_form().lists:
+        entries = (data.get("lists") or {}).get(lst.key) or []
+        first = layout.info.list_rows[lst.key][2]
+        if len(entries) > layout.info.list_sizes[lst.key]:
+            raise KdclError(f"Danh sách {lst.title} có {len(entries)} dòng, mẫu chỉ có {layout.info.list_sizes[lst.key]}.")
+        for i, entry in enumerate(entries):
+            for j, (key, _h, locked, _w) in enumerate(lst.columns):
+                if not locked and entry.get(key) not in (None, ""):
+                    info.cell(first + i, 2 + j).value = entry[key]
+    fw = layout.framework
+    for item in data.get("items") or []:
+        code = item["criterion"]
+        crit = fw.criterion(code)
+        if crit is None:
+            raise KdclError(f"Tiêu chí {code} không có trong {fw.number}.")
+        sl = next(s for s in layout.sheets if s.standard == crit.standard)
+        ws, table = wb[sl.name], sl.table("plan")
+        if table.criteria:
+            block = next(b for b in table.criteria if b.criterion.code == code)
+            rows = _free_rows(table, ws, list(block.item_rows))
+        else:
+            rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
+        if not rows:
+            raise KdclError(f"Hết dòng trống cho tiêu chí {code} trên trang {sl.name}.")
+        values = dict(item["values"])
+        crit_col = next((p for p in table.inputs() if p.column.role == "criterion"), None)
+        if crit_col is not None:
+            values.setdefault(crit_col.column.key, code)
+        for p in table.inputs():
+            if values.get(p.column.key) not in (None, ""):
+                ws.cell(rows[0], p.index).value = values[p.column.key]
+    for issue in data.get("issues") or []:
+        sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
+        ws, table = wb[sl.name], sl.table("issues")
+        rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
+        if not rows:
+            raise KdclError(f"Hết dòng trống cho vấn đề trọng tâm trên trang {sl.name}.")
+        for p in table.inputs():
+            v = issue["values"].get(p.column.key)
+            if v not in (None, ""):
+                ws.cell(rows[0], p.index).value = v
+    save_atomic(wb, Path(dst))

@@ -1,0 +1,79 @@
+"""A workbook as plain cell values: {sheet name: rows of values}, read once, in one pass.
+
+Every reader (openpyxl here, the xlwings payload in the bridge) produces a Grid, and one function
+turns a Grid into the model, so the file path and the Excel button cannot disagree.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from xlbridge.errors import UnreadableWorkbook
+
+Grid = dict[str, list[list[object]]]
+
+ERROR_VALUES = frozenset({"#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+                          "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def value_at(grid: Grid, sheet: str, row: int, col: int) -> object:
+    """Value of a cell (1-based row/col), None outside the used range."""
+    rows = grid.get(sheet)
+    if rows is None or row < 1 or row > len(rows):
+        return None
+    line = rows[row - 1]
+    return line[col - 1] if 0 < col <= len(line) else None
+
+
+def text_of(value: object) -> str:
+    """A cell value as the text a person reads in it (numbers and dates written Vietnamese-style)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer():
+            return str(int(value))
+        return repr(value).replace(".", ",")
+    return str(value).strip()
+
+
+def is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=") and len(value) > 1
+
+
+def is_error(value: object) -> bool:
+    return isinstance(value, str) and value.strip() in ERROR_VALUES
+
+
+def load_grid(path: str | Path) -> Grid:
+    """Read every sheet's values (formulas as their text) without running anything from the file."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableWorkbook(f"Không tìm thấy tệp {path}.")
+    if path.suffix.lower() == ".xls":
+        raise UnreadableWorkbook(f"{path.name}: tệp Excel 97-2003 (.xls) không dùng được; mở bằng Excel và lưu lại dạng .xlsx.")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise UnreadableWorkbook(f"{path.name}: không mở được như một sổ Excel (.xlsx) — tệp hỏng, "
+                                 f"có mật khẩu, hoặc không phải tệp Excel ({type(exc).__name__}).") from None
+    try:
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    except Exception as exc:  # a damaged part inside a valid zip: still a user-facing "cannot read"
+        raise UnreadableWorkbook(f"{path.name}: nội dung sổ bị hỏng, không đọc được ({type(exc).__name__}).") from None
+    finally:
+        wb.close()

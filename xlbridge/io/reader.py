@@ -1,0 +1,277 @@
+"""Grid → model. The only code that knows where things sit, and it learns that from the layout.
+
+Tolerant of what users do: blank rows, rows inserted inside a block, numbers or dates where text
+was expected, trailing spaces, values pasted over drop-downs. What it cannot make sense of becomes
+an `Anomaly` for the rules to report, never an exception — except a workbook that is not a kdcl
+template at all, which raises `UnreadableWorkbook`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from xlbridge.core.money import parse_money
+from xlbridge.core.periods import SchoolYear, parse_period
+from xlbridge.core.vntext import fold
+from xlbridge.data.catalog import get_framework
+from xlbridge.data.forms import Column, info_form
+from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError, UnreadableWorkbook
+from xlbridge.io.grid import Grid, is_error, is_formula, text_of, value_at
+from xlbridge.layout import Layout, SheetLayout, Table, build_layout, config, criterion_row_label
+from xlbridge.model import Anomaly, CellRef, Info, Issue, Item, Meta, PlanBook, ReviewResult, Value
+
+SEARCH_ROWS = 60      # how far a moved header is looked for
+
+
+def read_meta(grid: Grid, source: str) -> Meta:
+    cfg = config()
+    rows = grid.get(cfg.sheets["meta"])
+    if rows is None:
+        raise UnreadableWorkbook(f"{source}: không phải sổ kế hoạch tạo bởi kdcl (không có trang thông tin mẫu "
+                                 f"«{cfg.sheets['meta']}»). Hãy dùng mẫu tạo bằng lệnh kdcl template.")
+    kv = {str(r[0]).strip(): r[1] for r in rows if r and len(r) > 1 and r[0] is not None}
+    if kv.get("template_id") != cfg.template_id:
+        raise UnreadableWorkbook(f"{source}: trang thông tin mẫu không phải của kdcl ({kv.get('template_id')!r}).")
+    try:
+        version = int(kv.get("template_version") or 0)
+    except (TypeError, ValueError):
+        version = 0
+    if version < 1 or version > cfg.version:
+        raise UnreadableWorkbook(f"{source}: mẫu phiên bản {kv.get('template_version')!r} không được phiên bản kdcl "
+                                 f"này hỗ trợ (hỗ trợ đến phiên bản {cfg.version}). Hãy cập nhật kdcl.")
+    return Meta(cfg.template_id, version, str(kv.get("framework") or ""), str(kv.get("plan_form") or ""),
+                text_of(kv.get("cap_hoc")), text_of(kv.get("nam_hoc")), text_of(kv.get("kdcl_version")))
+
+
+def _value(grid: Grid, sheet: str, row: int, col: int) -> Value:
+    raw = value_at(grid, sheet, row, col)
+    formula = is_formula(raw)
+    error = raw.strip() if is_error(raw) else None
+    return Value(CellRef(sheet, row, col), raw, "" if (formula or error) else text_of(raw), formula, error)
+
+
+def _find_row(grid: Grid, sheet: str, expected: int, col: int, text: str) -> int | None:
+    """Row whose cell in `col` reads `text`: the expected row first, then the nearest one."""
+    want = fold(text)
+    if fold(text_of(value_at(grid, sheet, expected, col))) == want:
+        return expected
+    n = len(grid.get(sheet, []))
+    for r in sorted(range(1, max(n, expected + SEARCH_ROWS) + 1), key=lambda r: abs(r - expected)):
+        if fold(text_of(value_at(grid, sheet, r, col))) == want:
+            return r
+    return None
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = re.fullmatch(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*", str(value or ""))
+    if m:
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            return None
+    return None
+
+
+def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
+    form, il = info_form(), layout.info
+    values: dict[str, Value] = {}
+    lists: dict[str, list[dict[str, Value]]] = {}
+    if il.sheet not in grid:
+        anomalies.append(Anomaly("sheet-missing", il.sheet, None, {"expected": il.sheet}))
+        return Info(values, lists)
+    for f in form.fields:
+        label = f.label + (" *" if f.required else "")
+        row = _find_row(grid, il.sheet, il.field_rows[f.key], 1, label)
+        if row is None:
+            anomalies.append(Anomaly("header-moved", il.sheet, f"A{il.field_rows[f.key]}",
+                                     {"expected": label, "found": text_of(value_at(grid, il.sheet, il.field_rows[f.key], 1))}))
+            row = il.field_rows[f.key]
+        values[f.key] = _value(grid, il.sheet, row, 2)
+    titles = {fold(lst.title) for lst in form.lists}
+    for lst in form.lists:
+        title_row = _find_row(grid, il.sheet, il.list_rows[lst.key][0], 1, lst.title)
+        entries: list[dict[str, Value]] = []
+        if title_row is not None:
+            r = title_row + 2
+            n = len(grid[il.sheet])
+            while r <= n and fold(text_of(value_at(grid, il.sheet, r, 1))) not in titles:
+                entry = {key: _value(grid, il.sheet, r, 2 + j) for j, (key, *_rest) in enumerate(lst.columns)}
+                editable = [v for (key, _h, locked, _w), v in zip(lst.columns, entry.values(), strict=True) if not locked]
+                if any(not v.empty for v in editable):
+                    entries.append(entry)
+                r += 1
+        lists[lst.key] = entries
+    info = Info(values, lists)
+    info.school_year = SchoolYear.parse(info.text("nam_hoc"))
+    info.phase = vocab().phase(info.text("giai_doan")) if info.text("giai_doan") else vocab().phases[0]
+    info.report_date = _parse_date(values["ngay_bao_cao"].raw) if "ngay_bao_cao" in values else None
+    info.cap_hoc = vocab().cap_hoc_name(info.text("cap_hoc"))
+    return info
+
+
+def _check_headers(grid: Grid, sheet: str, table: Table, header_row: int, anomalies: list[Anomaly]) -> None:
+    """Compare header texts; columns outside any group are merged over both rows (text on the first)."""
+    grouped = {c for _, a, b in table.groups for c in range(a, b + 1)}
+    top = header_row - (table.header_row - table.group_row) if table.group_row else header_row
+    for p in table.columns:
+        row = header_row if (p.index in grouped or not table.group_row) else top
+        found = text_of(value_at(grid, sheet, row, p.index))
+        if fold(found) != fold(p.header):
+            anomalies.append(Anomaly("header-moved", sheet, f"{p.letter}{row}", {"expected": p.header, "found": found}))
+    for label, a, _b in table.groups:
+        found = text_of(value_at(grid, sheet, top, a))
+        if fold(found) != fold(label):
+            ref = CellRef(sheet, top, a)
+            anomalies.append(Anomaly("header-moved", sheet, ref.a1, {"expected": label, "found": found}))
+
+
+def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
+    return {p.column.key: _value(grid, sheet, row, p.index) for p in table.inputs()}
+
+
+def _code_text(value: object) -> str:
+    """Criterion codes typed as numbers (2.2 → "2.2") or with words ("Tiêu chí 2.2") → "2.2"."""
+    text = text_of(value).replace(",", ".")
+    m = re.search(r"(M4\.\d+|\d+\.\d+)", text, re.IGNORECASE)
+    return m.group(1).upper() if m else text
+
+
+def _make_item(sheet: SheetLayout, row: int, criterion: str | None, values: dict[str, Value],
+               layout: Layout, info: Info) -> Item:
+    columns: dict[str, Column] = {c.key: c for c in layout.form_columns() if c.key in values}
+    item = Item(sheet.name, row, sheet.standard, criterion, values, columns)
+    period = item.first("period")
+    if period is not None and not period.formula and period.error is None:
+        item.period = parse_period(period.raw, info.school_year)
+    money = item.first("money") or item.first("resources")
+    if money is not None and not money.formula and money.error is None:
+        item.budget = parse_money(money.raw)
+    for review in layout.reviews:
+        rvals = {k: v for k, v in values.items() if columns[k].review == review.id}
+        result = ReviewResult(review, rvals)
+        status_cols = [k for k in rvals if columns[k].role == "status"]
+        if status_cols and rvals[status_cols[0]].text:
+            result.status = vocab().status(rvals[status_cols[0]].text)
+        item.results.append(result)
+    return item
+
+
+def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
+                       items: list[Item], anomalies: list[Anomaly]) -> None:
+    table = sl.table("plan")
+    labels = config().labels
+    header_row = table.header_row
+    found = _find_row(grid, sl.name, table.group_row, 1, labels["code"])
+    if found is not None and fold(text_of(value_at(grid, sl.name, found, 2))) == fold(labels["criterion"]):
+        header_row = found + (table.header_row - table.group_row)
+    _check_headers(grid, sl.name, table, header_row, anomalies)
+    expected = {b.criterion.code: b for b in table.criteria}
+    seen: set[str] = set()
+    current: str | None = None
+    width = sl.width
+    for row in range(header_row + 1, len(grid[sl.name]) + 1):
+        code = _code_text(value_at(grid, sl.name, row, 1))
+        label = text_of(value_at(grid, sl.name, row, 2))
+        if label:
+            block = expected.get(code)
+            if block is None:
+                block = next((b for b in table.criteria if b.criterion.code not in seen
+                              and fold(criterion_row_label(b.criterion)) == fold(label)), None)
+                if block is not None:
+                    anomalies.append(Anomaly("criterion-altered", sl.name, f"A{row}", {
+                        "code": block.criterion.code, "found": code, "expected": block.criterion.code}))
+            else:
+                want = criterion_row_label(block.criterion)
+                if label != want:
+                    anomalies.append(Anomaly("criterion-altered", sl.name, f"B{row}",
+                                             {"code": code, "found": label, "expected": want}))
+            if block is not None:
+                current = block.criterion.code
+                seen.add(current)
+            continue
+        values = _row_values(grid, sl.name, table, row)
+        _stray(grid, sl, row, width, anomalies)
+        if all(v.empty for v in values.values()):
+            continue
+        criterion = code if code in expected else current
+        items.append(_make_item(sl, row, criterion, values, layout, info))
+    for code, block in expected.items():
+        if code not in seen:
+            anomalies.append(Anomaly("criterion-missing", sl.name, None, {"label": block.criterion.label}))
+
+
+def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:
+    """Text typed to the right of the table, where nobody will read it."""
+    line = grid[sl.name][row - 1] if row <= len(grid[sl.name]) else []
+    for col in range(width + 1, len(line) + 1):
+        if text_of(line[col - 1]):
+            ref = CellRef(sl.name, row, col)
+            anomalies.append(Anomaly("stray-value", sl.name, ref.a1, {"value": text_of(line[col - 1])[:60]}))
+
+
+def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, items: list[Item],
+                   issues: list[Issue], anomalies: list[Anomaly]) -> None:
+    markers = {fold(t.marker) for t in sl.tables}
+    n = len(grid[sl.name])
+    for table in sl.tables:
+        marker_row = _find_row(grid, sl.name, table.marker_row, 1, table.marker)
+        if marker_row is None:
+            anomalies.append(Anomaly("header-moved", sl.name, f"A{table.marker_row}", {
+                "expected": table.marker, "found": text_of(value_at(grid, sl.name, table.marker_row, 1))}))
+            marker_row = table.marker_row
+        header_row = marker_row + (table.header_row - table.marker_row)
+        _check_headers(grid, sl.name, table, header_row, anomalies)
+        row = header_row + 1
+        while row <= n and fold(text_of(value_at(grid, sl.name, row, 1))) not in markers:
+            values = _row_values(grid, sl.name, table, row)
+            _stray(grid, sl, row, sl.width, anomalies)
+            if not all(v.empty for v in values.values()):
+                if table.key == "issues":
+                    issues.append(Issue(sl.name, row, sl.standard, values))
+                else:
+                    crit = next((v for k, v in values.items() if layout.plan_form.column(k).role == "criterion"), None)
+                    code = _code_text(crit.raw) if crit is not None and crit.text else None
+                    items.append(_make_item(sl, row, code, values, layout, info))
+            row += 1
+
+
+def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
+    """Turn cell values into the model. Raises UnreadableWorkbook only for a non-kdcl workbook."""
+    meta = read_meta(grid, source)
+    try:
+        fw = get_framework(meta.framework_id)
+        layout = build_layout(fw, meta.plan_form or None)
+    except KdclError as exc:
+        raise UnreadableWorkbook(f"{source}: mẫu dùng bộ tiêu chuẩn hoặc mẫu bảng không có trong phiên bản kdcl "
+                                 f"này ({exc})") from None
+    anomalies: list[Anomaly] = []
+    info = read_info(grid, layout, anomalies)
+    items: list[Item] = []
+    issues: list[Issue] = []
+    for sl in layout.sheets:
+        if sl.name not in grid:
+            anomalies.append(Anomaly("sheet-missing", sl.name, None, {"expected": sl.name}))
+            continue
+        if layout.framework.layout == "theo-tieu-chi":
+            _read_by_criterion(grid, sl, layout, info, items, anomalies)
+        else:
+            _read_priority(grid, sl, layout, info, items, issues, anomalies)
+    for name in (config().sheets["summary"], config().sheets["check"]):
+        if name not in grid:
+            anomalies.append(Anomaly("sheet-missing", name, None, {"expected": name}))
+    cells = [v for v in info.values.values() if not v.empty]
+    cells += [v for entries in info.lists.values() for e in entries for v in e.values() if not v.empty]
+    cells += [v for it in items for v in it.values.values() if not v.empty]
+    cells += [v for iss in issues for v in iss.values.values() if not v.empty]
+    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid))
+
+
+def read_workbook(path) -> PlanBook:
+    from xlbridge.io.grid import load_grid
+    return read_grid(load_grid(path), str(getattr(path, "name", path)))

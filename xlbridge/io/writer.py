@@ -1,0 +1,85 @@
+"""Apply a `CheckOutput` to a copy of a workbook file with openpyxl (`kdcl kiem-tra --out`).
+
+Only output cells are written (the "Kiểm tra" table, status lines, the kdcl columns of
+"Tổng hợp") plus the fill of input cells with errors; nothing the user typed is touched, and the
+input file itself is never opened for writing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from xlbridge.core.outputs import CheckOutput
+from xlbridge.io.check_sheet import CHECK_COLUMNS, CHECK_HEADER_ROW
+from xlbridge.layout import config
+
+NO_FILL = PatternFill(fill_type=None)
+
+
+def previous_error_cells(ws) -> list[tuple[str, str]]:
+    """Cells coloured by the last run: the "Lỗi" rows still listed on the "Kiểm tra" sheet."""
+    out = []
+    for row in ws.iter_rows(min_row=CHECK_HEADER_ROW + 1, max_col=len(CHECK_COLUMNS), values_only=True):
+        if row and row[1] == "Lỗi" and row[2] and row[3]:
+            out.append((str(row[2]), str(row[3])))
+    return out
+
+
+def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
+    cfg = config()
+    font = Font(name=cfg.font, size=cfg.font_size)
+    check = wb[cfg.sheets["check"]]
+    for sheet, ref in previous_error_cells(check):
+        if sheet in wb.sheetnames:
+            wb[sheet][ref].fill = NO_FILL
+    for row in check.iter_rows(min_row=CHECK_HEADER_ROW + 1, max_col=len(CHECK_COLUMNS)):
+        for c in row:
+            c.value = None
+            c.hyperlink = None
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, values in enumerate(out.check_rows):
+        r = CHECK_HEADER_ROW + 1 + i
+        for j, v in enumerate(values):
+            c = check.cell(r, j + 1)
+            c.value = v                # strings are stored as strings: openpyxl never makes a formula of
+            c.data_type = "s" if isinstance(v, str) else c.data_type   # text starting with "="
+            c.font, c.alignment = font, wrap
+    for i, sheet, ref in out.links:
+        c = check.cell(CHECK_HEADER_ROW + 1 + i, 4)
+        c.hyperlink = f"#'{sheet}'!{ref}"
+        c.font = Font(name=cfg.font, size=cfg.font_size, color="0563C1", underline="single")
+    for sheet, r, col in out.status_cells:
+        if sheet in wb.sheetnames:
+            c = wb[sheet].cell(r, col)
+            c.value, c.data_type = out.status_line, "s"
+    for sheet, r, col, v in out.summary_cells:
+        if sheet in wb.sheetnames:
+            wb[sheet].cell(r, col).value = v
+    red = PatternFill(fill_type="solid", start_color=cfg.colors["error"], end_color=cfg.colors["error"])
+    for sheet, ref in out.error_cells:
+        if sheet in wb.sheetnames:
+            wb[sheet][ref].fill = red
+
+
+def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
+    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> None:
+    if src.resolve() == dst.resolve():
+        raise ValueError("never overwrite the input workbook")
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    apply_output(wb, out)
+    save_atomic(wb, dst)

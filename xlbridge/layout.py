@@ -1,0 +1,233 @@
+"""Where everything sits in a kdcl workbook, computed from the data files.
+
+The template builder writes to these positions and the reader looks for them, so both agree by
+construction. Rows are 1-based, columns 1-based (A = 1), as in Excel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from openpyxl.utils import get_column_letter
+
+from xlbridge.data.catalog import Criterion, Framework
+from xlbridge.data.files import Checker, find, load_yaml
+from xlbridge.data.forms import Column, Form, get_form, info_form
+
+FIRST_TABLE_ROW = 5     # rows 1-3: title, school line, check status; row 4 blank
+
+
+@dataclass(frozen=True)
+class Config:
+    template_id: str
+    version: int
+    password: str
+    font: str
+    font_size: int
+    sheets: dict[str, str]
+    rows: dict[str, int]
+    colors: dict[str, str]
+    labels: dict
+
+
+@cache
+def config() -> Config:
+    path = find("", "workbook.yaml")
+    c = Checker(path, load_yaml(path))
+    return Config(c.get("template_id", str), c.get("version", int), c.get("protection_password", str),
+                  c.get("font", str), c.get("font_size", int), c.get("sheets", dict), c.get("rows", dict),
+                  {k: str(v) for k, v in c.get("colors", dict).items()}, c.get("labels", dict))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A column placed on a sheet: a form column, or one of the fixed ones (code, label, tt)."""
+    index: int
+    kind: str                      # "code" | "label" | "tt" | "input"
+    header: str
+    column: Column | None = None
+
+    @property
+    def letter(self) -> str:
+        return get_column_letter(self.index)
+
+
+@dataclass(frozen=True)
+class CriterionBlock:
+    criterion: Criterion
+    header_row: int
+    item_rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table on a sheet: optional marker (section title) row, optional group row, header row."""
+    key: str                        # "plan" | "issues"
+    marker_row: int | None
+    marker: str | None
+    group_row: int | None
+    header_row: int
+    first_row: int
+    last_row: int
+    columns: tuple[Placed, ...]
+    groups: tuple[tuple[str, int, int], ...] = ()        # (label, first col, last col)
+    criteria: tuple[CriterionBlock, ...] = ()
+
+    def inputs(self) -> list[Placed]:
+        return [p for p in self.columns if p.kind == "input"]
+
+    def by_key(self, key: str) -> Placed:
+        return next(p for p in self.columns if p.column is not None and p.column.key == key)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str
+    kind: str                       # "standard" | "level4"
+    standard: int                   # 0 for Mức 4
+    title: str
+    tables: tuple[Table, ...]
+    reference_rows: tuple[tuple[int, Criterion], ...] = ()
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+    @property
+    def width(self) -> int:
+        return max(p.index for t in self.tables for p in t.columns)
+
+
+@dataclass(frozen=True)
+class InfoLayout:
+    sheet: str
+    field_rows: dict[str, int]                  # key -> row (label in A, value in B)
+    list_rows: dict[str, tuple[int, int, int]]  # key -> (title row, header row, first row); last = first+n-1
+    list_sizes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Layout:
+    framework: Framework
+    plan_form: Form
+    results_form: Form | None
+    issues_form: Form | None
+    info: InfoLayout
+    sheets: tuple[SheetLayout, ...] = field(default=())
+
+    @property
+    def reviews(self):
+        forms = [f for f in (self.plan_form, self.results_form) if f is not None]
+        return [r for f in forms for r in f.reviews]
+
+    def form_columns(self) -> list[Column]:
+        forms = [f for f in (self.plan_form, self.results_form) if f is not None]
+        return [c for f in forms for c in f.columns]
+
+    def sheet(self, name: str) -> SheetLayout | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def _groups(start: int, forms: list[Form], labels: dict[str, str]) -> tuple[tuple[str, int, int], ...]:
+    """Two-row header groups: the plan part under its form's group label, each review under its label."""
+    groups, col = [], start
+    for form in forms:
+        plan = form.plan_columns()
+        if plan:
+            groups.append((form.group, col, col + len(plan) - 1))
+            col += len(plan)
+        for review in form.reviews:
+            n = len(form.review_columns(review.id))
+            label = labels.get(review.id, review.label) if form.part != "results" else form.group
+            groups.append((label, col, col + n - 1))
+            col += n
+    return tuple(groups)
+
+
+def _ordered(forms: list[Form]) -> list[Column]:
+    """Plan columns first, then each review's columns, in form order."""
+    out: list[Column] = []
+    for form in forms:
+        out += form.plan_columns()
+        for review in form.reviews:
+            out += form.review_columns(review.id)
+    return out
+
+
+def _by_criterion_sheet(name: str, kind: str, number: int, title: str, criteria, forms, cfg: Config) -> SheetLayout:
+    labels = cfg.labels
+    cols = [Placed(1, "code", labels["code"]), Placed(2, "label", labels["criterion"])]
+    cols += [Placed(3 + i, "input", c.header, c) for i, c in enumerate(_ordered(forms))]
+    group_row, header_row = FIRST_TABLE_ROW, FIRST_TABLE_ROW + 1
+    row, blocks = header_row + 1, []
+    for crit in criteria:
+        items = tuple(range(row + 1, row + 1 + cfg.rows["per_criterion"]))
+        blocks.append(CriterionBlock(crit, row, items))
+        row = items[-1] + 1
+    table = Table("plan", None, None, group_row, header_row, header_row + 1, row - 1, tuple(cols),
+                  _groups(3, forms, {}), tuple(blocks))
+    return SheetLayout(name, kind, number, title, (table,))
+
+
+def _priority_sheet(name: str, number: int, title: str, criteria, plan: Form, issues: Form | None,
+                    cfg: Config) -> SheetLayout:
+    labels, row = cfg.labels, FIRST_TABLE_ROW
+    ref_rows = tuple((row + 1 + i, c) for i, c in enumerate(criteria))
+    row = row + 1 + len(criteria) + 2
+    tables = []
+    if issues is not None:
+        cols = [Placed(1, "tt", labels["tt"])] + [Placed(2 + i, "input", c.header, c) for i, c in enumerate(issues.columns)]
+        n = cfg.rows["issues_per_standard"]
+        tables.append(Table("issues", row, issues.group, None, row + 1, row + 2, row + 1 + n, tuple(cols)))
+        row = row + 2 + n + 1
+    cols = [Placed(1, "tt", labels["tt"])] + [Placed(2 + i, "input", c.header, c) for i, c in enumerate(_ordered([plan]))]
+    n = cfg.rows["plan_per_standard"]
+    tables.append(Table("plan", row, plan.group, row + 1, row + 2, row + 3, row + 2 + n, tuple(cols),
+                        _groups(2, [plan], {})))
+    return SheetLayout(name, "standard", number, title, tuple(tables), ref_rows)
+
+
+def _info(fw: Framework) -> InfoLayout:
+    form = info_form()
+    field_rows = {f.key: 3 + i for i, f in enumerate(form.fields)}
+    row = 3 + len(form.fields) + 1
+    list_rows, sizes = {}, {}
+    for lst in form.lists:
+        n = len(fw.standards) if lst.rows == "per-standard" else int(lst.rows)
+        list_rows[lst.key] = (row, row + 1, row + 2)
+        sizes[lst.key] = n
+        row += 2 + n + 1
+    return InfoLayout(form.sheet, field_rows, list_rows, sizes)
+
+
+def build_layout(fw: Framework, plan_form_id: str | None = None) -> Layout:
+    """The layout of a workbook for a framework; `plan_form_id` picks a variant table form."""
+    cfg = config()
+    plan = get_form(plan_form_id or fw.forms["plan"])
+    results = None
+    if plan.part == "plan" and fw.forms.get("results"):
+        results = get_form(fw.forms["results"])
+    issues = get_form(fw.forms["issues"]) if fw.forms.get("issues") else None
+    forms = [f for f in (plan, results) if f is not None]
+    sheets = []
+    for std in fw.standards:
+        name = cfg.sheets["standard"].format(n=std.number)
+        title = f"TIÊU CHUẨN {std.number}: {std.title.upper()}"
+        if fw.layout == "theo-tieu-chi":
+            sheets.append(_by_criterion_sheet(name, "standard", std.number, title, std.criteria, forms, cfg))
+        else:
+            sheets.append(_priority_sheet(name, std.number, title, std.criteria, plan, issues, cfg))
+    if fw.level4:
+        sheets.append(_by_criterion_sheet(cfg.sheets["level4"], "level4", 0,
+                                          "MỨC 4: CÁC YÊU CẦU ĐÁNH GIÁ TRƯỜNG ĐẠT MỨC 4", fw.level4, forms, cfg))
+    return Layout(fw, plan, results, issues, _info(fw), tuple(sheets))
+
+
+def criterion_row_label(crit: Criterion) -> str:
+    """The locked text of a criterion's header row; the reader compares against the same text."""
+    mark = f" {config().labels['unverified']}" if not crit.verified else ""
+    return f"{crit.label}: {crit.title}{mark}"
+
+
+def standard_sheet_names(layout: Layout) -> list[str]:
+    return [s.name for s in layout.sheets]

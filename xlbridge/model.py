@@ -1,0 +1,170 @@
+"""The plan/result model: what a filled workbook says, independent of Excel.
+
+Readers build it from cell values; rules, summaries and narratives read it. Every value keeps its
+cell so that a finding can name the sheet and cell to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from openpyxl.utils import get_column_letter
+
+from xlbridge.core.money import Money
+from xlbridge.core.periods import Period, SchoolYear
+from xlbridge.data.catalog import Framework
+from xlbridge.data.forms import Column, Form, Review
+from xlbridge.data.vocab import Phase, Status
+from xlbridge.layout import Layout
+
+
+@dataclass(frozen=True)
+class CellRef:
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def a1(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.a1}"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One input cell: the raw value as read, its text form, and flags the rules need."""
+    cell: CellRef
+    raw: object
+    text: str                 # stripped text ("" when empty); numbers/dates rendered Vietnamese-style
+    formula: bool = False     # the cell holds a formula (read as text starting with "=")
+    error: str | None = None  # an Excel error value such as "#NAME?"
+
+    @property
+    def empty(self) -> bool:
+        return self.text == "" and not self.formula and self.error is None
+
+
+@dataclass
+class ReviewResult:
+    """The follow-up of one item at one review (2018: the results; TT57: cuối HK I, cuối năm)."""
+    review: Review
+    values: dict[str, Value]
+    status: Status | None = None
+
+    def by_role(self, role: str, form: Form) -> list[Value]:
+        return [self.values[c.key] for c in form.by_role(role, self.review.id) if c.key in self.values]
+
+    @property
+    def filled(self) -> bool:
+        return any(not v.empty for v in self.values.values())
+
+
+@dataclass
+class Item:
+    """A plan item (nội dung kế hoạch cải tiến): one input row of a plan table."""
+    sheet: str
+    row: int
+    standard: int                     # 0 for Mức 4
+    criterion: str | None             # code, "M4.n" for Mức 4; None when not given
+    values: dict[str, Value]
+    columns: dict[str, Column]
+    period: Period | None = None
+    budget: Money | None = None
+    results: list[ReviewResult] = field(default_factory=list)
+
+    def by_role(self, role: str) -> list[Value]:
+        return [self.values[k] for k, c in self.columns.items() if c.role == role and c.review is None and k in self.values]
+
+    def first(self, role: str) -> Value | None:
+        found = self.by_role(role)
+        return found[0] if found else None
+
+    def text(self, role: str) -> str:
+        v = self.first(role)
+        return v.text if v else ""
+
+    @property
+    def latest(self) -> ReviewResult | None:
+        """The most recent review that has a status: what the item's status is now."""
+        with_status = [r for r in self.results if r.status is not None]
+        return with_status[-1] if with_status else None
+
+    @property
+    def status(self) -> Status | None:
+        latest = self.latest
+        return latest.status if latest else None
+
+    @property
+    def content(self) -> str:
+        """The item's content as the plan states it (adjusted content where there is one)."""
+        for r in reversed(self.results):
+            for k, v in r.values.items():
+                if self.columns[k].role == "adjusted" and v.text:
+                    return v.text
+        return self.text("content") or self.text("target") or self.text("text")
+
+
+@dataclass
+class Issue:
+    """A priority issue (vấn đề trọng tâm, TT57 Biểu 2 mục IV)."""
+    sheet: str
+    row: int
+    standard: int
+    values: dict[str, Value]
+
+
+@dataclass
+class Info:
+    """The "Thông tin" sheet: school, year, phase, report date, lists."""
+    values: dict[str, Value]
+    lists: dict[str, list[dict[str, Value]]]
+    school_year: SchoolYear | None = None
+    phase: Phase | None = None
+    report_date: date | None = None
+    cap_hoc: str | None = None
+
+    def text(self, key: str) -> str:
+        v = self.values.get(key)
+        return v.text if v else ""
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something the reader saw about the workbook's structure; rules turn it into a finding."""
+    kind: str            # e.g. "sheet-missing", "criterion-altered", "header-moved"
+    sheet: str
+    cell: str | None
+    detail: dict
+
+
+@dataclass
+class Meta:
+    template_id: str
+    version: int
+    framework_id: str
+    plan_form: str
+    cap_hoc: str
+    nam_hoc: str
+    kdcl_version: str = ""
+
+
+@dataclass
+class PlanBook:
+    """Everything read from one workbook."""
+    source: str
+    meta: Meta
+    framework: Framework
+    layout: Layout
+    info: Info
+    items: list[Item]
+    issues: list[Issue]
+    cells: list[Value]                 # every input cell that holds something
+    anomalies: list[Anomaly]
+    sheets_present: list[str]
+
+    @property
+    def phase_order(self) -> int:
+        return self.info.phase.order if self.info.phase else 0

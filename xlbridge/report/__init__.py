@@ -1,0 +1,1 @@
+"""Human-readable renderings of check results (terminal now; narrative and Word later)."""

@@ -1,0 +1,1 @@
+"""Writing kdcl workbooks (templates) from the data files."""

@@ -1,0 +1,361 @@
+"""Build the locked kdcl workbook with XlsxWriter (which can later carry a VBA project and buttons).
+
+Every position comes from `xlbridge.layout`, every text from the data files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from xlbridge import __version__
+from xlbridge.data.catalog import Framework
+from xlbridge.data.files import find, load_yaml
+from xlbridge.data.forms import Column, info_form
+from xlbridge.data.vocab import vocab
+from xlbridge.layout import Config, Layout, SheetLayout, Table, build_layout, config, criterion_row_label
+from xlbridge.template import summary_formulas
+from xlbridge.template.styles import Styles
+
+PROTECT_OPTIONS = {
+    # Users may resize rows/columns, wrap text and colour cells (the bridge colours input cells),
+    # and insert rows inside a block; they may not delete rows or change locked cells.
+    "format_cells": True, "format_columns": True, "format_rows": True, "insert_rows": True,
+    "insert_hyperlinks": True, "delete_rows": False, "delete_columns": False, "insert_columns": False,
+    "sort": False, "autofilter": False, "select_locked_cells": True, "select_unlocked_cells": True,
+}
+META_PHASES_ROW = 20      # rows of _kdcl holding the phase names (for MATCH in formulas)
+
+
+@dataclass
+class TemplateSpec:
+    """What the user asked for on the command line."""
+    framework: Framework
+    cap_hoc: str
+    nam_hoc: str
+    ten_truong: str = ""
+    tinh: str = ""
+    huyen: str = ""
+    plan_form: str | None = None
+    extra_info: dict[str, str] = field(default_factory=dict)
+
+
+def info_name(key: str) -> str:
+    """Defined name of an info field, used by formulas and conditional formats."""
+    return f"kdcl_{key}"
+
+
+def build_template(spec: TemplateSpec, path: str | Path) -> Layout:
+    """Write the template to `path` atomically and return its layout."""
+    layout = build_layout(spec.framework, spec.plan_form)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        _write(spec, layout, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return layout
+
+
+def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
+    cfg = config()
+    wb = xlsxwriter.Workbook(filename, {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": "Kế hoạch cải tiến chất lượng giáo dục", "subject": spec.nam_hoc,
+                       "author": "kdcl", "comments": f"kdcl {__version__}",
+                       "created": datetime(2000, 1, 1)})   # fixed: same input, same bytes
+    st = Styles(wb, cfg)
+    sheets = {k: v for k, v in cfg.sheets.items()}
+    guide = wb.add_worksheet(sheets["guide"])
+    info = wb.add_worksheet(sheets["info"])
+    std_ws = [(s, wb.add_worksheet(s.name)) for s in layout.sheets]
+    summary = wb.add_worksheet(sheets["summary"])
+    check = wb.add_worksheet(sheets["check"])
+    meta = wb.add_worksheet(sheets["meta"])
+
+    _meta(meta, spec, layout, cfg, st)
+    _info(info, spec, layout, cfg, st, wb)
+    for sl, ws in std_ws:
+        _standard(ws, sl, layout, cfg, st)
+    summary_formulas.write_summary(summary, layout, cfg, st)
+    _check(check, cfg, st)
+    _guide(guide, spec, layout, cfg, st)
+    info.activate()
+    wb.close()
+
+
+def _protect(ws: Worksheet, cfg: Config) -> None:
+    ws.protect(cfg.password, PROTECT_OPTIONS)
+
+
+def _print_setup(ws: Worksheet, repeat: tuple[int, int] | None = None, landscape: bool = True) -> None:
+    ws.set_paper(9)                       # A4
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)                 # fit to width, as many pages tall as needed
+    ws.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C&\"Times New Roman\"&11Trang &P/&N")
+    if repeat:
+        ws.repeat_rows(repeat[0] - 1, repeat[1] - 1)
+
+
+def _meta(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles) -> None:
+    rows = [
+        ("template_id", cfg.template_id), ("template_version", cfg.version),
+        ("kdcl_version", __version__), ("framework", layout.framework.id),
+        ("circular", layout.framework.number), ("plan_form", layout.plan_form.id),
+        ("results_form", layout.results_form.id if layout.results_form else ""),
+        ("issues_form", layout.issues_form.id if layout.issues_form else ""),
+        ("cap_hoc", spec.cap_hoc), ("nam_hoc", spec.nam_hoc),
+        ("sheets", "|".join(s.name for s in layout.sheets)),
+    ]
+    for r, (k, v) in enumerate(rows):
+        ws.write_string(r, 0, k)
+        ws.write(r, 1, v)
+    ws.write_string(META_PHASES_ROW - 2, 0, "phases")
+    for i, ph in enumerate(vocab().phases):
+        ws.write_string(META_PHASES_ROW - 1 + i, 1, ph.name)
+    ws.very_hidden()
+    _protect(ws, cfg)
+
+
+def phase_order_formula(layout: Layout) -> str:
+    """Excel expression: the position of the chosen phase (1 = planning) — for conditional formats."""
+    n = len(vocab().phases)
+    meta = config().sheets["meta"]
+    first, last = META_PHASES_ROW, META_PHASES_ROW + n - 1
+    return f"IFERROR(MATCH({info_name('giai_doan')},'{meta}'!$B${first}:$B${last},0),1)"
+
+
+def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles, wb) -> None:
+    form, il = info_form(), layout.info
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 62)
+    ws.set_column(2, 4, 34)
+    ws.write_string(0, 0, form.title, st.title)
+    ws.write_string(1, 0, "Ô trắng là ô nhập; ô xám đã khóa.", st.subtitle)
+    prefill = {"ten_truong": spec.ten_truong, "cap_hoc": spec.cap_hoc, "nam_hoc": spec.nam_hoc,
+               "tinh": spec.tinh, "huyen": spec.huyen, "giai_doan": vocab().phases[0].name, **spec.extra_info}
+    for f in form.fields:
+        r = il.field_rows[f.key] - 1
+        ws.write_string(r, 0, f.label + (" *" if f.required else ""), st.label)
+        value = prefill.get(f.key, "")
+        if f.kind == "date":
+            ws.write_blank(r, 1, None, st.input_date)
+            ws.data_validation(r, 1, r, 1, {
+                "validate": "date", "criteria": ">", "value": datetime(2000, 1, 1),
+                "input_title": f.label[:32], "input_message": (f.hint or "")[:255],
+                "error_title": "Ngày không hợp lệ", "error_message": "Ghi ngày dạng ngày/tháng/năm, ví dụ 25/10/2023."})
+        else:
+            ws.write_string(r, 1, str(value), st.input) if value else ws.write_blank(r, 1, None, st.input)
+        if f.list:
+            choices = vocab().cap_hoc_names() if f.list == "cap_hoc" else [p.name for p in vocab().phases]
+            ws.data_validation(r, 1, r, 1, {"validate": "list", "source": choices, "input_title": f.label[:32],
+                                            "input_message": (f.hint or "Chọn trong danh sách.")[:255],
+                                            "error_title": "Không có trong danh sách",
+                                            "error_message": "Chọn một giá trị trong danh sách thả xuống."})
+        elif f.hint and f.kind != "date":
+            ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": f.label[:32], "input_message": f.hint[:255]})
+        if f.hint:
+            ws.write_string(r, 2, f.hint, st.hint)
+        wb.define_name(info_name(f.key), f"='{il.sheet}'!${'B'}${r + 1}")
+    for lst in form.lists:
+        title_row, header_row, first = (x - 1 for x in il.list_rows[lst.key])
+        n = il.list_sizes[lst.key]
+        ws.write_string(title_row, 0, lst.title, st.bold)
+        ws.write_string(header_row, 0, "TT", st.header)
+        for j, (_key, header, _locked, _w) in enumerate(lst.columns):
+            ws.write_string(header_row, 1 + j, header, st.header)
+        for i in range(n):
+            ws.write_number(first + i, 0, i + 1, st.code)
+            for j, (key, _h, locked, _w) in enumerate(lst.columns):
+                if locked and key == "tieu_chuan":
+                    ws.write_string(first + i, 1 + j, layout.framework.standards[i].label, st.code)
+                else:
+                    ws.write_blank(first + i, 1 + j, None, st.input)
+    ws.freeze_panes(2, 0)
+    _print_setup(ws, landscape=False)
+    _protect(ws, cfg)
+
+
+def _write_groups(ws: Worksheet, table: Table, st: Styles) -> None:
+    """Two-row header: fixed columns merged over both rows, groups over their columns."""
+    g, h = table.group_row - 1, table.header_row - 1
+    grouped = {c for _, a, b in table.groups for c in range(a, b + 1)}
+    for p in table.columns:
+        if p.index not in grouped:
+            ws.merge_range(g, p.index - 1, h, p.index - 1, p.header, st.header)
+        else:
+            ws.write_string(h, p.index - 1, p.header, st.header)
+    for label, a, b in table.groups:
+        if a == b:
+            ws.write_string(g, a - 1, label, st.group)
+        else:
+            ws.merge_range(g, a - 1, g, b - 1, label, st.group)
+
+
+def _validations(ws: Worksheet, table: Table, layout: Layout, criteria_codes: list[str]) -> None:
+    first, last = table.first_row - 1, table.last_row - 1
+    statuses = vocab().status_names()
+    for p in table.inputs():
+        col, c = p.index - 1, p.column
+        assert c is not None
+        if c.role == "status":
+            ws.data_validation(first, col, last, col, {
+                "validate": "list", "source": statuses, "input_title": c.header[:32],
+                "input_message": (c.hint or "Chọn trong danh sách.")[:255],
+                "error_title": "Trạng thái không hợp lệ", "error_message": "Chọn: " + ", ".join(statuses)})
+        elif c.role == "criterion" and criteria_codes:
+            ws.data_validation(first, col, last, col, {
+                "validate": "list", "source": criteria_codes, "input_title": c.header[:32],
+                "input_message": (c.hint or "Chọn mã tiêu chí.")[:255],
+                "error_title": "Mã tiêu chí không hợp lệ", "error_message": "Chọn mã trong danh sách."})
+        elif c.hint:
+            ws.data_validation(first, col, last, col, {"validate": "any", "input_title": c.header[:32],
+                                                       "input_message": c.hint[:255]})
+
+
+def row_has_content(table: Table, row: int) -> str:
+    """Excel expression true when any input cell of `row` holds something (mirrors the reader)."""
+    cells = "&".join(f"{p.letter}{row}" for p in table.inputs())
+    return f"LEN(TRIM({cells}))>0"
+
+
+def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, item_guard: str) -> None:
+    """Conditional formats that shade required inputs still empty (same conditions as the rules)."""
+    first = table.first_row
+    rng = lambda p: f"{p.letter}{first}:{p.letter}{table.last_row}"  # noqa: E731
+    phase = phase_order_formula(layout)
+    orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
+    status_col = {c.column.review: c for c in table.inputs() if c.column.role == "status"}
+    for p in table.inputs():
+        c: Column = p.column
+        here = f"LEN(TRIM({p.letter}{first}))=0"
+        cond = None
+        if c.required:
+            cond = f"AND({item_guard}{row_has_content(table, first)},{here},{phase}>={orders[c.required]})"
+        elif c.required_if_status and c.review in status_col:
+            s = status_col[c.review].letter
+            ors = ",".join(f'TRIM(${s}{first})="{name}"' for name in c.required_if_status)
+            cond = f"AND(OR({ors}),{here})"
+        if cond:
+            ws.conditional_format(rng(p), {"type": "formula", "criteria": "=" + cond, "format": st.missing})
+
+
+def _sheet_head(ws: Worksheet, sl: SheetLayout, cfg: Config, st: Styles) -> None:
+    ws.write_string(0, 0, sl.title, st.title)
+    ws.write_formula(1, 0, f'="Trường: "&{info_name("ten_truong")}&" — Năm học "&{info_name("nam_hoc")}', st.subtitle)
+    ws.write_string(2, 0, cfg.labels["status_cell"], st.status)
+
+
+def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
+    _sheet_head(ws, sl, cfg, st)
+    plan = sl.table("plan")
+    assert plan is not None
+    ws.set_column(0, 0, 7)
+    widths = {p.index: p.column.width for p in plan.inputs()}
+    ws.set_column(1, 1, 30 if layout.framework.layout == "theo-tieu-chi" else 11)
+    for idx, w in widths.items():
+        ws.set_column(idx - 1, idx - 1, w)
+    if layout.framework.layout == "theo-tieu-chi":
+        _write_groups(ws, plan, st)
+        for block in plan.criteria:
+            r = block.header_row - 1
+            ws.write_string(r, 0, block.criterion.code, st.criterion)
+            ws.write_string(r, 1, criterion_row_label(block.criterion), st.criterion)
+            for p in plan.inputs():
+                ws.write_blank(r, p.index - 1, None, st.criterion_fill)
+            for row in block.item_rows:
+                ws.write_string(row - 1, 0, block.criterion.code, st.code)
+                ws.write_blank(row - 1, 1, None, st.code)
+                for p in plan.inputs():
+                    ws.write_blank(row - 1, p.index - 1, None, st.input)
+        _validations(ws, plan, layout, [])
+        _missing_formats(ws, plan, layout, st, item_guard=f"$B{plan.first_row}=\"\",")
+        ws.freeze_panes(plan.header_row, 2)
+    else:
+        _priority_tables(ws, sl, layout, cfg, st)
+        ws.freeze_panes(0, 0)
+    _print_setup(ws, repeat=(plan.group_row or plan.header_row, plan.header_row))
+    ws.print_area(0, 0, plan.last_row - 1, sl.width - 1)
+    _protect(ws, cfg)
+
+
+def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
+    labels = cfg.labels
+    first_ref = sl.reference_rows[0][0] - 1
+    ws.write_string(first_ref - 1, 0, labels["reference"], st.bold)
+    for j, h in enumerate(labels["reference_header"]):
+        ws.write_string(first_ref, j, h, st.header)
+    for row, crit in sl.reference_rows:
+        r = row
+        ws.write_string(r, 0, crit.code, st.criterion)
+        title = crit.title + (f" {labels['unverified']}" if not crit.verified else "")
+        ws.write_string(r, 1, title, st.criterion)
+        ws.write_string(r, 2, "Bắt buộc" if crit.mandatory else "", st.criterion)
+        ws.write_string(r, 3, crit.muc1 or "", st.criterion)
+        ws.write_string(r, 4, crit.muc2 or "", st.criterion)
+    codes = [c.code for _, c in sl.reference_rows]
+    for table in sl.tables:
+        ws.write_string(table.marker_row - 1, 0, table.marker, st.bold)
+        if table.group_row:
+            _write_groups(ws, table, st)
+        else:
+            for p in table.columns:
+                ws.write_string(table.header_row - 1, p.index - 1, p.header, st.header)
+        for i, row in enumerate(range(table.first_row, table.last_row + 1)):
+            ws.write_number(row - 1, 0, i + 1, st.code)
+            for p in table.inputs():
+                ws.write_blank(row - 1, p.index - 1, None, st.input)
+        _validations(ws, table, layout, codes)
+        _missing_formats(ws, table, layout, st, item_guard="")
+
+
+def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
+    """The findings sheet: left unprotected, it is output only (the bridge writes here)."""
+    from xlbridge.io.check_sheet import CHECK_COLUMNS, CHECK_HEADER_ROW
+    ws.write_string(0, 0, "KẾT QUẢ KIỂM TRA SỔ KẾ HOẠCH", st.title)
+    ws.write_string(1, 0, cfg.labels["status_cell"], st.status)
+    for j, (header, width) in enumerate(CHECK_COLUMNS):
+        ws.write_string(CHECK_HEADER_ROW - 1, j, header, st.header)
+        ws.set_column(j, j, width)
+    ws.freeze_panes(CHECK_HEADER_ROW, 0)
+    _print_setup(ws, repeat=(CHECK_HEADER_ROW, CHECK_HEADER_ROW))
+
+
+def _guide(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles) -> None:
+    data = load_yaml(find("texts", "huong-dan.yaml"))
+    fw = layout.framework
+    layout_hint = ("Mỗi tiêu chí có sẵn dòng tiêu đề (xám) và các dòng trắng bên dưới để ghi nội dung."
+                   if fw.layout == "theo-tieu-chi" else
+                   "Theo Biểu 2, kế hoạch chỉ tập trung vào vấn đề trọng tâm: ghi mục IV (vấn đề) và mục V "
+                   "(kế hoạch); mỗi dòng chọn tiêu chí liên quan; cuối học kỳ I và cuối năm học ghi mức độ thực hiện.")
+    values = {"nam_hoc": spec.nam_hoc, "thong_tu": f"Thông tư {fw.number}", "cap_hoc": spec.cap_hoc,
+              "info": cfg.sheets["info"], "check": cfg.sheets["check"], "summary": cfg.sheets["summary"],
+              "template_id": cfg.template_id, "version": cfg.version, "framework_id": fw.id,
+              "layout_hint": layout_hint}
+    ws.set_column(0, 0, 120)
+    ws.write_string(0, 0, data["title"], st.title)
+    r = 2
+    for sec in data["sections"]:
+        ws.write_string(r, 0, sec["heading"], st.bold)
+        r += 1
+        for line in sec["lines"]:
+            ws.write_string(r, 0, line.format(**values), st.text)
+            r += 1
+        r += 1
+    _print_setup(ws, landscape=False)
+    _protect(ws, cfg)
+
+
+def cell(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row - 1, col - 1)
