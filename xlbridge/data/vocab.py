@@ -15,6 +15,7 @@ class Status:
     done: bool
     open: bool
     started: bool
+    acknowledges_delay: bool
     aliases: tuple[str, ...]
 
 
@@ -74,7 +75,8 @@ def vocab() -> Vocab:
     for i, raw in enumerate(Checker(path, load_yaml(path)).get("statuses", list)):
         c = Checker(path, raw, f"statuses[{i}]")
         statuses.append(Status(c.get("name", str), c.get("done", bool), c.get("open", bool),
-                               c.get("started", bool, True), tuple(c.get("aliases", list, []))))
+                               c.get("started", bool, True),
+                               c.get("acknowledges_delay", bool, False), tuple(c.get("aliases", list, []))))
     path = find("vocab", "phases.yaml")
     phases = []
     for i, raw in enumerate(Checker(path, load_yaml(path)).get("phases", list)):

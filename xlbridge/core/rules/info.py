@@ -78,9 +78,11 @@ def phase(ctx: Context) -> Iterator[Finding]:
         yield make_finding("TT06", sheet, cell, value=text, choices="; ".join(p.name for p in vocab().phases))
 
 
-@rule("TT07", "TT08")
+@rule("TT07", "TT08", "TT10")
 def report_date(ctx: Context) -> Iterator[Finding]:
     v = ctx.book.info.values.get("ngay_bao_cao")
+    if v is not None and v.empty and ctx.book.phase_order > 0:
+        yield make_finding("TT10", v.cell.sheet, v.cell.a1, today=ctx.today.strftime("%d/%m/%Y"))
     if v is None or v.empty or v.formula or v.error:
         return
     sheet, cell = v.cell.sheet, v.cell.a1

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from xlbridge.core.findings import Finding, make_finding
-from xlbridge.core.periods import describe
+from xlbridge.core.periods import SchoolYear, describe
 from xlbridge.core.progress import is_overdue
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.rules.plan import criterion_name
+
+
+def window(year: SchoolYear) -> tuple[date, date]:
+    """The administrative school year: from August (tựu trường, preparation) to the end of July
+    (summer work such as repairs belongs to the year that planned it)."""
+    return date(year.start_year, 8, 1), date(year.end_year, 7, 31)
 
 
 @rule("TG01", "TG02", "TG03", "TG04", "TG06")
@@ -29,9 +36,10 @@ def periods(ctx: Context) -> Iterator[Finding]:
         if year is None:
             continue
         fields = dict(value=v.text, range=describe(p), year=str(year), y1=year.start_year, y2=year.end_year)
-        if p.end < year.start or p.start > year.end:
+        first, last = window(year)
+        if p.end < first or p.start > last:
             yield make_finding("TG03", *at, **fields)
-        elif (p.start < year.start or p.end > year.end) and p.kind not in ("hang-nam",):
+        elif (p.start < first or p.end > last) and p.kind not in ("hang-nam",):
             yield make_finding("TG04", *at, **fields)
         if p.relative and p.kind == "thang":
             yield make_finding("TG06", *at, **fields)
@@ -46,6 +54,8 @@ def overdue(ctx: Context) -> Iterator[Finding]:
         if not is_overdue(it, when, ctx.book.phase_order):
             continue
         status, v = it.status, it.first("period")
+        if status is not None and status.acknowledges_delay:
+            continue            # already marked late / not started, with its reason
         yield make_finding("TG05", it.sheet, v.cell.a1, criterion=criterion_name(it),
                            end=it.period.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
                            status=status.name if status else "chưa cập nhật")
