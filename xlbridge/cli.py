@@ -39,8 +39,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def print_result(result, as_json: bool, stream=sys.stdout) -> None:
+def print_result(result, as_json: bool, stream=None) -> None:
     from xlbridge.report.console import render_check
+    stream = stream or sys.stdout
     if as_json:
         json.dump(result.to_dict(), stream, ensure_ascii=False, indent=2, default=str)
         stream.write("\n")

@@ -416,7 +416,7 @@ def describe(p: Period) -> str:
     if p.empty:
         return "(để trống)"
     if p.start is not None and p.end is not None and p.ok:
-        a, b = p.start.strftime("%d/%m/%Y"), p.end.strftime("%d/%m/%Y")
+        a, b = (f"{d.day:02d}/{d.month:02d}/{d.year:04d}" for d in (p.start, p.end))
         return a if a == b else f"{a} – {b}"
     if p.kind == "khong-ro":
         return f"«{p.raw}» (không đọc được thời gian)"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.io.check_sheet import CHECK_COLUMNS, CHECK_HEADER_ROW
@@ -51,7 +52,7 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
             c.font, c.alignment = font, wrap
     for i, sheet, ref in out.links:
         c = check.cell(CHECK_HEADER_ROW + 1 + i, 4)
-        c.hyperlink = f"#'{sheet}'!{ref}"
+        c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{sheet}'!{ref}")    # a link inside the workbook
         c.font = Font(name=cfg.font, size=cfg.font_size, color="0563C1", underline="single")
     for sheet, r, col in out.status_cells:
         if sheet in wb.sheetnames:
