@@ -12,7 +12,7 @@ import pytest
 from conftest import seed_workbook, template, tt57_workbook
 
 from xlbridge.cli import main
-from xlbridge.io.check_sheet import CHECK_HEADER_ROW
+from xlbridge.layout import CHECK_HEADER_ROW
 
 
 def digest(path: Path) -> str:
@@ -82,7 +82,8 @@ def test_checked_copy_fills_outputs_and_keeps_input(tmp_path, capsys):
     assert checked["Tiêu chuẩn 1"][f"F{bad}"].fill.fgColor.rgb.endswith("FFC7CE")
     assert checked["Tiêu chuẩn 1"][f"F{bad}"].value == "Tháng 13/2024"           # user text untouched
     assert checked["Tiêu chuẩn 1"]["A3"].value.startswith("Có 1 lỗi")
-    assert checked["Tổng hợp"]["J5"].value == 0 and checked["Tổng hợp"]["J7"].value == 10_000_000 and checked["Tổng hợp"]["J11"].value == 10_000_000
+    summary = checked["Tổng hợp"]
+    assert summary["J5"].value == 0 and summary["J7"].value == 10_000_000 and summary["J11"].value == 10_000_000
     # fixed since the last run: the colour goes away, the finding too
     checked["Tiêu chuẩn 1"][f"F{bad}"].value = "Tháng 10/2024"
     checked.save(out)

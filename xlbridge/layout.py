@@ -9,13 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from openpyxl.utils import get_column_letter
-
 from xlbridge.data.catalog import Criterion, Framework
 from xlbridge.data.files import Checker, find, load_yaml
 from xlbridge.data.forms import Column, Form, get_form, info_form
 
 FIRST_TABLE_ROW = 5     # rows 1-3: title, school line, check status; row 4 blank
+SUMMARY_HEADER_ROW = 4  # "Tổng hợp": header row; one row per standard sheet below, then the total
+CHECK_HEADER_ROW = 4    # "Kiểm tra": findings start on the next row
+CHECK_STATUS_CELL = (2, 1)
+CHECK_COLUMNS = [       # header, width
+    ("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8), ("Nội dung", 70), ("Cách sửa", 60), ("Mã quy tắc", 10),
+]
+
+
+def column_letter(index: int) -> str:
+    """1 → "A", 28 → "AB" (kept here so that the core needs no Excel library)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -50,7 +63,7 @@ class Placed:
 
     @property
     def letter(self) -> str:
-        return get_column_letter(self.index)
+        return column_letter(self.index)
 
 
 @dataclass(frozen=True)
@@ -231,3 +244,12 @@ def criterion_row_label(crit: Criterion) -> str:
 
 def standard_sheet_names(layout: Layout) -> list[str]:
     return [s.name for s in layout.sheets]
+
+
+def summary_positions(layout: Layout, n_statuses: int) -> dict[str, int]:
+    """1-based cells of "Tổng hợp" that kdcl fills: per-standard rows, total row, its two columns, stamp."""
+    pct = 4 + n_statuses                 # A name, B items, C.. statuses, then "chưa cập nhật", then %
+    first = SUMMARY_HEADER_ROW + 1
+    total = first + len(layout.sheets)
+    return {"first_row": first, "total_row": total, "items_col": 2, "pct_col": pct,
+            "money_col": pct + 1, "overdue_col": pct + 2, "stamp_row": total + 3}

@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl.utils import get_column_letter
-
 from xlbridge.core.money import Money
 from xlbridge.core.periods import Period, SchoolYear
 from xlbridge.data.catalog import Framework
 from xlbridge.data.forms import Column, Form, Review
 from xlbridge.data.vocab import Phase, Status
-from xlbridge.layout import Layout
+from xlbridge.layout import Layout, column_letter
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,7 @@ class CellRef:
 
     @property
     def a1(self) -> str:
-        return f"{get_column_letter(self.col)}{self.row}"
+        return f"{column_letter(self.col)}{self.row}"
 
     def __str__(self) -> str:
         return f"{self.sheet}!{self.a1}"

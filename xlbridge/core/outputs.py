@@ -11,8 +11,8 @@ from datetime import datetime
 
 from xlbridge.core.findings import Finding
 from xlbridge.core.summary import Summary
-from xlbridge.layout import Layout, config
-from xlbridge.template.summary_formulas import summary_positions
+from xlbridge.data.vocab import vocab
+from xlbridge.layout import CHECK_STATUS_CELL, Layout, config, summary_positions
 
 
 @dataclass
@@ -47,9 +47,8 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     if len(findings) > limit:
         rows.append(["", "", "", "", f"… và {len(findings) - limit} phát hiện khác (chỉ ghi {limit} dòng đầu).", "", ""])
     line = status_line(findings, stamp)
-    from xlbridge.io.check_sheet import CHECK_STATUS_CELL
     status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, 3, 1) for s in layout.sheets]
-    pos = summary_positions(layout)
+    pos = summary_positions(layout, len(vocab().statuses))
     sheet = cfg.sheets["summary"]
     money, overdue = "Dự kiến kinh phí (đồng)", "Nội dung quá hạn"
     cells = []

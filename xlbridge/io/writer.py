@@ -16,8 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlbridge.core.outputs import CheckOutput
-from xlbridge.io.check_sheet import CHECK_COLUMNS, CHECK_HEADER_ROW
-from xlbridge.layout import config
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, config
 
 NO_FILL = PatternFill(fill_type=None)
 

@@ -20,7 +20,17 @@ from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import Config, Layout, SheetLayout, Table, build_layout, config, criterion_row_label
+from xlbridge.layout import (
+    CHECK_COLUMNS,
+    CHECK_HEADER_ROW,
+    Config,
+    Layout,
+    SheetLayout,
+    Table,
+    build_layout,
+    config,
+    criterion_row_label,
+)
 from xlbridge.template import summary_formulas
 from xlbridge.template.styles import Styles
 
@@ -322,7 +332,6 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
 
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
     """The findings sheet: left unprotected, it is output only (the bridge writes here)."""
-    from xlbridge.io.check_sheet import CHECK_COLUMNS, CHECK_HEADER_ROW
     ws.write_string(0, 0, "KẾT QUẢ KIỂM TRA SỔ KẾ HOẠCH", st.title)
     ws.write_string(1, 0, cfg.labels["status_cell"], st.status)
     for j, (header, width) in enumerate(CHECK_COLUMNS):

@@ -10,9 +10,8 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import Config, Layout, SheetLayout, Table
+from xlbridge.layout import SUMMARY_HEADER_ROW, Config, Layout, SheetLayout, Table
 
-SUMMARY_HEADER_ROW = 4
 FIXED_HEADERS = ["Tiêu chuẩn", "Số nội dung"]
 TAIL_HEADERS = ["Chưa cập nhật trạng thái", "Tỉ lệ hoàn thành"]
 PY_HEADERS = ["Dự kiến kinh phí (đồng)", "Nội dung quá hạn"]
@@ -107,13 +106,3 @@ def _tail(ws, r, col_items, col_first_status, n_status, col_none, col_pct, done,
     excluded = f"-{letter(col_first_status + not_done)}{row}" if not_done is not None else ""
     done_cell = f"{letter(col_first_status + done)}{row}"
     ws.write_formula(r, col_pct, f'=IF(({items}{excluded})=0,"",{done_cell}/({items}{excluded}))', pct_fmt)
-
-
-def summary_positions(layout: Layout) -> dict:
-    """Cells that Python fills on the summary sheet (0-based columns), shared with the writers."""
-    n_status = len(vocab().status_names())
-    col_pct = 3 + n_status
-    first = SUMMARY_HEADER_ROW + 1
-    total = first + len(layout.sheets)
-    return {"first_row": first, "total_row": total, "money_col": col_pct + 2, "overdue_col": col_pct + 3,
-            "stamp_row": total + 3, "pct_col": col_pct + 1, "items_col": 2}
