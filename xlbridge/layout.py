@@ -7,10 +7,9 @@ construction. Rows are 1-based, columns 1-based (A = 1), as in Excel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from xlbridge.data.catalog import Criterion, Framework
-from xlbridge.data.files import Checker, find, load_yaml
+from xlbridge.data.files import Checker, cached, find, load_yaml
 from xlbridge.data.forms import Column, Form, get_form, info_form
 
 FIRST_TABLE_ROW = 5     # rows 1-3: title, school line, check status; row 4 blank
@@ -44,7 +43,7 @@ class Config:
     labels: dict
 
 
-@cache
+@cached
 def config() -> Config:
     path = find("", "workbook.yaml")
     c = Checker(path, load_yaml(path))

@@ -8,9 +8,8 @@ cell), a human message and a hint; the rule catalogue with the texts lives in
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import cache
 
-from xlbridge.data.files import Checker, find, load_yaml
+from xlbridge.data.files import Checker, cached, find, load_yaml
 
 SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo"}
 
@@ -51,7 +50,7 @@ class Finding:
         return {**asdict(self), "severity_label": self.severity_label}
 
 
-@cache
+@cached
 def rule_specs() -> dict[str, RuleSpec]:
     path = find("messages", "rules.yaml")
     root = Checker(path, load_yaml(path))

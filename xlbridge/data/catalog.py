@@ -7,9 +7,8 @@ the Mức 4 list where the circular has one, and which table forms it uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from xlbridge.data.files import Checker, list_files, load_yaml
+from xlbridge.data.files import Checker, cached, list_files, load_yaml
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
 
@@ -134,7 +133,7 @@ def _load(path) -> Framework:
         extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)})
 
 
-@cache
+@cached
 def frameworks() -> tuple[Framework, ...]:
     return tuple(_load(p) for p in list_files("frameworks"))
 

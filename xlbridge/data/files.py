@@ -8,9 +8,10 @@ Files are found first in the folders named by the environment variable ``KDCL_DU
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -18,6 +19,21 @@ import workbook_templates
 from xlbridge.errors import DataFileError
 
 BUNDLED = Path(workbook_templates.__file__).parent
+F = TypeVar("F", bound=Callable[..., Any])
+_CACHED: list[Any] = []
+
+
+def cached(fn: F) -> F:
+    """`functools.cache` that `reload()` can empty (data files read once, re-read on demand)."""
+    wrapped = cache(fn)
+    _CACHED.append(wrapped)
+    return wrapped  # type: ignore[return-value]
+
+
+def reload() -> None:
+    """Forget every loaded data file, e.g. after KDCL_DU_LIEU changed."""
+    for fn in _CACHED:
+        fn.cache_clear()
 
 
 def data_dirs() -> list[Path]:
@@ -42,7 +58,7 @@ def list_files(subdir: str, pattern: str = "*.yaml") -> list[Path]:
     return [seen[k] for k in sorted(seen)]
 
 
-@cache
+@cached
 def load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:

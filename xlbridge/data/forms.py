@@ -7,9 +7,8 @@ position, so a province's variant with other columns is a new data file, not new
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from xlbridge.data.files import Checker, find, load_yaml
+from xlbridge.data.files import Checker, cached, find, load_yaml
 from xlbridge.data.vocab import vocab
 
 ROLES = {
@@ -96,7 +95,7 @@ def _column(c: Checker, phases: list[str], statuses: list[str], reviews: set[str
         width=c.get("width", int, 16), hint=c.get("hint", str, None), number=c.get("number", int, None))
 
 
-@cache
+@cached
 def get_form(form_id: str) -> Form:
     path = find("forms", f"{form_id}.yaml")
     c = Checker(path, load_yaml(path))
@@ -152,7 +151,7 @@ class InfoForm:
         return next(f for f in self.fields if f.key == key)
 
 
-@cache
+@cached
 def info_form() -> InfoForm:
     path = find("forms", "thong-tin.yaml")
     c = Checker(path, load_yaml(path))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from xlbridge.core.vntext import fold
-from xlbridge.data.files import Checker, find, load_yaml
+from xlbridge.data.files import Checker, cached, find, load_yaml
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class Vocab:
         return fold(text) in self.placeholders
 
 
-@cache
+@cached
 def vocab() -> Vocab:
     statuses = []
     path = find("vocab", "statuses.yaml")
