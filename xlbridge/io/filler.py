@@ -19,6 +19,13 @@ def _free_rows(table: Table, ws, rows: list[int]) -> list[int]:
     return [r for r in rows if all(ws.cell(r, p.index).value in (None, "") for p in table.inputs())]
 
 
+def _fit(ws, row: int, table: Table) -> None:
+    """Size the row to its text, as Excel does when a person types into a wrapped cell."""
+    from xlbridge.template.builder import row_height
+    cells = [(str(ws.cell(row, p.index).value or ""), p.column.width) for p in table.inputs()]
+    ws.row_dimensions[row].height = row_height(cells)
+
+
 def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
     wb = openpyxl.load_workbook(src)
     info = wb[layout.info.sheet]
@@ -57,6 +64,7 @@ def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
         for p in table.inputs():
             if values.get(p.column.key) not in (None, ""):
                 ws.cell(rows[0], p.index).value = values[p.column.key]
+        _fit(ws, rows[0], table)
     for issue in data.get("issues") or []:
         sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
         ws, table = wb[sl.name], sl.table("issues")
@@ -67,4 +75,5 @@ def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
             v = issue["values"].get(p.column.key)
             if v not in (None, ""):
                 ws.cell(rows[0], p.index).value = v
+        _fit(ws, rows[0], table)
     save_atomic(wb, Path(dst))

@@ -197,9 +197,18 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
     _protect(ws, cfg)
 
 
+def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
+    """Points for a row whose wrapped texts fit their columns (office suites do not autofit on load)."""
+    lines = max((sum(len(part) // max(int(width * 1.5), 8) + 1 for part in text.split("\n")) for text, width in cells
+                 if text), default=1)
+    return min(409.0, line * lines + 4)
+
+
 def _write_groups(ws: Worksheet, table: Table, st: Styles) -> None:
     """Two-row header: fixed columns merged over both rows, groups over their columns."""
     g, h = table.group_row - 1, table.header_row - 1
+    ws.set_row(g, 30)       # explicit: no office suite autofits a header on load
+    ws.set_row(h, 78)
     grouped = {c for _, a, b in table.groups for c in range(a, b + 1)}
     for p in table.columns:
         if p.index not in grouped:
@@ -273,13 +282,14 @@ def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: S
     assert plan is not None
     ws.set_column(0, 0, 7)
     widths = {p.index: p.column.width for p in plan.inputs()}
-    ws.set_column(1, 1, 30 if layout.framework.layout == "theo-tieu-chi" else 11)
+    ws.set_column(1, 1, 26 if layout.framework.layout == "theo-tieu-chi" else 26)
     for idx, w in widths.items():
         ws.set_column(idx - 1, idx - 1, w)
     if layout.framework.layout == "theo-tieu-chi":
         _write_groups(ws, plan, st)
         for block in plan.criteria:
             r = block.header_row - 1
+            ws.set_row(r, 32)
             ws.write_string(r, 0, block.criterion.code, st.criterion)
             ws.write_string(r, 1, criterion_row_label(block.criterion), st.criterion)
             for p in plan.inputs():
@@ -306,8 +316,10 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
     ws.write_string(first_ref - 1, 0, labels["reference"], st.bold)
     for j, h in enumerate(labels["reference_header"]):
         ws.write_string(first_ref, j, h, st.header)
+    widths = {p.index: p.column.width for t in sl.tables for p in t.inputs()}
     for row, crit in sl.reference_rows:
         r = row
+        ws.set_row(r, row_height([(crit.muc1 or "", widths.get(4, 26)), (crit.muc2 or "", widths.get(5, 26))]))
         ws.write_string(r, 0, crit.code, st.criterion)
         title = crit.title + (f" {labels['unverified']}" if not crit.verified else "")
         ws.write_string(r, 1, title, st.criterion)
