@@ -31,7 +31,7 @@ def build_example(folder: Path) -> Path:
 
 
 def run_demo(folder: Path) -> int:
-    from xlbridge.cli import print_result
+    from xlbridge.commands.common import print_result
     folder.mkdir(parents=True, exist_ok=True)     # the two example files are rewritten on each run
     path = build_example(folder)
     print(f"Đã tạo sổ ví dụ từ Phụ lục 2 của báo cáo thật (THPT Giồng Riềng, 2023-2024): {path}\n")

@@ -16,6 +16,7 @@ FIRST_TABLE_ROW = 5     # rows 1-3: title, school line, check status; row 4 blan
 SUMMARY_HEADER_ROW = 4  # "Tổng hợp": header row; one row per standard sheet below, then the total
 CHECK_HEADER_ROW = 4    # "Kiểm tra": findings start on the next row
 CHECK_STATUS_CELL = (2, 1)
+REPORT_FIRST_ROW = 3    # "Báo cáo": generated paragraphs from this row down, one per row, in column A
 CHECK_COLUMNS = [       # header, width
     ("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8), ("Nội dung", 70), ("Cách sửa", 60), ("Mã quy tắc", 10),
 ]

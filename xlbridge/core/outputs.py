@@ -23,6 +23,7 @@ class CheckOutput:
     status_cells: list[tuple[str, int, int]]           # (sheet, row, col) that show the status line
     summary_cells: list[tuple[str, int, int, object]]  # (sheet, row, col, value) on "Tổng hợp"
     error_cells: list[tuple[str, str]] = field(default_factory=list)   # (sheet, "C7") to colour
+    report_rows: list[tuple[str, str]] = field(default_factory=list)  # ("heading"|"paragraph", text) for "Báo cáo"
 
 
 def status_line(findings: list[Finding], stamp: datetime) -> str:

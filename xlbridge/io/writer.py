@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlbridge.core.outputs import CheckOutput
-from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, config
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, config
 
 NO_FILL = PatternFill(fill_type=None)
 
@@ -60,10 +60,24 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
     for sheet, r, col, v in out.summary_cells:
         if sheet in wb.sheetnames:
             wb[sheet].cell(r, col).value = v
+    if out.report_rows and cfg.sheets["report"] in wb.sheetnames:
+        write_report_rows(wb[cfg.sheets["report"]], out.report_rows, font)
     red = PatternFill(fill_type="solid", start_color=cfg.colors["error"], end_color=cfg.colors["error"])
     for sheet, ref in out.error_cells:
         if sheet in wb.sheetnames:
             wb[sheet][ref].fill = red
+
+
+def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
+    """Replace the generated text of the "Báo cáo" sheet (column A from REPORT_FIRST_ROW down)."""
+    for row in ws.iter_rows(min_row=REPORT_FIRST_ROW, max_col=1):
+        row[0].value = None
+    bold = Font(name=font.name, size=font.size, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, (style, text) in enumerate(rows):
+        c = ws.cell(REPORT_FIRST_ROW + i, 1)
+        c.value, c.data_type = text, "s"
+        c.font, c.alignment = (bold if style != "paragraph" else font), wrap
 
 
 def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:

@@ -90,6 +90,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
     std_ws = [(s, wb.add_worksheet(s.name)) for s in layout.sheets]
     summary = wb.add_worksheet(sheets["summary"])
     check = wb.add_worksheet(sheets["check"])
+    report = wb.add_worksheet(sheets["report"])
     meta = wb.add_worksheet(sheets["meta"])
 
     _meta(meta, spec, layout, cfg, st)
@@ -98,6 +99,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
         _standard(ws, sl, layout, cfg, st)
     summary_formulas.write_summary(summary, layout, cfg, st)
     _check(check, cfg, st)
+    _report(report, st)
     _guide(guide, spec, layout, cfg, st)
     info.activate()
     wb.close()
@@ -351,6 +353,13 @@ def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
         ws.set_column(j, j, width)
     ws.freeze_panes(CHECK_HEADER_ROW, 0)
     _print_setup(ws, repeat=(CHECK_HEADER_ROW, CHECK_HEADER_ROW))
+
+
+def _report(ws: Worksheet, st: Styles) -> None:
+    """The generated report text: unprotected, so staff can edit it after generating."""
+    ws.set_column(0, 0, 120)
+    ws.write_string(0, 0, "BÁO CÁO (các phần văn bản sinh từ dữ liệu của sổ; có thể sửa sau khi sinh)", st.title)
+    _print_setup(ws, landscape=False)
 
 
 def _guide(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles) -> None:

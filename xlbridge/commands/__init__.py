@@ -1,0 +1,6 @@
+"""One module per `kdcl` subcommand; each has `register(subparsers)` and a `run(args) -> int`.
+
+Modules listed in COMMANDS are added in this order; a new command is a new module plus one line here.
+"""
+
+COMMANDS = ["template", "kiem_tra", "demo"]

@@ -1,0 +1,36 @@
+"""Argument helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+
+from xlbridge.errors import KdclError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def school_year(text: str):
+    from xlbridge.core.periods import SchoolYear
+    year = SchoolYear.parse(text)
+    if year is None:
+        raise KdclError(f"Năm học «{text}» không hợp lệ; ghi dạng 2024-2025.")
+    return year
+
+
+def parse_date(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise KdclError(f"Ngày «{text}» không hợp lệ; ghi dạng ngày/tháng/năm, ví dụ 30/05/2024.") from None
+
+
+def print_result(result, as_json: bool, stream=None) -> None:
+    from xlbridge.report.console import render_check
+    stream = stream or sys.stdout
+    if as_json:
+        json.dump(result.to_dict(), stream, ensure_ascii=False, indent=2, default=str)
+        stream.write("\n")
+    else:
+        stream.write(render_check(result))
