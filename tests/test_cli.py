@@ -91,7 +91,7 @@ def test_checked_copy_fills_outputs_and_keeps_input(tmp_path, capsys):
     code, _, _ = run(capsys, "kiem-tra", str(out), "--out", str(out2))
     again = openpyxl.load_workbook(out2)
     assert code == 0
-    assert again["Tiêu chuẩn 1"][f"F{bad}"].fill.fill_type is None
+    assert again["Tiêu chuẩn 1"][f"F{bad}"].fill.fgColor.rgb.endswith("FFFFFF")   # back to the input colour
     assert not any(r[6] == "TG01" for r in again["Kiểm tra"].iter_rows(min_row=CHECK_HEADER_ROW + 1, values_only=True))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from xlbridge.core.rules import validate
 from xlbridge.core.summary import Summary, summarize
 from xlbridge.io.grid import Grid, load_grid
 from xlbridge.io.reader import read_grid
+from xlbridge.layout import config
 from xlbridge.model import PlanBook
 
 
@@ -20,6 +21,7 @@ class CheckResult:
     book: PlanBook
     findings: list[Finding]
     summary: Summary
+    previous_check_rows: list[list[object]] = field(default_factory=list)   # the "Kiểm tra" sheet as read
 
     @property
     def errors(self) -> int:
@@ -31,7 +33,8 @@ class CheckResult:
 
     def output(self, stamp: datetime | None = None) -> CheckOutput:
         inputs = {s.name for s in self.book.layout.sheets} | {self.book.layout.info.sheet}
-        return check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs)
+        return check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs,
+                            self.previous_check_rows)
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
@@ -41,7 +44,8 @@ class CheckResult:
 
 def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:
     book = read_grid(grid, source)
-    return CheckResult(book, validate(book, today), summarize(book, today))
+    previous = grid.get(config().sheets["check"], [])
+    return CheckResult(book, validate(book, today), summarize(book, today), previous)
 
 
 def check_file(path: str | Path, today: date | None = None) -> CheckResult:

@@ -12,7 +12,7 @@ from datetime import datetime
 from xlbridge.core.findings import Finding
 from xlbridge.core.summary import Summary
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import CHECK_STATUS_CELL, Layout, config, summary_positions
+from xlbridge.layout import CHECK_HEADER_ROW, CHECK_STATUS_CELL, Layout, config, summary_positions
 
 
 @dataclass
@@ -23,6 +23,7 @@ class CheckOutput:
     status_cells: list[tuple[str, int, int]]           # (sheet, row, col) that show the status line
     summary_cells: list[tuple[str, int, int, object]]  # (sheet, row, col, value) on "Tổng hợp"
     error_cells: list[tuple[str, str]] = field(default_factory=list)   # (sheet, "C7") to colour
+    clear_cells: list[tuple[str, str]] = field(default_factory=list)   # coloured by the last run, fixed since
     report_rows: list[tuple[str, str]] = field(default_factory=list)  # ("heading"|"paragraph", text) for "Báo cáo"
 
 
@@ -36,8 +37,18 @@ def status_line(findings: list[Finding], stamp: datetime) -> str:
     return f"Có {parts[0]}, {parts[1]} — xem trang {config().sheets['check']} (kiểm tra lúc {when})."
 
 
+def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]]:
+    """Cells the last run coloured: the "Lỗi" rows still listed on the "Kiểm tra" sheet (all its rows)."""
+    out = []
+    for row in check_rows[CHECK_HEADER_ROW:]:
+        cells = list(row) + [None] * 4
+        if cells[1] == "Lỗi" and cells[2] and cells[3]:
+            out.append((str(cells[2]), str(cells[3])))
+    return out
+
+
 def check_output(findings: list[Finding], summary: Summary, layout: Layout, stamp: datetime,
-                 input_sheets: set[str]) -> CheckOutput:
+                 input_sheets: set[str], previous_rows: list[list[object]] | None = None) -> CheckOutput:
     cfg = config()
     limit = cfg.rows["check_findings"]
     rows, links = [], []
@@ -59,5 +70,6 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
         cells.append((sheet, r, pos["overdue_col"], int(rec[overdue])))
     cells.append((sheet, pos["stamp_row"], 1, f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, "
                                               f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."))
-    errors = [(f.sheet, f.cell) for f in findings if f.is_error and f.sheet in input_sheets and f.cell]
-    return CheckOutput(rows, links, line, status_cells, cells, list(dict.fromkeys(errors)))
+    errors = list(dict.fromkeys((f.sheet, f.cell) for f in findings if f.is_error and f.sheet in input_sheets and f.cell))
+    before = [c for c in previous_error_cells(previous_rows or []) if c[0] in input_sheets and c not in errors]
+    return CheckOutput(rows, links, line, status_cells, cells, errors, list(dict.fromkeys(before)))

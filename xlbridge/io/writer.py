@@ -18,25 +18,11 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, config
 
-NO_FILL = PatternFill(fill_type=None)
-
-
-def previous_error_cells(ws) -> list[tuple[str, str]]:
-    """Cells coloured by the last run: the "Lỗi" rows still listed on the "Kiểm tra" sheet."""
-    out = []
-    for row in ws.iter_rows(min_row=CHECK_HEADER_ROW + 1, max_col=len(CHECK_COLUMNS), values_only=True):
-        if row and row[1] == "Lỗi" and row[2] and row[3]:
-            out.append((str(row[2]), str(row[3])))
-    return out
-
 
 def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
     cfg = config()
     font = Font(name=cfg.font, size=cfg.font_size)
     check = wb[cfg.sheets["check"]]
-    for sheet, ref in previous_error_cells(check):
-        if sheet in wb.sheetnames:
-            wb[sheet][ref].fill = NO_FILL
     for row in check.iter_rows(min_row=CHECK_HEADER_ROW + 1, max_col=len(CHECK_COLUMNS)):
         for c in row:
             c.value = None
@@ -62,10 +48,11 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
             wb[sheet].cell(r, col).value = v
     if out.report_rows and cfg.sheets["report"] in wb.sheetnames:
         write_report_rows(wb[cfg.sheets["report"]], out.report_rows, font)
-    red = PatternFill(fill_type="solid", start_color=cfg.colors["error"], end_color=cfg.colors["error"])
-    for sheet, ref in out.error_cells:
-        if sheet in wb.sheetnames:
-            wb[sheet][ref].fill = red
+    for cells, color in ((out.clear_cells, cfg.colors["input"]), (out.error_cells, cfg.colors["error"])):
+        fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
+        for sheet, ref in cells:
+            if sheet in wb.sheetnames:
+                wb[sheet][ref].fill = fill
 
 
 def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:

@@ -33,4 +33,4 @@ def criterion_codes(ctx: Context) -> Iterator[Finding]:
                                choices=choices)
         elif crit.standard != it.standard:
             target = next((s.name for s in ctx.book.layout.sheets if s.standard == crit.standard), "")
-            yield make_finding("CT05", it.sheet, v.cell.a1, value=crit.code, sheet=it.sheet, target=target)
+            yield make_finding("CT05", it.sheet, v.cell.a1, value=crit.code, here=it.sheet, target=target)
