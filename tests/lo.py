@@ -14,9 +14,11 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 TIMEOUT = 180   # seconds for one soffice run (a cold profile takes a few seconds to initialise)
+JOBS = min(2, os.cpu_count() or 1)   # soffice runs side by side: each is single-threaded, mostly
 
 RECALC_ALWAYS = 0
 REGISTRY = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -48,8 +50,9 @@ def make_profile(root: Path, recalc: bool = True) -> Path:
 
 
 def convert(sources: Sequence[Path], out_dir: Path, fmt: str = "xlsx", *, recalc: bool = True,
-            timeout: float = TIMEOUT, exe: str | None = None) -> list[Path]:
-    """Convert several files in one soffice run; returns the converted files, in the order given.
+            timeout: float = TIMEOUT, exe: str | None = None, jobs: int = JOBS) -> list[Path]:
+    """Convert several files, `jobs` soffice runs side by side (each with its own fresh profile, each
+    converting a share of the files); returns the converted files, in the order given.
 
     Sources must have distinct stems and must not live in `out_dir` (an xlsx → xlsx conversion would
     overwrite them).
@@ -59,16 +62,32 @@ def convert(sources: Sequence[Path], out_dir: Path, fmt: str = "xlsx", *, recalc
         raise LibreOfficeError("LibreOffice (soffice) is not installed")
     sources = [Path(s).resolve() for s in sources]
     out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     stems = [s.stem for s in sources]
     if len(set(stems)) != len(stems):
         raise ValueError(f"source names must differ: {stems}")
     if any(s.parent == out_dir for s in sources):
         raise ValueError("out_dir must differ from the sources' folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
     ext = fmt.split(":", 1)[0]
     outputs = [out_dir / f"{stem}.{ext}" for stem in stems]
     for o in outputs:
         o.unlink(missing_ok=True)
+    jobs = max(1, min(jobs, len(sources)))
+    shares = [sources[i::jobs] for i in range(jobs)]
+    if jobs == 1:
+        _run(exe, shares[0], out_dir, fmt, recalc, timeout)
+    else:
+        with ThreadPoolExecutor(jobs) as pool:
+            for done in [pool.submit(_run, exe, share, out_dir, fmt, recalc, timeout) for share in shares]:
+                done.result()
+    missing = [o.name for o in outputs if not o.is_file() or o.stat().st_size == 0]
+    if missing:
+        raise LibreOfficeError(f"soffice did not write {missing}")
+    return outputs
+
+
+def _run(exe: str, sources: list[Path], out_dir: Path, fmt: str, recalc: bool, timeout: float) -> None:
+    """One soffice process, with a fresh profile, converting `sources` into `out_dir`."""
     with tempfile.TemporaryDirectory(prefix="kdcl-lo-") as tmp:
         profile = make_profile(Path(tmp) / "profile", recalc)
         cmd = [exe, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
@@ -82,11 +101,9 @@ def convert(sources: Sequence[Path], out_dir: Path, fmt: str = "xlsx", *, recalc
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             raise LibreOfficeError(f"soffice did not finish within {timeout} s: {' '.join(cmd)}") from None
-    missing = [o for o in outputs if not o.is_file() or o.stat().st_size == 0]
-    if proc.returncode != 0 or missing:
-        raise LibreOfficeError(f"soffice exit code {proc.returncode}, missing {[m.name for m in missing]}\n"
-                               f"stdout: {out.decode(errors='replace')}\nstderr: {err.decode(errors='replace')}")
-    return outputs
+    if proc.returncode != 0:
+        raise LibreOfficeError(f"soffice exit code {proc.returncode}\nstdout: {out.decode(errors='replace')}\n"
+                               f"stderr: {err.decode(errors='replace')}")
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -33,8 +33,9 @@ def status_line(findings: list[Finding], stamp: datetime) -> str:
     when = stamp.strftime("%H:%M %d/%m/%Y")
     if not findings:
         return f"Đạt: không có lỗi, không có cảnh báo (kiểm tra lúc {when})."
-    parts = [f"{errors} lỗi" if errors else "không có lỗi", f"{warnings} cảnh báo" if warnings else "không có cảnh báo"]
-    return f"Có {parts[0]}, {parts[1]} — xem trang {config().sheets['check']} (kiểm tra lúc {when})."
+    head = f"Có {errors} lỗi" if errors else "Không có lỗi"
+    tail = f"{warnings} cảnh báo" if warnings else "không có cảnh báo"
+    return f"{head}, {tail} — xem trang {config().sheets['check']} (kiểm tra lúc {when})."
 
 
 def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]]:

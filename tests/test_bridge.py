@@ -1,0 +1,146 @@
+"""The "Kiểm tra" button through xlwings' real remote interpreter (what xlwings Lite runs), no Excel.
+
+The same core, two paths, one answer: the actions the button returns, replayed on the workbook,
+give the same end state as `kdcl kiem-tra --out`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+import openpyxl
+import pytest
+import xlwings_remote as xr
+from conftest import TODAY, seed_workbook, template, tt57_workbook
+
+from macros.bridge import as_text, kiem_tra
+from xlbridge.check import check_file
+from xlbridge.io.writer import write_checked_copy
+
+STAMP = datetime(2026, 11, 23, 10, 30)
+
+
+def _break(path, sheet: str, ref: str, value: object) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][ref] = value
+    wb.save(path)
+
+
+def _state(path) -> dict:
+    """Everything a user sees that a check may change: values, fills, links, on every sheet."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
+                link = c.hyperlink.location if c.hyperlink is not None else None
+                if c.value is not None or fill not in (None, "00000000") or link:
+                    out[(ws.title, c.coordinate)] = (c.value, fill if fill != "00000000" else None, link)
+    return out
+
+
+def _both_paths(tmp_path, src):
+    """(state after `kiem-tra --out`, state after the button's actions, the button's actions)."""
+    via_file = tmp_path / "via-file.xlsx"
+    write_checked_copy(src, via_file, check_file(src, TODAY).output(STAMP))
+    book = xr.remote_book(src)
+    assert kiem_tra(book, TODAY, STAMP) is not None
+    actions = book.json()["actions"]
+    via_button = tmp_path / "via-button.xlsx"
+    wb = openpyxl.load_workbook(src)
+    assert xr.apply_actions(wb, actions) == []
+    wb.save(via_button)
+    return _state(via_file), _state(via_button), actions
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: seed_workbook(d, "ket-qua-thpt"),
+    lambda d: tt57_workbook(d, "pho-thong"),
+])
+def test_button_and_file_path_agree(tmp_path, make):
+    src = make(tmp_path)
+    item = check_file(src, TODAY).book.items[0]
+    sheet, ref = item.sheet, item.first("period").cell.a1
+    _break(src, sheet, ref, "Tháng 13/2024")                    # an error to colour
+    by_file, by_button, actions = _both_paths(tmp_path, src)
+    assert by_button == by_file
+    assert {a["func"] for a in actions} <= {"setValues", "rangeClearContents", "setRangeColor", "addHyperlink",
+                                             "setFontProperty"}
+    assert by_button[(sheet, ref)][1].endswith("FFC7CE")
+
+
+def test_second_run_clears_fixed_cells(tmp_path):
+    src = seed_workbook(tmp_path, "ke-hoach-th-thcs")
+    _break(src, "Tiêu chuẩn 1", "F12", "Tháng 13/2024")
+    book = xr.remote_book(src)
+    kiem_tra(book, TODAY, STAMP)
+    first = tmp_path / "first.xlsx"
+    wb = openpyxl.load_workbook(src)
+    xr.apply_actions(wb, book.json()["actions"])
+    wb["Tiêu chuẩn 1"]["F12"] = "Tháng 10/2024"                     # the user fixes it
+    wb.save(first)
+    book = xr.remote_book(first)
+    result = kiem_tra(book, TODAY, STAMP)
+    assert result.errors == 0
+    colours = [a for a in book.json()["actions"] if a["func"] == "setRangeColor"]
+    assert [(a["sheet_position"], a["start_row"], a["start_column"], a["args"][0]) for a in colours] == [
+        (2, 11, 5, "#FFFFFF")]                                        # Tiêu chuẩn 1!F12 back to the input colour
+    by_file, by_button, _ = _both_paths(tmp_path, first)
+    assert by_button == by_file
+
+
+def test_button_never_writes_input_cells(tmp_path):
+    src = tt57_workbook(tmp_path, "mam-non")
+    book = xr.remote_book(src)
+    kiem_tra(book, TODAY, STAMP)
+    result = check_file(src, TODAY)
+    inputs = {(v.cell.sheet, v.cell.row, v.cell.col) for v in result.book.cells}
+    names = [s["name"] for s in xr.payload(src)["sheets"]]
+    for a in book.json()["actions"]:
+        if a["func"] in ("setValues", "rangeClearContents"):
+            for i in range(a["row_count"]):
+                for j in range(a["column_count"]):
+                    key = (names[a["sheet_position"]], a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                    assert key not in inputs, key
+
+
+def test_not_a_kdcl_workbook_gets_a_message(tmp_path):
+    path = tmp_path / "khac.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Trang 1"
+    wb.active["A1"] = "Bảng khác"
+    wb.save(path)
+    book = xr.remote_book(path)
+    assert kiem_tra(book, TODAY, STAMP) is None
+    alerts = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert len(alerts) == 1 and "không phải sổ kế hoạch" in alerts[0] and "Traceback" not in alerts[0]
+
+
+def test_deleted_or_renamed_sheets(tmp_path):
+    src, _ = template(tmp_path, "THPT", "2023-2024")
+    wb = openpyxl.load_workbook(src)
+    wb["Tiêu chuẩn 2"].title = "TC2"
+    del wb["Kiểm tra"]
+    wb.save(src)
+    book = xr.remote_book(src)
+    result = kiem_tra(book, TODAY, STAMP)
+    assert {("CT01", "Tiêu chuẩn 2"), ("CT01", "Kiểm tra")} <= {(f.rule, f.sheet) for f in result.findings}
+    status = [a["values"][0][0] for a in book.json()["actions"] if a["func"] == "setValues" and a["start_row"] == 2]
+    assert status and all(s.startswith("Có ") for s in status)      # the status line still reaches every standard sheet
+
+
+def test_user_text_is_never_written_as_a_formula(tmp_path):
+    assert as_text("=SUM(A1)") == "'=SUM(A1)" and as_text("- gạch đầu dòng") == "'- gạch đầu dòng"
+    assert as_text("Bình thường") == "Bình thường" and as_text(3) == 3
+    src = seed_workbook(tmp_path, "ke-hoach-th-thcs")
+    _break(src, "Tiêu chuẩn 1", "F12", "=Tháng 10")                 # shows #NAME? in Excel
+    shutil.copy(src, tmp_path / "copy.xlsx")
+    book = xr.remote_book(src)
+    result = kiem_tra(book, TODAY, STAMP)
+    assert "O02" in {f.rule for f in result.findings}               # Excel's error value, as the button sees it
+    for a in book.json()["actions"]:
+        for row in a.get("values") or []:
+            for v in row:
+                assert not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")))

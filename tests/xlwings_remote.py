@@ -1,0 +1,96 @@
+"""Test harness for the Excel bridge without Excel: xlwings' own remote interpreter.
+
+`payload(path)` builds the JSON that Office.js (xlwings Lite) sends for a workbook — every
+sheet's values from A1, empty cells as "", dates as ISO strings, formulas as the value Excel
+shows — and `apply_actions(wb, actions)` replays the returned actions on an openpyxl workbook the
+way Excel would, so the end state can be compared with `kdcl kiem-tra --out`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")   # PolyForm Noncommercial: schools' use
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+
+import xlwings as xw  # noqa: E402  (the environment must be set first)
+
+
+def _cell_json(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return datetime(value.year, value.month, value.day).isoformat() + ".000Z"
+    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        return "#NAME?"               # what Excel shows for text typed with a leading "="
+    return value
+
+
+def payload(path: Path, active: int = 0) -> dict:
+    wb = openpyxl.load_workbook(path)
+    sheets = []
+    for ws in wb.worksheets:
+        rows = [[_cell_json(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        width = max((i + 1 for r in rows for i, v in enumerate(r) if v != ""), default=0)
+        while rows and all(v == "" for v in rows[-1]):
+            rows.pop()
+        sheets.append({"name": ws.title, "values": [r[:width] for r in rows] or [[]], "pictures": [], "tables": []})
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": path.name, "active_sheet_index": active, "selection": "A1"},
+            "names": [], "sheets": sheets}
+
+
+def remote_book(path: Path) -> xw.Book:
+    return xw.Book(json=payload(path))
+
+
+def _from_excel(value: object) -> object:
+    if isinstance(value, str) and value.startswith("'"):
+        return value[1:]              # Excel's text marker
+    return value
+
+
+def apply_actions(wb: openpyxl.Workbook, actions: list[dict]) -> list[str]:
+    """Replay Office.js actions; returns the alert texts shown."""
+    alerts = []
+    for a in actions:
+        func = a["func"]
+        if func == "alert":
+            alerts.append(a["args"][0])
+            continue
+        ws = wb.worksheets[a["sheet_position"]]
+        r0, c0 = a["start_row"] + 1, a["start_column"] + 1
+        cells = [ws.cell(r0 + i, c0 + j) for i in range(a["row_count"]) for j in range(a["column_count"])]
+        if func == "setValues":
+            for i, row in enumerate(a["values"]):
+                for j, v in enumerate(row):
+                    c = ws.cell(r0 + i, c0 + j)
+                    c.value = _from_excel(v)
+                    if isinstance(c.value, str):
+                        c.data_type = "s"
+        elif func == "rangeClearContents":
+            for c in cells:
+                c.value = None
+                c.hyperlink = None
+        elif func == "setRangeColor":
+            color = a["args"][0].lstrip("#").upper()
+            for c in cells:
+                c.fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
+        elif func == "addHyperlink":
+            target = a["args"][0]
+            for c in cells:
+                c.hyperlink = Hyperlink(ref=c.coordinate, location=target[1:]) if target.startswith("#") else target
+        elif func == "setFontProperty":
+            prop, value = a["args"][0], a["args"][1]
+            for c in cells:
+                font = c.font.copy(**{prop: value}) if prop in ("bold", "italic") else c.font
+                c.font = Font(**{k: getattr(font, k) for k in ("name", "size", "bold", "italic", "color")})
+        else:
+            raise AssertionError(f"action not replayed by the harness: {func}")
+    return alerts
