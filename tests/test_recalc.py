@@ -195,8 +195,6 @@ def test_edge_cases_tt57_latest_review_wins(recalculated):
     assert rows["Tiêu chuẩn 3"]["Số nội dung"] == 0          # the issues table holds no plan items
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the Tổng hợp formulas (LEN(TRIM(...))) count a cell holding only a "
-                                       "non-breaking space, line break or tab as an item; the Python reader strips it")
 def test_whitespace_only_cells_are_not_items(recalculated):
     assert by_sheet(python_summary(recalculated["whitespace"][0]))["Tiêu chuẩn 1"]["Số nội dung"] == 0
     assert_same(*recalculated["whitespace"])

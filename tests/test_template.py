@@ -137,9 +137,13 @@ def validations_over(ws, letter: str, rows: list[int]) -> list:
     return [dv for dv in ws.data_validations.dataValidation if all(c in dv.sqref for c in cells(letter, rows))]
 
 
-def list_items(dv) -> list[str]:
-    """The dropdown entries as Excel splits an inline list source: at every comma."""
+def list_items(dv, wb=None) -> list[str]:
+    """The dropdown entries: an inline list as Excel splits it (at every comma), or the cells of a range."""
     f = dv.formula1
+    if wb is not None and "!" in f and not f.startswith('"'):
+        sheet, ref = f.lstrip("=").rsplit("!", 1)
+        ws = wb[sheet.strip("'")]
+        return [str(row[0].value) for row in ws[ref.replace("$", "")]]
     assert f.startswith('"') and f.endswith('"'), f
     return f[1:-1].split(",")
 
@@ -327,9 +331,6 @@ def test_tt57_sheets_list_every_criterion(built):
 
 
 @only(K57[:1])
-@pytest.mark.xfail(strict=True, reason="bug: builder._priority_tables writes the TT57 reference list one row below "
-                                       "layout.reference_rows (1-based row used as a 0-based index; the header "
-                                       "'Mã' sits on the row the layout gives to the first criterion)")
 def test_tt57_reference_rows_match_layout(built):
     for sl, ws in built.standard_sheets():
         for row, crit in sl.reference_rows:
@@ -398,12 +399,10 @@ def test_info_validations(built):
     assert phase_dv.prompt and phase_dv.showInputMessage
 
 
-@only(KINDS[:1])          # one bug, shown once: every template shares the Thông tin sheet
-@pytest.mark.xfail(strict=True, reason="bug: phase 'Rà soát giữa năm (cuối học kỳ I, báo cáo tiến độ)' contains a "
-                                       "comma, so the inline list validation on Thông tin!Giai đoạn splits it into two "
-                                       "entries and rejects the real phase name")
+@only(KINDS[:1])          # every template shares the Thông tin sheet
 def test_phase_dropdown_offers_each_phase_whole(built):
-    assert list_items(_info_dv(built, "giai_doan", "list")) == PHASES
+    """Phase names contain commas: the list comes from cells of _kdcl, not an inline string."""
+    assert list_items(_info_dv(built, "giai_doan", "list"), built.wb) == PHASES
 
 
 def _prompt_columns(built) -> list[tuple[SheetLayout, object, Table, object]]:
@@ -441,7 +440,7 @@ def test_required_columns_have_conditional_formats(built):
                 rule = mine[0]
                 assert rule.type == "expression" and rule.dxf is not None and rule.dxf.fill is not None
                 formula = rule.formula[0]
-                assert f"LEN(TRIM({p.letter}{first}))=0" in formula
+                assert f'LEN(TRIM(CLEAN(SUBSTITUTE({p.letter}{first},_xlfn.UNICHAR(160)," "))))=0' in formula
                 if c.required:
                     assert "kdcl_giai_doan" in formula and f"'{SHEETS['meta']}'!" in formula
                 else:

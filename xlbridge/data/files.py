@@ -19,6 +19,10 @@ import workbook_templates
 from xlbridge.errors import DataFileError
 
 BUNDLED = Path(workbook_templates.__file__).parent
+# In the xlwings Lite bundle there is no file system to read from: the bundle fills EMBEDDED with
+# {"forms/x.yaml": text, …} and paths under EMBEDDED_ROOT are served from it.
+EMBEDDED: dict[str, str] = {}
+EMBEDDED_ROOT = Path("/kdcl-embedded")
 F = TypeVar("F", bound=Callable[..., Any])
 _CACHED: list[Any] = []
 
@@ -42,6 +46,11 @@ def data_dirs() -> list[Path]:
 
 
 def find(subdir: str, name: str) -> Path:
+    if EMBEDDED:
+        key = f"{subdir}/{name}" if subdir else name
+        if key in EMBEDDED:
+            return EMBEDDED_ROOT / key
+        raise DataFileError(key, "(tệp)", "không có trong bản kdcl nhúng trong sổ")
     for base in data_dirs():
         path = base / subdir / name
         if path.is_file():
@@ -52,17 +61,26 @@ def find(subdir: str, name: str) -> Path:
 def list_files(subdir: str, pattern: str = "*.yaml") -> list[Path]:
     """All files of a kind; a user folder's file hides the bundled file of the same name."""
     seen: dict[str, Path] = {}
+    if EMBEDDED:
+        prefix = f"{subdir}/"
+        return [EMBEDDED_ROOT / k for k in sorted(EMBEDDED) if k.startswith(prefix) and Path(k).match(pattern)]
     for base in reversed(data_dirs()):
         for path in sorted((base / subdir).glob(pattern)):
             seen[path.name] = path
     return [seen[k] for k in sorted(seen)]
 
 
+def read_text(path: Path) -> str:
+    """A data file's text, from disk or from the embedded copy."""
+    if EMBEDDED and path.is_relative_to(EMBEDDED_ROOT):
+        return EMBEDDED[path.relative_to(EMBEDDED_ROOT).as_posix()]
+    return path.read_text(encoding="utf-8")
+
+
 @cached
 def load_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return yaml.safe_load(read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}" if mark else "(cú pháp)"

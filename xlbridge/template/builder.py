@@ -79,7 +79,8 @@ def build_template(spec: TemplateSpec, path: str | Path) -> Layout:
 
 def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
     cfg = config()
-    wb = xlsxwriter.Workbook(filename, {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(filename, {"strings_to_formulas": False, "strings_to_urls": False,
+                                       "use_future_functions": True})
     wb.set_properties({"title": "Kế hoạch cải tiến chất lượng giáo dục", "subject": spec.nam_hoc,
                        "author": "kdcl", "comments": f"kdcl {__version__}",
                        "created": datetime(2000, 1, 1)})   # fixed: same input, same bytes
@@ -140,6 +141,11 @@ def _meta(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
     _protect(ws, cfg)
 
 
+def phase_list_range() -> str:
+    n = len(vocab().phases)
+    return f"='{config().sheets['meta']}'!$B${META_PHASES_ROW}:$B${META_PHASES_ROW + n - 1}"
+
+
 def phase_order_formula(layout: Layout) -> str:
     """Excel expression: the position of the chosen phase (1 = planning) — for conditional formats."""
     n = len(vocab().phases)
@@ -170,7 +176,8 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
         else:
             ws.write_string(r, 1, str(value), st.input) if value else ws.write_blank(r, 1, None, st.input)
         if f.list:
-            choices = vocab().cap_hoc_names() if f.list == "cap_hoc" else [p.name for p in vocab().phases]
+            # Phase names contain commas, which an inline list would split: point at the cells of _kdcl instead.
+            choices = vocab().cap_hoc_names() if f.list == "cap_hoc" else phase_list_range()
             ws.data_validation(r, 1, r, 1, {"validate": "list", "source": choices, "input_title": f.label[:32],
                                             "input_message": (f.hint or "Chọn trong danh sách.")[:255],
                                             "error_title": "Không có trong danh sách",
@@ -248,7 +255,7 @@ def _validations(ws: Worksheet, table: Table, layout: Layout, criteria_codes: li
 def row_has_content(table: Table, row: int) -> str:
     """Excel expression true when any input cell of `row` holds something (mirrors the reader)."""
     cells = "&".join(f"{p.letter}{row}" for p in table.inputs())
-    return f"LEN(TRIM({cells}))>0"
+    return f"LEN({summary_formulas.visible_text(cells)})>0"
 
 
 def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, item_guard: str) -> None:
@@ -260,7 +267,7 @@ def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, it
     status_col = {c.column.review: c for c in table.inputs() if c.column.role == "status"}
     for p in table.inputs():
         c: Column = p.column
-        here = f"LEN(TRIM({p.letter}{first}))=0"
+        here = f"LEN({summary_formulas.visible_text(f'{p.letter}{first}')})=0"
         cond = None
         if c.required:
             cond = f"AND({item_guard}{row_has_content(table, first)},{here},{phase}>={orders[c.required]})"
@@ -314,13 +321,13 @@ def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: S
 
 def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
     labels = cfg.labels
-    first_ref = sl.reference_rows[0][0] - 1
-    ws.write_string(first_ref - 1, 0, labels["reference"], st.bold)
+    first_ref = sl.reference_rows[0][0] - 1          # 0-based row of the first criterion
+    ws.write_string(first_ref - 2, 0, labels["reference"], st.bold)
     for j, h in enumerate(labels["reference_header"]):
-        ws.write_string(first_ref, j, h, st.header)
+        ws.write_string(first_ref - 1, j, h, st.header)
     widths = {p.index: p.column.width for t in sl.tables for p in t.inputs()}
     for row, crit in sl.reference_rows:
-        r = row
+        r = row - 1
         ws.set_row(r, row_height([(crit.muc1 or "", widths.get(4, 26)), (crit.muc2 or "", widths.get(5, 26))]))
         ws.write_string(r, 0, crit.code, st.criterion)
         title = crit.title + (f" {labels['unverified']}" if not crit.verified else "")

@@ -17,6 +17,11 @@ TAIL_HEADERS = ["Chưa cập nhật trạng thái", "Tỉ lệ hoàn thành"]
 PY_HEADERS = ["Dự kiến kinh phí (đồng)", "Nội dung quá hạn"]
 
 
+def visible_text(expr: str) -> str:
+    """Excel expression: `expr` as the reader sees it — without spaces, NBSP, tabs or line breaks at the ends."""
+    return f'TRIM(CLEAN(SUBSTITUTE({expr},UNICHAR(160)," ")))'
+
+
 def summary_headers() -> list[str]:
     return FIXED_HEADERS + vocab().status_names() + TAIL_HEADERS + PY_HEADERS
 
@@ -33,7 +38,7 @@ def _status_columns(table: Table) -> list[str]:
 def item_count_formula(sl: SheetLayout) -> str:
     table = sl.table("plan")
     parts = "&".join(_range(table, p.letter, sl.name) for p in table.inputs())
-    return f"=SUMPRODUCT(--(LEN(TRIM({parts}))>0))"
+    return f"=SUMPRODUCT(--(LEN({visible_text(parts)})>0))"
 
 
 def status_count_formula(sl: SheetLayout, status: str) -> str:
@@ -46,7 +51,7 @@ def status_count_formula(sl: SheetLayout, status: str) -> str:
     terms, empty_after = [], ""
     for i in range(len(rng) - 1, -1, -1):
         terms.append(f"{empty_after}(TRIM({rng[i]})=\"{status}\")")
-        empty_after += f"(LEN(TRIM({rng[i]}))=0)*"
+        empty_after += f"(LEN({visible_text(rng[i])})=0)*"
     return f"=SUMPRODUCT({'+'.join(terms)})"
 
 

@@ -1,0 +1,239 @@
+"""Cell values of a verified package as a Grid, read with python-calamine: the reader of every kdcl command.
+
+`kdcl kiem-tra` (through `xlbridge.io.grid.load_grid`) and `kdcl tong-hop` both read here, so they
+cannot disagree. The Grid is the one openpyxl gives (`load_grid_openpyxl`, kept as the reference the
+tests compare with): formulas as their text ("=…"), Excel errors as their text ("#N/A"), whole
+numbers as int, dates as datetime. calamine gives cached results instead of formulas and nothing
+for error cells, so those cells are found in the sheet XML (`special_cells`) and put back.
+Nothing from the file is executed; the file is never written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file
+from xlbridge.consolidate.reasons import Rejected
+from xlbridge.io.grid import Grid
+
+MAX_CELL_CHARS = 32767       # Excel's own limit for one cell; longer text can only come from a crafted file
+_EXACT_INT = 2 ** 53
+
+Cell = tuple[int, int]        # (row, col), 1-based
+
+
+def load_grid_safe(path: str | Path) -> Grid:
+    path = Path(path)
+    return grid_of(read_file(path), path.name)
+
+
+def grid_of(data: bytes, name: str) -> Grid:
+    return package_grid(open_package(data, name))
+
+
+def package_grid(pkg: Package) -> Grid:
+    from python_calamine import CalamineWorkbook
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg)))
+    except Exception as exc:     # calamine's errors (XmlError, ZipError, …) and panics: a damaged workbook
+        raise Rejected("xml-hong", pkg.name, detail=f"{type(exc).__name__}: {str(exc)[:120]}") from None
+    grid: Grid = {}
+    for sheet, part in pkg.sheets:
+        try:
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {type(exc).__name__}: {str(exc)[:120]}") from None
+        rows = [[_clean(v) for v in row] for row in rows]
+        for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():
+            _put(rows, r, c, value)
+        grid[sheet] = rows
+    return grid
+
+
+def _stored(pkg: Package) -> bytes:
+    """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for part, data in pkg.parts.items():
+            z.writestr(part, data)
+    return buf.getvalue()
+
+
+def _clean(v: object) -> object:
+    """calamine's value as openpyxl gives it: '' → None, 5.0 → 5, date → datetime; text capped."""
+    kind = type(v)
+    if kind is str:
+        return (v if len(v) <= MAX_CELL_CHARS else v[:MAX_CELL_CHARS]) if v else None
+    if kind is float:
+        return int(v) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else v
+    if kind is date:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def _put(rows: list[list[object]], r: int, c: int, value: object) -> None:
+    while len(rows) < r:
+        rows.append([None] * (len(rows[0]) if rows else 0))
+    line = rows[r - 1]
+    if len(line) < c:
+        line.extend([None] * (c - len(line)))
+    line[c - 1] = value
+
+
+# ---- formula and error cells, from the sheet XML ------------------------------------------------------
+
+_SHEETDATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
+_ERROR_HINT = re.compile(rb"""t\s*=\s*["']e["']""")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_COORD = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def special_cells(xml: bytes, name: str = "", part: str = "") -> dict[Cell, object]:
+    """Formula cells ("=" + formula, shared formulas translated) and error cells ("#N/A") of one sheet.
+
+    The fast path looks only at the `<f>` elements and `t="e"` cells inside sheetData (a plain byte
+    search; cells cannot nest and `<f>` is a cell's first child); anything unusual — comments, CDATA,
+    cells without an address — goes to `special_cells_exact`, a full parse with defusedxml.
+    """
+    m = _SHEETDATA.search(xml)
+    if m is None:
+        return {}
+    prefix = m.group(1) or b""
+    start = m.end()
+    end = xml.find(b"</" + prefix + b"sheetData>", start)
+    end = len(xml) if end < 0 else end
+    f_re = re.compile(b"<" + re.escape(prefix) + rb"f[\s>/]")
+    errors = _ERROR_HINT.search(xml, start, end) is not None       # cheap: most sheets have no error cell
+    e_re = re.compile(b"<" + re.escape(prefix) + rb"""c\s[^>]*?\bt\s*=\s*["']e["']""") if errors else None
+    if f_re.search(xml, start, end) is None and not errors:
+        return {}
+    if b"<!--" in xml or b"<![CDATA[" in xml or b"<?" in xml[start:end]:
+        return special_cells_exact(xml, name, part)
+    try:
+        return _fast(xml, prefix, start, end, f_re, e_re)
+    except (_Unusual, UnicodeDecodeError, ValueError, OverflowError):
+        return special_cells_exact(xml, name, part)
+
+
+class _Unusual(Exception):
+    """The fast path met XML it does not handle; the exact path reads this sheet."""
+
+
+def _fast(xml: bytes, prefix: bytes, start: int, end: int, f_re: re.Pattern, e_re: re.Pattern | None) -> dict[Cell, object]:
+    out: dict[Cell, object] = {}
+    shared: dict[str, object] = {}
+    c_open, c_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    f_elem = re.compile(b"<" + re.escape(prefix) + rb"f\b([^>]*?)(?:/>|>(.*?)</" + re.escape(prefix) + rb"f>)", re.S)
+    for fm in f_re.finditer(xml, start, end):
+        cell_at = max(xml.rfind(c_open + b" ", start, fm.start()), xml.rfind(c_open + b">", start, fm.start()))
+        if cell_at < 0:
+            raise _Unusual
+        tag_end = xml.find(b">", cell_at)
+        if xml.find(c_close, tag_end, fm.start()) >= 0 or xml[tag_end + 1:fm.start()].strip():
+            raise _Unusual                                 # <f> outside a cell, or not its first child
+        coord = _attrs(xml[cell_at:tag_end]).get("r")
+        el = f_elem.match(xml, fm.start())
+        if coord is None or el is None or _COORD.fullmatch(coord) is None:
+            raise _Unusual
+        attrs = _attrs(el.group(1))
+        text = _unescape(el.group(2).decode("utf-8")) if el.group(2) is not None else None
+        out[_cell(coord)] = formula_value(text, attrs, coord, shared)
+    for em in e_re.finditer(xml, start, end) if e_re is not None else ():
+        tag_end = xml.find(b">", em.start())
+        coord = _attrs(xml[em.start():tag_end]).get("r")
+        if coord is None or _COORD.fullmatch(coord) is None:
+            raise _Unusual
+        if _cell(coord) in out or xml[tag_end - 1:tag_end] == b"/":
+            continue                                       # a formula's text wins, as in openpyxl; no value
+        close = xml.find(c_close, tag_end)
+        body = xml[tag_end + 1:close if close >= 0 else end]
+        v = re.search(b"<" + re.escape(prefix) + rb"v>(.*?)</" + re.escape(prefix) + b"v>", body, re.S)
+        if v is not None:
+            out[_cell(coord)] = _unescape(v.group(1).decode("utf-8"))
+    return out
+
+
+def special_cells_exact(xml: bytes, name: str = "", part: str = "") -> dict[Cell, object]:
+    """The same cells as `special_cells`, from a full defusedxml parse (rows and cells may lack addresses)."""
+    root = parse_xml(xml, name, part)
+    out: dict[Cell, object] = {}
+    shared: dict[str, object] = {}
+    data = next((el for el in root if local(el.tag) == "sheetData"), None)
+    row_no = 0
+    for row in data if data is not None else ():
+        if local(row.tag) != "row":
+            continue
+        row_no = int(row.get("r")) if (row.get("r") or "").isdigit() else row_no + 1
+        col_no = 0
+        for c in row:
+            if local(c.tag) != "c":
+                continue
+            coord = c.get("r")
+            if coord and _COORD.fullmatch(coord):
+                r, col_no = _cell(coord)
+            else:
+                r, col_no = row_no, col_no + 1
+                coord = f"{_letters(col_no)}{r}"
+            f = next((ch for ch in c if local(ch.tag) == "f"), None)
+            if f is not None:
+                out[(r, col_no)] = formula_value(f.text, dict(f.attrib), coord, shared)
+            elif c.get("t") == "e":
+                v = next((ch for ch in c if local(ch.tag) == "v"), None)
+                if v is not None and v.text is not None:
+                    out[(r, col_no)] = v.text
+    return out
+
+
+def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: dict[str, object]) -> str:
+    """ "=" + formula, as openpyxl reads it: a shared formula's followers are translated from its first cell."""
+    value = "=" + (text or "")
+    if attrs.get("t") == "shared":
+        si = attrs.get("si")
+        if si in shared:
+            return shared[si].translate_formula(coord)       # type: ignore[attr-defined]
+        if value != "=":
+            from openpyxl.formula.translate import Translator  # pure string code, no workbook involved
+            shared[si] = Translator(value, coord)
+    return value
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    return {k.decode(): _unescape((a if a is not None else b).decode("utf-8")) for k, a, b in _ATTR.findall(tag)}
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text and "\r" not in text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")       # XML end-of-line handling
+
+    def one(m: re.Match) -> str:
+        key = m.group(1)
+        if key.startswith("#"):
+            code = int(key[2:], 16) if key.startswith("#x") else int(key[1:])
+            if not 0 < code < 0x110000:
+                raise _Unusual                              # not a character: the exact parser reports it
+            return chr(code)
+        return _NAMED[key]
+    return _ENTITY.sub(one, text)
+
+
+def _cell(coord: str) -> Cell:
+    m = _COORD.fullmatch(coord)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out

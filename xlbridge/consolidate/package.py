@@ -1,0 +1,284 @@
+"""Open a received file as an Excel package without trusting it.
+
+Every check happens before anything is parsed: the file's size, what its first bytes say it is
+(Excel 97-2003, an encrypted workbook, a PDF or a web page renamed .xlsx), the zip directory
+(number of entries, declared uncompressed sizes and ratios: a zip bomb is refused before it is
+inflated), and each XML part that is read (no DOCTYPE, no ENTITY: an entity bomb or an external
+entity is refused before any parser sees it). Only the parts that hold values are read — never the
+macros (vbaProject.bin), pictures or links — and nothing is written back: the input stays as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from xlbridge.consolidate.reasons import Rejected
+
+MIB = 1024 * 1024
+MAX_FILE = 50 * MIB          # a kdcl workbook is well under 1 MB; pictures can add a few MB
+MAX_ENTRIES = 5000           # parts in the zip
+MAX_PART = 32 * MIB          # one part, uncompressed (a full kdcl sheet is ~40 KB)
+MAX_TOTAL = 128 * MIB        # all parts, uncompressed, as the zip directory declares them
+MAX_RATIO = 500              # uncompressed / compressed, for parts above RATIO_FLOOR; deflate tops out near 1030
+RATIO_FLOOR = 1 * MIB
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+REL_DOC = "/officeDocument"
+REL_CORE = "/metadata/core-properties"
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_OTHER_FORMATS = {            # a part that shows what else a zip is → how to name it to the user
+    "word/document.xml": "tài liệu Word (.docx)",
+    "ppt/presentation.xml": "bản trình chiếu PowerPoint (.pptx)",
+    "xl/workbook.bin": "sổ Excel dạng nhị phân (.xlsb)",
+    "content.xml": "bảng tính OpenDocument (.ods) của LibreOffice",
+}
+
+
+@dataclass
+class Package:
+    """The verified parts of one workbook that hold cell values."""
+    name: str
+    parts: dict[str, bytes]             # part path → uncompressed bytes (verified sizes and CRC, no DTD)
+    workbook: str                       # path of the workbook part (normally xl/workbook.xml)
+    sheets: list[tuple[str, str]]       # (sheet name, part path) of the worksheets, in workbook order
+    saved: datetime | None = None       # when the workbook was last saved (docProps/core.xml)
+    macros: bool = False                # it carries a VBA project (never read, never run)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of an input file, refusing what is missing, empty or too large to be a plan."""
+    if not path.is_file():
+        raise Rejected("khong-tim-thay", path.name, path=str(path))
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        raise Rejected("qua-lon", path.name, size=size // MIB, limit=MAX_FILE // MIB)
+    return path.read_bytes()
+
+
+def open_package(data: bytes, name: str) -> Package:
+    """Check everything about `data` that can be checked without parsing cells; raise Rejected otherwise."""
+    if not data:
+        raise Rejected("rong", name)
+    if len(data) > MAX_FILE:
+        raise Rejected("qua-lon", name, size=len(data) // MIB, limit=MAX_FILE // MIB)
+    if data.startswith(OLE_MAGIC[:4]):
+        raise _ole(data, name)
+    if not data.startswith(b"PK"):
+        raise _not_zip(data, name)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, OSError, EOFError) as exc:
+        raise Rejected("zip-hong", name, detail=_short(exc)) from None
+    _check_directory(infos, name)
+    entries = {i.filename: i for i in infos}
+    reader = _PartReader(zf, entries, name)
+    main = _main_part(reader)
+    if main is None or main not in entries or not main.endswith(".xml"):
+        known = next((what for part, what in _OTHER_FORMATS.items() if part in entries or part == main), None)
+        if known:
+            raise Rejected("dinh-dang-khac", name, format=known)
+        raise Rejected("khong-phai-excel", name, detail="tệp nén không chứa sổ Excel")
+    parts = {main: reader.read(main)}
+    rels_path = _rels_of(main)
+    rels = _relationships(reader, rels_path)
+    if rels_path in entries:
+        parts[rels_path] = reader.read(rels_path)
+    sheets = _sheets(parts[main], rels, name)
+    for part in {target for kind, target in rels.values() if kind.endswith(("/styles", "/sharedStrings"))}:
+        if part in entries:
+            parts[part] = reader.read(part)
+    for _sheet, part in sheets:
+        if part not in entries:
+            raise Rejected("xml-hong", name, detail=f"thiếu phần {part}")
+        parts[part] = reader.read(part)
+    for extra in ("[Content_Types].xml", "_rels/.rels"):
+        if extra in entries:
+            parts[extra] = reader.read(extra)
+    macros = any(n.lower().endswith("vbaproject.bin") for n in entries)
+    return Package(name, parts, main, sheets, _saved(reader), macros)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
+
+
+def _ole(data: bytes, name: str) -> Rejected:
+    """An OLE2 compound file: an encrypted (password-protected) workbook, or a legacy .xls/.doc."""
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        return Rejected("mat-khau", name)
+    if "WordDocument".encode("utf-16-le") in data:
+        return Rejected("dinh-dang-khac", name, format="tài liệu Word 97-2003 (.doc)")
+    return Rejected("xls", name)
+
+
+def _not_zip(data: bytes, name: str) -> Rejected:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if name.lower().endswith(".xls"):
+        return Rejected("xls", name)
+    if head.startswith(b"%pdf"):
+        return Rejected("dinh-dang-khac", name, format="tệp PDF")
+    if head.startswith((b"<html", b"<!doctype html", b"<table")) or b"<html" in head:
+        return Rejected("dinh-dang-khac", name, format="trang web (HTML) đặt tên như sổ Excel")
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+        return Rejected("dinh-dang-khac", name, format="bảng tính XML 2003 (SpreadsheetML)")
+    if head.startswith(b"{\\rtf"):
+        return Rejected("dinh-dang-khac", name, format="văn bản RTF")
+    return Rejected("khong-phai-excel", name, detail="nội dung là văn bản hoặc dữ liệu khác" if _is_text(head)
+                    else "nội dung không nhận ra được")
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise Rejected("bom-nen", name, detail=f"{len(infos)} phần, giới hạn {MAX_ENTRIES}")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise Rejected("mat-khau", name)
+        if info.file_size > MAX_PART:
+            raise Rejected("bom-nen", name, detail=f"phần {info.filename} giải nén ra {info.file_size // MIB} MB, "
+                                                   f"giới hạn {MAX_PART // MIB} MB")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise Rejected("bom-nen", name, detail=f"phần {info.filename} nén {info.file_size // max(info.compress_size, 1)}"
+                                                   f" lần, giới hạn {MAX_RATIO} lần")
+        total += info.file_size
+    if total > MAX_TOTAL:
+        raise Rejected("bom-nen", name, detail=f"tổng {total // MIB} MB khi giải nén, giới hạn {MAX_TOTAL // MIB} MB")
+
+
+class _PartReader:
+    """Reads parts of the zip: bounded by the sizes already checked, CRC-verified, DTD refused."""
+
+    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], name: str) -> None:
+        self.zf, self.entries, self.name = zf, entries, name
+
+    def read(self, part: str) -> bytes:
+        try:
+            data = self.zf.read(self.entries[part])        # stops at the declared size; bad CRC raises
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, OSError, EOFError,
+                RuntimeError) as exc:
+            raise Rejected("zip-hong", self.name, detail=f"{part}: {_short(exc)}") from None
+        if any(mark in data for mark in _DTD) or (data[:2] in (b"\xff\xfe", b"\xfe\xff") and _utf16_dtd(data)):
+            raise Rejected("bom-xml", self.name, part=part)
+        return data
+
+    def parse(self, part: str):
+        return parse_xml(self.read(part), self.name, part)
+
+
+def _utf16_dtd(data: bytes) -> bool:
+    text = data.decode("utf-16", errors="replace")
+    return "<!DOCTYPE" in text or "<!ENTITY" in text
+
+
+def parse_xml(data: bytes, name: str, part: str):
+    """Parse a small part with defusedxml (entities and DTDs forbidden, whatever got past the byte check)."""
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise Rejected("bom-xml", name, part=part) from None
+    except SafeET.ParseError as exc:
+        raise Rejected("xml-hong", name, detail=f"{part}: {_short(exc)}") from None
+
+
+def local(tag: str) -> str:
+    """Tag name without its namespace (transitional and strict OOXML use different ones)."""
+    return tag.rpartition("}")[2]
+
+
+def _attr(el, key: str) -> str | None:
+    """Attribute by local name (r:id is namespaced)."""
+    for k, v in el.attrib.items():
+        if local(k) == key:
+            return v
+    return None
+
+
+def _rels_of(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _relationships(reader: _PartReader, rels_path: str) -> dict[str, tuple[str, str]]:
+    """Id → (type, target part path) of a .rels part; {} when there is none."""
+    if rels_path not in reader.entries:
+        return {}
+    base = posixpath.dirname(posixpath.dirname(rels_path))
+    out = {}
+    for rel in reader.parse(rels_path):
+        if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target") or ""
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        out[rel.get("Id") or ""] = (rel.get("Type") or "", path)
+    return out
+
+
+def _main_part(reader: _PartReader) -> str | None:
+    for kind, target in _relationships(reader, "_rels/.rels").values():
+        if kind.endswith(REL_DOC):
+            return target
+    return "xl/workbook.xml" if "xl/workbook.xml" in reader.entries else None
+
+
+def _sheets(workbook_xml: bytes, rels: dict[str, tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    root = parse_xml(workbook_xml, name, "workbook.xml")
+    out = []
+    for el in root.iter():
+        if local(el.tag) != "sheet":
+            continue
+        kind, target = rels.get(_attr(el, "id") or "", ("", ""))
+        if kind.endswith("/worksheet"):
+            out.append((el.get("name") or "", target))
+    return out
+
+
+def _saved(reader: _PartReader) -> datetime | None:
+    """dcterms:modified of the core properties, as a naive UTC datetime; None when absent or unreadable."""
+    core = next((t for k, t in _relationships(reader, "_rels/.rels").values() if k.endswith(REL_CORE)), "docProps/core.xml")
+    if core not in reader.entries:
+        return None
+    try:
+        root = reader.parse(core)
+    except Rejected:
+        return None
+    for el in root:
+        if local(el.tag) == "modified" and el.text:
+            return _iso(el.text.strip())
+    return None
+
+
+_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
+
+
+def _iso(text: str) -> datetime | None:
+    m = _ISO.match(text)
+    if not m:
+        return None
+    try:
+        when = datetime(*(int(g or 0) for g in m.groups()[:6]))
+    except ValueError:
+        return None
+    zone = m[7]
+    if zone and zone != "Z":              # to UTC, like the "Z" times Excel writes
+        sign = 1 if zone[0] == "+" else -1
+        when -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+    return when

@@ -1,0 +1,291 @@
+"""What a report says, as plain facts computed from the model: counts, groups, lists.
+
+A report looks at the plan at one review (2018: the results; TT57: cuối học kỳ I or cuối năm học) and
+at one date. `at_review` gives a view of the workbook as it stood at that review and date, so that
+`summarize` and `is_overdue` — the code the checks use — give the report its figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from xlbridge.core.progress import is_overdue, tracks_status
+from xlbridge.core.summary import NO_STATUS, Summary, summarize
+from xlbridge.data.forms import Review
+from xlbridge.data.vocab import Phase, Status, vocab
+from xlbridge.model import Item, PlanBook, ReviewResult
+from xlbridge.report import vn_format
+from xlbridge.report.reasons import Cause, classify
+
+TOTAL = "Tổng cộng"
+
+
+def at_review(book: PlanBook, review: Review | None, when: date, phase: Phase | None) -> PlanBook:
+    """The workbook as it stood at `review` (later reviews ignored), judged on `when` in `phase`."""
+    items = book.items
+    if review is not None:
+        ids = [r.id for r in book.layout.reviews]
+        keep = ids.index(review.id) + 1
+        items = [dataclasses.replace(it, results=it.results[:keep]) for it in book.items]
+    info = dataclasses.replace(book.info, report_date=when, phase=phase or book.info.phase)
+    return dataclasses.replace(book, items=items, info=info)
+
+
+def _role_text(result: ReviewResult | None, item: Item, role: str) -> str:
+    if result is None:
+        return ""
+    return next((v.text for k, v in result.values.items() if item.columns[k].role == role and v.text), "")
+
+
+@dataclass(eq=False)
+class ItemFact:
+    """One plan item at the report's review and date."""
+    item: Item
+    code: str | None
+    standard: int
+    content: str
+    status: Status | None
+    result: str
+    reason: str
+    overdue: bool
+    not_yet_due: bool
+    budget: int
+    cause: Cause | None = None
+
+    @property
+    def tieu_chi(self) -> str:
+        """"tiêu chí 1.2", "tiêu chí 3 (Mức 4)", or "" when the row names no criterion."""
+        return vn_format.criteria([self.code]) if self.code else ""
+
+    @property
+    def trang_thai(self) -> str:
+        return self.status.name.lower() if self.status else NO_STATUS.lower()
+
+    @property
+    def han(self) -> date | None:
+        p = self.item.period
+        return p.end if p is not None and p.ok else None
+
+    @property
+    def thoi_gian(self) -> str:
+        return self.item.text("period")
+
+    @property
+    def phu_trach(self) -> str:
+        return self.item.text("person")
+
+    @property
+    def muc_tieu(self) -> str:
+        return self.item.text("target")
+
+    @property
+    def chi_so(self) -> str:
+        return self.item.text("indicator")
+
+
+@dataclass
+class Count:
+    ten: str      # status name, lower case ("hoàn thành")
+    so: int
+
+
+@dataclass
+class StandardFact:
+    """One row of the summary (a standard sheet, or the total) with its items."""
+    number: int | None              # 0 = Mức 4, None = total
+    sheet: str
+    label: str                      # "Tiêu chuẩn 1", "Mức 4", "Tổng cộng"
+    title: str
+    n: int
+    counts: dict[str, int]
+    no_status: int
+    ratio: float | None
+    budget: int
+    overdue: int
+    items: list[ItemFact] = field(default_factory=list)
+
+    @property
+    def ten_day_du(self) -> str:
+        return f"{self.label}: {self.title}" if self.title else self.label
+
+    @property
+    def dem(self) -> list[Count]:
+        """Non-zero counts per status, in vocabulary order, then items without status."""
+        out = [Count(name.lower(), k) for name, k in self.counts.items() if k]
+        if self.no_status:
+            out.append(Count(NO_STATUS.lower(), self.no_status))
+        return out
+
+    @property
+    def so_hoan_thanh(self) -> int:
+        return sum(k for name, k in self.counts.items() if _status(name).done)
+
+    @property
+    def ti_le(self) -> float | None:
+        return self.ratio
+
+    @property
+    def kinh_phi(self) -> int:
+        return self.budget
+
+    @property
+    def qua_han(self) -> int:
+        return self.overdue
+
+    @property
+    def ma_tieu_chi(self) -> list[str]:
+        return [f.code for f in self.items if f.code]
+
+
+@dataclass
+class Group:
+    """Items under one heading: a standard, or a cause."""
+    items: list[ItemFact]
+    tieu_chuan: StandardFact | None = None
+    nguyen_nhan: Cause | None = None
+
+    @property
+    def noi_dung(self) -> list[ItemFact]:
+        return self.items
+
+    @property
+    def ma_tieu_chi(self) -> list[str]:
+        return [f.code for f in self.items if f.code]
+
+
+def _status(name: str) -> Status:
+    return next(s for s in vocab().statuses if s.name == name)
+
+
+def _not_yet_due(item: Item, when: date) -> bool:
+    """Not started, and its period starts after `when`: not a shortcoming at this date."""
+    status = item.status
+    if status is not None and status.started:
+        return False
+    p = item.period
+    return p is not None and p.ok and p.start > when
+
+
+def item_fact(item: Item, book: PlanBook, when: date) -> ItemFact:
+    source = item.latest or (item.results[-1] if item.results else None)
+    return ItemFact(item, item.criterion, item.standard, item.content, item.status,
+                    _role_text(source, item, "result"), _role_text(source, item, "reason"),
+                    is_overdue(item, when, book.phase_order), _not_yet_due(item, when),
+                    item.budget.amount if item.budget and item.budget.amount else 0)
+
+
+def _number(v) -> int:
+    return 0 if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
+
+
+def standard_facts(book: PlanBook, summary: Summary, facts: list[ItemFact]) -> list[StandardFact]:
+    """One StandardFact per summary row (standard sheets, then the total)."""
+    statuses = vocab().status_names()
+    out = []
+    for rec in summary.to_records():
+        name = rec["Tiêu chuẩn"]
+        sheet = book.layout.sheet(name)
+        number = sheet.standard if sheet is not None else None
+        std = book.framework.standard(number) if number else None
+        title = std.title if std else ("Các yêu cầu đánh giá trường đạt Mức 4" if number == 0 else "")
+        ratio = rec["Tỉ lệ hoàn thành"]
+        mine = facts if sheet is None else [f for f in facts if f.item.sheet == name]
+        out.append(StandardFact(number, name, name if sheet is not None else TOTAL, title, _number(rec["Số nội dung"]),
+                                {s: _number(rec[s]) for s in statuses}, _number(rec[NO_STATUS]),
+                                None if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)) else float(ratio),
+                                _number(rec["Dự kiến kinh phí (đồng)"]), _number(rec["Nội dung quá hạn"]), mine))
+    return out
+
+
+def by_standard(facts: Iterable[ItemFact], standards: list[StandardFact]) -> list[Group]:
+    """Items grouped under their standard, in sheet order; standards without items left out."""
+    facts = list(facts)
+    groups = []
+    for std in standards:
+        if std.number is None:
+            continue
+        mine = [f for f in facts if f.item.sheet == std.sheet]
+        if mine:
+            groups.append(Group(mine, tieu_chuan=std))
+    return groups
+
+
+def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
+    """(shortcomings grouped by cause in the data file's order, items whose cause is "not yet due")."""
+    from xlbridge.report.reasons import causes
+    buckets: dict[str, list[ItemFact]] = {}
+    for f in facts:
+        f.cause = classify(f.reason)
+        buckets.setdefault(f.cause.key, []).append(f)
+    groups, apart = [], []
+    for cause in causes().all():
+        mine = buckets.get(cause.key, [])
+        if not mine:
+            continue
+        if cause.limitation:
+            groups.append(Group(mine, nguyen_nhan=cause))
+        else:
+            apart += mine
+    return groups, apart
+
+
+@dataclass
+class Facts:
+    """Everything the templates count and list, for one review and date."""
+    book: PlanBook                  # the view at the review
+    summary: Summary
+    when: date
+    tracks_status: bool
+    items: list[ItemFact]
+    standards: list[StandardFact]   # summary rows without the total
+    total: StandardFact
+    done: list[Group]               # completed items by standard
+    progress: list[ItemFact]        # started, not done, with a result so far
+    shortcomings: list[Group]       # late / not started / cancelled / with a reason, by cause
+    not_yet_due: list[ItemFact]
+    overdue: list[ItemFact]
+    carry_over: list[Group]         # still open: to carry into the rest of the year or next year
+    cancelled: list[ItemFact]
+    no_status: list[ItemFact]
+    with_results: list[ItemFact]    # any result text (forms without a status column)
+
+
+def _is_shortcoming(f: ItemFact) -> bool:
+    s = f.status
+    if f.not_yet_due:
+        return False          # reported apart: not due yet at the report date
+    if s is None:
+        return f.overdue
+    if s.done:
+        return False
+    return f.overdue or s.acknowledges_delay or not s.open or bool(f.reason)
+
+
+def collect(view: PlanBook, when: date) -> Facts:
+    summary = summarize(view, when)
+    facts = [item_fact(it, view, when) for it in view.items]
+    rows = standard_facts(view, summary, facts)
+    standards, total = rows[:-1], rows[-1]
+    tracked = any(tracks_status(it) for it in view.items) or (
+        not view.items and any(c.role == "status" for c in view.layout.form_columns()))
+    done = [f for f in facts if f.status is not None and f.status.done]
+    shortcomings, apart = by_cause(f for f in facts if _is_shortcoming(f))
+    apart = [f for f in facts if f.not_yet_due or f in apart]
+    for f in apart:
+        f.cause = f.cause or classify(f.reason)
+    open_items = [f for f in facts if f.status is None or f.status.open]
+    return Facts(
+        book=view, summary=summary, when=when, tracks_status=tracked, items=facts, standards=standards, total=total,
+        done=by_standard(done, standards),
+        progress=[f for f in facts if f.status is not None and f.status.started and not f.status.done
+                  and f.status.open and f.result],
+        shortcomings=shortcomings, not_yet_due=apart,
+        overdue=[f for f in facts if f.overdue],
+        carry_over=by_standard(open_items if tracked else [], standards),
+        cancelled=[f for f in facts if f.status is not None and not f.status.open and not f.status.done],
+        no_status=[f for f in facts if f.status is None] if tracked else [],
+        with_results=[f for f in facts if f.result])

@@ -1,0 +1,85 @@
+"""The jinja2 environment of the narrative templates, and Vietnamese error messages for broken ones.
+
+Templates are looked up first in the folder the user names (`--mau-van-ban`), then in
+`narrative/` of each KDCL_DU_LIEU folder, then in the bundled `workbook_templates/narrative/`; a file
+of the same name earlier in that list wins, so a user copies and edits only the files they change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from xlbridge.data.files import data_dirs
+from xlbridge.errors import KdclError
+from xlbridge.report import vn_format
+from xlbridge.report.markup import Block, MarkupError, parse
+
+FILTERS = {
+    "so": vn_format.number,                 # 1234567 → 1.234.567
+    "pct": vn_format.pct,                   # 0.643 → 64,3%
+    "vnd": vn_format.vnd,                   # 1234567 → 1.234.567 đồng
+    "ds": vn_format.join,                   # ["a", "b", "c"] → a, b và c
+    "tieu_chi": vn_format.criteria,         # ["1.4", "1.1"] → tiêu chí 1.1 và 1.4
+    "tieu_chuan": vn_format.standards,      # [1, 2] → tiêu chuẩn 1 và 2
+    "ngay_dai": vn_format.long_date,        # ngày 30 tháng 5 năm 2024
+    "ngay_ngan": vn_format.short_date,      # 30/05/2024
+    "cau": vn_format.sentence,              # capital first letter, one final "."
+    "menh_de": vn_format.clause,            # small first letter, no final mark
+    "hoa_dau": vn_format.upper_first,
+    "thuong_dau": vn_format.lower_first,
+}
+
+
+def _noi(loop) -> str:
+    """Separator after a loop element: ", " between, " và " before the last, "" after it."""
+    return "" if loop.last else (" và " if loop.revindex == 2 else ", ")
+
+
+def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    dirs = [user_dir] if user_dir is not None else []
+    return dirs + [d / "narrative" for d in data_dirs() if (d / "narrative").is_dir()]
+
+
+def environment(user_dir: Path | None = None) -> jinja2.Environment:
+    if user_dir is not None and not Path(user_dir).is_dir():
+        raise KdclError(f"Thư mục mẫu văn bản «{user_dir}» không có. Tạo bằng: kdcl bao-cao --xuat-mau {user_dir}")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(user_dir)]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             autoescape=False, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    env.filters["noi"] = _noi
+    return env
+
+
+def _where(exc: BaseException, name: str) -> str:
+    """"chung/quoc-hieu.j2, dòng 4": the template frame nearest to the error."""
+    line, file = None, name
+    tb = exc.__traceback__
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if fname.endswith(".j2"):
+            line, file = tb.tb_lineno, fname
+        tb = tb.tb_next
+    return f"{file}, dòng {line}" if line else file
+
+
+def render(env: jinja2.Environment, name: str, context: dict) -> list[Block]:
+    """One section: the template rendered with `context`, parsed into blocks."""
+    try:
+        text = env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        where = ", ".join(str(d) for d in template_dirs())
+        raise KdclError(f"Không tìm thấy mẫu văn bản {exc.name} (đã tìm trong: {where}).") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise KdclError(f"Mẫu văn bản {exc.filename or name}, dòng {exc.lineno}: sai cú pháp jinja2 ({exc.message}).") from None
+    except jinja2.UndefinedError as exc:
+        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: dùng tên không có trong dữ liệu ({exc.message}). "
+                        f"Xem danh sách tên trong README.md của thư mục mẫu.") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: lỗi khi điền dữ liệu ({type(exc).__name__}: {exc}).") from None
+    try:
+        return parse(text)
+    except MarkupError as exc:
+        raise KdclError(f"Mẫu văn bản {name} (sau khi điền dữ liệu), {exc}.") from None
