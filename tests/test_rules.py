@@ -3,9 +3,11 @@
 Each test builds a workbook the way a school ends up with it — a template filled with bad data
 (`filled`), or a good workbook edited with openpyxl as a user could edit it in Excel — checks it with
 `check_file`, and asserts the finding's code, sheet, cell and severity (the severity read from rules.yaml).
-Where natural the same workbook, fixed, is checked too and must not give that code. Findings are per
-cell, so one workbook often carries several independent mistakes on different rows (fast: each
-save + check costs about 0.2 s).
+The clean half of each pair: a broken copy of a base workbook, fixed, is that base workbook, which
+`test_base_workbooks_check_clean` shows gives no finding at all; other tests put a correct variant on
+another row of the same workbook, or check the fixed workbook again. Findings are per cell, so one
+workbook often carries several independent mistakes on different rows (each save + check costs about
+0.25 s, so the file stays fast).
 
 Positions used below (pinned by `test_layout_positions_used_below`):
   2018 circulars, THPT 2023-2024, sheet "Tiêu chuẩn 1": header rows 5-6; criterion 1.1 on row 7 with input rows 8-10,
@@ -211,15 +213,22 @@ def test_layout_positions_used_below():
     issues, plan57 = s57.table("issues"), s57.table("plan")
     assert (issues.first_row, issues.last_row, plan57.header_row, plan57.last_row) == (14, 16, 20, 28)
     letters = {p.column.key: p.letter for p in plan57.inputs()}
-    assert [letters[k] for k in ("noi_dung", "tieu_chi", "chi_so", "thoi_gian", "phu_trach", "minh_chung_du_kien")] == list("BCFGHJ")
-    assert [letters[k] for k in ("rs1_muc_do", "rs1_ket_qua", "rs1_ly_do", "rs2_muc_do", "rs2_ket_qua", "rs2_ly_do")] == list("KLMNOP")
+    plan_keys = ("noi_dung", "tieu_chi", "chi_so", "thoi_gian", "phu_trach", "minh_chung_du_kien")
+    review_keys = ("rs1_muc_do", "rs1_ket_qua", "rs1_ly_do", "rs2_muc_do", "rs2_ket_qua", "rs2_ly_do")
+    assert [letters[k] for k in plan_keys] == list("BCFGHJ")
+    assert [letters[k] for k in review_keys] == list("KLMNOP")
     assert {p.column.key: p.letter for p in issues.inputs()}["han_che"] == "D"
     assert s57.width == 16
 
 
 def test_base_workbooks_check_clean(bases):
+    """The clean half of every test that breaks a copy of a base workbook: unbroken, it gives no finding at all."""
+    phases = {}
     for name, path in bases.items():
-        assert found(check(path)) == [], name
+        r = check(path)
+        assert found(r) == [], name
+        phases[name] = r.book.info.phase.name
+    assert phases == {"plan": PLAN, "mid": MID, "tt57": END}
 
 
 # ---------------------------------------------------------------- TT: Thông tin chung
@@ -509,10 +518,19 @@ def test_ct07_text_right_of_the_table(plan18):
 
 
 def test_ct07_tt57_text_right_of_the_plan(tt57):
-    put(tt57, S1, {"Q21": "bổ sung sau", "F15": "ghi tạm"})   # F is right of the issues table (A..E) but inside the sheet
+    put(tt57, S1, {"Q21": "bổ sung sau", "R30": "ghi tạm"})
     r = check(tt57)
-    expect(r, "CT07", S1, "Q21")
-    expect_none(r, "CT03")
+    assert "bổ sung sau" in expect(r, "CT07", S1, "Q21").message
+    expect(r, "CT07", S1, "R30")
+    assert len(found(r, "CT07")) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="bug: io/reader.py _read_priority passes the sheet's width (column P, the plan "
+                   "table's) to _stray for the issues table too, so text typed in F..P next to an issue row (A..E) is "
+                   "neither read nor reported as CT07")
+def test_ct07_tt57_text_right_of_the_issues_table(tt57):
+    put(tt57, S1, {"F14": "ghi tạm"})
+    expect(check(tt57), "CT07", S1, "F14")
 
 
 @pytest.mark.xfail(strict=True, reason="bug: io/reader.py _read_by_criterion `continue`s on a criterion's locked row "

@@ -6,7 +6,7 @@ construction. Rows are 1-based, columns 1-based (A = 1), as in Excel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xlbridge.data.catalog import Criterion, Framework
 from xlbridge.data.files import Checker, cached, find, load_yaml
@@ -213,9 +213,12 @@ def _info(fw: Framework) -> InfoLayout:
     return InfoLayout(form.sheet, field_rows, list_rows, sizes)
 
 
-def build_layout(fw: Framework, plan_form_id: str | None = None) -> Layout:
-    """The layout of a workbook for a framework; `plan_form_id` picks a variant table form."""
+def build_layout(fw: Framework, plan_form_id: str | None = None, rows: dict[str, int] | None = None) -> Layout:
+    """The layout of a workbook for a framework; `plan_form_id` picks a variant table form, `rows`
+    overrides row counts of workbook.yaml (a carried or imported plan that needs more input rows)."""
     cfg = config()
+    if rows:
+        cfg = replace(cfg, rows={**cfg.rows, **rows})
     plan = get_form(plan_form_id or fw.forms["plan"])
     results = None
     if plan.part == "plan" and fw.forms.get("results"):
@@ -253,3 +256,9 @@ def summary_positions(layout: Layout, n_statuses: int) -> dict[str, int]:
     total = first + len(layout.sheets)
     return {"first_row": first, "total_row": total, "items_col": 2, "pct_col": pct,
             "money_col": pct + 1, "overdue_col": pct + 2, "stamp_row": total + 3}
+
+
+def button_cell(sheet: SheetLayout) -> tuple[int, int]:
+    """1-based cell under the "Kiểm tra" button of a standard sheet (row 2, last table column):
+    covered by the button, so only clicking the button selects it."""
+    return 2, sheet.width

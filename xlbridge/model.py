@@ -162,6 +162,8 @@ class PlanBook:
     cells: list[Value]                 # every input cell that holds something
     anomalies: list[Anomaly]
     sheets_present: list[str]
+    extra_sheets: dict[str, list[list[object]]] = field(default_factory=dict)  # sheets the template does not
+    #                                             define (e.g. "Mang sang" of a carried plan), values as read
 
     @property
     def phase_order(self) -> int:

@@ -18,6 +18,9 @@ def register(sub) -> None:
     t.add_argument("--tinh", help="tỉnh/thành phố")
     t.add_argument("--huyen", help="xã/phường (huyện/quận trước 7/2025)")
     t.add_argument("--mau", help="mẫu bảng khác, ví dụ tien-do-tien-giang (workbook_templates/forms hoặc KDCL_DU_LIEU)")
+    route = t.add_mutually_exclusive_group()
+    route.add_argument("--lite", action="store_true", help="kèm nút Kiểm tra chạy bằng xlwings Lite (không cần cài Python)")
+    route.add_argument("--xlsm", action="store_true", help="sổ có macro: nút Kiểm tra gọi Python cài trên máy (xlwings)")
     t.add_argument("--ghi-de", action="store_true", help="ghi đè tệp đã có")
     t.add_argument("-o", "--output", required=True, help="tệp .xlsx sẽ tạo")
     t.set_defaults(func=run)
@@ -32,10 +35,13 @@ def run(args: argparse.Namespace) -> int:
         raise KdclError(f"Cấp học «{args.cap_hoc}» không hợp lệ. Chọn: {', '.join(vocab().cap_hoc_names())}.")
     year = school_year(args.nam_hoc)
     fw = choose_framework(level, year.start_year, args.thong_tu)
+    flavor = "lite" if args.lite else "xlsm" if args.xlsm else "xlsx"
     out = Path(args.output)
+    spec = TemplateSpec(fw, level, str(year), args.truong or "", args.tinh or "", args.huyen or "", args.mau, flavor=flavor)
+    if out.suffix.lower() != spec.suffix:
+        raise KdclError(f"Tệp ra phải có đuôi {spec.suffix} (đang là «{out.name}»).")
     if out.exists() and not args.ghi_de:
         raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
-    spec = TemplateSpec(fw, level, str(year), args.truong or "", args.tinh or "", args.huyen or "", args.mau)
     build_template(spec, out)
     print(f"Đã tạo {out}: mẫu {level}, năm học {year}, Thông tư {fw.number}.")
     return EXIT_OK

@@ -39,13 +39,17 @@ def package_grid(pkg: Package) -> Grid:
     from python_calamine import CalamineWorkbook
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg)))
-    except Exception as exc:     # calamine's errors (XmlError, ZipError, …) and panics: a damaged workbook
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
         raise Rejected("xml-hong", pkg.name, detail=f"{type(exc).__name__}: {str(exc)[:120]}") from None
     grid: Grid = {}
     for sheet, part in pkg.sheets:
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:     # noqa: B036
             raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {type(exc).__name__}: {str(exc)[:120]}") from None
         rows = [[_clean(v) for v in row] for row in rows]
         for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():

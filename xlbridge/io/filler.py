@@ -26,8 +26,10 @@ def _fit(ws, row: int, table: Table) -> None:
     ws.row_dimensions[row].height = row_height(cells)
 
 
-def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
+def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> list[tuple[str, int]]:
+    """Type `data` into a copy of the template; returns (sheet, row) of each item, in order."""
     wb = openpyxl.load_workbook(src)
+    placed: list[tuple[str, int]] = []
     info = wb[layout.info.sheet]
     for key, value in (data.get("info") or {}).items():
         if key in layout.info.field_rows and value not in (None, ""):
@@ -65,6 +67,7 @@ def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
             if values.get(p.column.key) not in (None, ""):
                 ws.cell(rows[0], p.index).value = values[p.column.key]
         _fit(ws, rows[0], table)
+        placed.append((sl.name, rows[0]))
     for issue in data.get("issues") or []:
         sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
         ws, table = wb[sl.name], sl.table("issues")
@@ -77,3 +80,4 @@ def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> None:
                 ws.cell(rows[0], p.index).value = v
         _fit(ws, rows[0], table)
     save_atomic(wb, Path(dst))
+    return placed

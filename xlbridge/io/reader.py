@@ -269,7 +269,9 @@ def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
     cells += [v for entries in info.lists.values() for e in entries for v in e.values() if not v.empty]
     cells += [v for it in items for v in it.values.values() if not v.empty]
     cells += [v for iss in issues for v in iss.values.values() if not v.empty]
-    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid))
+    known = {s.name for s in layout.sheets} | {layout.info.sheet} | set(config().sheets.values())
+    extra = {name: rows for name, rows in grid.items() if name not in known}
+    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid), extra)
 
 
 def read_workbook(path) -> PlanBook:

@@ -81,6 +81,19 @@ def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
 def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> None:
     if src.resolve() == dst.resolve():
         raise ValueError("never overwrite the input workbook")
+    from xlbridge.bridge.webext import carry_lite, has_lite
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     apply_output(wb, out)
-    save_atomic(wb, dst)
+    if not has_lite(src):
+        save_atomic(wb, dst)
+        return
+    # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
+    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        carry_lite(src, Path(tmp))
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

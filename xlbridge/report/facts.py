@@ -110,7 +110,8 @@ class StandardFact:
 
     @property
     def ten_day_du(self) -> str:
-        return f"{self.label}: {self.title}" if self.title else self.label
+        """"Tiêu chuẩn 1 (Tổ chức và quản lý nhà trường)", "Mức 4"."""
+        return f"{self.label} ({self.title})" if self.title else self.label
 
     @property
     def dem(self) -> list[Count]:
@@ -191,7 +192,7 @@ def standard_facts(book: PlanBook, summary: Summary, facts: list[ItemFact]) -> l
         sheet = book.layout.sheet(name)
         number = sheet.standard if sheet is not None else None
         std = book.framework.standard(number) if number else None
-        title = std.title if std else ("Các yêu cầu đánh giá trường đạt Mức 4" if number == 0 else "")
+        title = std.title if std else ""
         ratio = rec["Tỉ lệ hoàn thành"]
         mine = facts if sheet is None else [f for f in facts if f.item.sheet == name]
         out.append(StandardFact(number, name, name if sheet is not None else TOTAL, title, _number(rec["Số nội dung"]),

@@ -13,7 +13,7 @@ empty paragraph):
     anything else: a paragraph
 
 A leading "[11]" (after "<" / ">") sets the font size of that line in points (Nghị định 30: "Nơi nhận"
-entries are 11 pt). Inline: **bold**, __italic__. See workbook_templates/narrative/README.md.
+entries are 11 pt). Inline: **bold**, __italic__, **__bold italic__**. See workbook_templates/narrative/README.md.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Block:
 
     @property
     def plain(self) -> str:
-        return _INLINE.sub(lambda m: m[1] or m[2], self.text)
+        return "".join(text for text, _b, _i in self.runs())
 
     def cells(self) -> list[str]:
         """The cells of a "row" block ("| a | b |" → ["a", "b"])."""
@@ -52,7 +52,11 @@ class Block:
         for m in _INLINE.finditer(self.text):
             if m.start() > pos:
                 out.append((self.text[pos:m.start()], False, False))
-            out.append((m[1], True, False) if m[1] is not None else (m[2], False, True))
+            if m[1] is not None:
+                inner = re.fullmatch(r"__(.+)__", m[1])          # **__bold italic__**
+                out.append((inner[1], True, True) if inner else (m[1], True, False))
+            else:
+                out.append((m[2], False, True))
             pos = m.end()
         if pos < len(self.text):
             out.append((self.text[pos:], False, False))

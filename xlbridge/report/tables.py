@@ -113,7 +113,7 @@ def _criterion_label(code: str | None, book: PlanBook, full: bool) -> str:
 def _cell(key: str, f: ItemFact, spec: TableSpec) -> str:
     item = f.item
     if key == "criterion_code":
-        return f.code[3:] + " (Mức 4)" if f.code and f.code.startswith("M4.") else (f.code or "")
+        return f"{f.code[3:]} (Mức 4)" if f.code and f.code.startswith("M4.") else (f.code or "")
     if key == "standard":
         return str(f.standard) if f.standard else "Mức 4"
     if key in ("latest_status", "review:status"):
@@ -166,7 +166,7 @@ def build_table(spec: TableSpec, book: PlanBook, facts: list[ItemFact], empty_te
                     text = f"Tiêu chuẩn {sheet.standard}: {std.title}" if std else sheet.name
                     rows.append(TableRow("standard", (text,) if number_items or cols[0] != "tt" else (str(n_std), text)))
                 items = by_sheet[sheet.name]
-                if "criterion" in cols:
+                if "criterion" in cols or "criterion_code" in cols:
                     previous = object()
                     for f in items:
                         label = _criterion_label(f.code, book, spec.full_labels) if f.code != previous else ""

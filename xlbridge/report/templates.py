@@ -27,6 +27,7 @@ FILTERS = {
     "ngay_ngan": vn_format.short_date,      # 30/05/2024
     "cau": vn_format.sentence,              # capital first letter, one final "."
     "menh_de": vn_format.clause,            # small first letter, no final mark
+    "bo_cham": vn_format.bare,              # no final punctuation, case kept
     "hoa_dau": vn_format.upper_first,
     "thuong_dau": vn_format.lower_first,
 }

@@ -52,29 +52,26 @@ def _code_key(code: str) -> tuple:
 
 
 def criteria(codes: Iterable[str | None], word: str = "tiêu chí") -> str:
-    """["1.1", "3.2", "1.4"] → "tiêu chí 1.1, 1.4 và 3.2"; Mức 4 codes "M4.2" → "tiêu chí 2 (Mức 4)".
+    """["1.1", "3.2", "1.4"] → "tiêu chí 1.1, 1.4 và 3.2"; Mức 4 codes "M4.2" → "tiêu chí 2 của Mức 4".
 
     Codes are sorted and repeated codes named once; items without a criterion are left out.
     """
     unique = sorted({c for c in codes if c}, key=_code_key)
     normal = [c for c in unique if not c.startswith("M4.")]
     level4 = [c[3:] for c in unique if c.startswith("M4.")]
-    parts = []
-    if normal:
-        parts.append(f"{word} {join(normal)}")
-    if level4:
-        parts.append(f"{word} {join(level4)} (Mức 4)")
-    return " và ".join(parts)
+    if not level4:
+        return f"{word} {join(normal)}" if normal else ""
+    tail = f"{word} {join(level4)} của Mức 4"
+    return f"{word} {', '.join(normal)} và {tail}" if normal else tail
 
 
-def standards(numbers: Iterable[int], word: str = "tiêu chuẩn") -> str:
-    """[1, 3, 2] → "tiêu chuẩn 1, 2 và 3"; 0 stands for Mức 4."""
-    unique = sorted(set(numbers))
+def standards(numbers: Iterable[int | None], word: str = "tiêu chuẩn") -> str:
+    """[1, 3, 2] → "tiêu chuẩn 1, 2 và 3"; 0 stands for Mức 4: [1, 2, 0] → "tiêu chuẩn 1, 2 và Mức 4"."""
+    unique = sorted({n for n in numbers if n is not None})
     names = [str(n) for n in unique if n]
-    parts = [f"{word} {join(names)}"] if names else []
-    if 0 in unique:
-        parts.append("Mức 4")
-    return " và ".join(parts)
+    if 0 not in unique:
+        return f"{word} {join(names)}" if names else ""
+    return f"{word} {', '.join(names)} và Mức 4" if names else "Mức 4"
 
 
 def long_date(d: date | None, blank: str = "ngày … tháng … năm …") -> str:
@@ -117,3 +114,8 @@ def sentence(text: str, end: str = ".") -> str:
 def clause(text: str) -> str:
     """A cell's text to continue a sentence: lower-case first letter, no final punctuation."""
     return lower_first(" ".join((text or "").split()).rstrip(" .;,:"))
+
+
+def bare(text: str) -> str:
+    """A cell's text with spaces collapsed and no final punctuation, case kept ("Thông tư số …;" → "Thông tư số …")."""
+    return " ".join((text or "").split()).rstrip(" .;,:")

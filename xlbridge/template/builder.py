@@ -28,6 +28,7 @@ from xlbridge.layout import (
     SheetLayout,
     Table,
     build_layout,
+    button_cell,
     config,
     criterion_row_label,
 )
@@ -55,6 +56,12 @@ class TemplateSpec:
     huyen: str = ""
     plan_form: str | None = None
     extra_info: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)     # overrides workbook.yaml rows (more input rows)
+    flavor: str = "xlsx"      # "xlsx" | "lite" (xlwings Lite code inside) | "xlsm" (classic xlwings, VBA)
+
+    @property
+    def suffix(self) -> str:
+        return ".xlsm" if self.flavor == "xlsm" else ".xlsx"
 
 
 def info_name(key: str) -> str:
@@ -64,12 +71,16 @@ def info_name(key: str) -> str:
 
 def build_template(spec: TemplateSpec, path: str | Path) -> Layout:
     """Write the template to `path` atomically and return its layout."""
-    layout = build_layout(spec.framework, spec.plan_form)
+    layout = build_layout(spec.framework, spec.plan_form, spec.rows or None)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
+    fd, tmp = tempfile.mkstemp(suffix=spec.suffix, dir=path.parent or ".")
     os.close(fd)
     try:
-        _write(spec, layout, tmp)
+        buttons = _write(spec, layout, tmp)
+        if spec.flavor == "lite":        # last step: nothing may re-save the file after this
+            from xlbridge.bridge.bundle import build_main_py, lite_config, requirements_txt
+            from xlbridge.bridge.webext import inject
+            inject(Path(tmp), lite_config(), build_main_py(buttons), requirements_txt())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -77,7 +88,7 @@ def build_template(spec: TemplateSpec, path: str | Path) -> Layout:
     return layout
 
 
-def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
+def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     cfg = config()
     wb = xlsxwriter.Workbook(filename, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "use_future_functions": True})
@@ -96,14 +107,40 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> None:
 
     _meta(meta, spec, layout, cfg, st)
     _info(info, spec, layout, cfg, st, wb)
+    buttons = []
     for sl, ws in std_ws:
         _standard(ws, sl, layout, cfg, st)
+        if spec.flavor != "xlsx":
+            buttons.append(_button(ws, sl, spec.flavor))
     summary_formulas.write_summary(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
     _guide(guide, spec, layout, cfg, st)
     info.activate()
+    if spec.flavor == "xlsm":
+        from xlbridge.bridge.xlsm import add_vba
+        add_vba(wb)
     wb.close()
+    return buttons
+
+
+def _button(ws: Worksheet, sl: SheetLayout, flavor: str):
+    """The "Kiểm tra" button: a shape linked to the cell under it (Lite), or a form button (VBA)."""
+    from xlbridge.bridge.bundle import Button, lite_config
+    row, col = button_cell(sl)
+    opts = lite_config()["button"]
+    button = Button(sl.name, row, col)
+    if flavor == "lite":
+        ws.insert_textbox(row - 1, col - 1, opts["caption"], {
+            "width": opts["width"], "height": opts["height"], "url": f"internal:{button.address}",
+            "tip": "Kiểm tra sổ và ghi kết quả vào trang Kiểm tra",
+            "font": {"bold": True, "color": "white", "name": config().font, "size": 11},
+            "fill": {"color": "#1F4E78"}, "line": {"none": True},
+            "align": {"vertical": "middle", "horizontal": "center"}, "object_position": 3})
+    else:
+        ws.insert_button(row - 1, col - 1, {"macro": "KiemTra", "caption": opts["caption"],
+                                            "width": opts["width"], "height": opts["height"]})
+    return button
 
 
 def _protect(ws: Worksheet, cfg: Config) -> None:

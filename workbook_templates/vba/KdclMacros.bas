@@ -1,0 +1,9 @@
+Attribute VB_Name = "KdclMacros"
+Option Explicit
+
+' kdcl: nut "Kiem tra" goi Python da cai tren may (xlwings, RunPython).
+' Ma nguon VBA chi dung ky tu ASCII; moi chu tieng Viet do Python ghi vao so.
+
+Sub KiemTra()
+    RunPython "import macros.bridge as kdcl; kdcl.kiem_tra_caller()"
+End Sub

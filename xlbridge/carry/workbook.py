@@ -1,0 +1,98 @@
+"""Write next year's workbook: a fresh template, the carried items typed in, and the "Mang sang" list.
+
+The list sheet is locked except its "Xác nhận" column, where the user confirms each question; the
+MS01 rule reads it back (`xlbridge.carry.review_list.read_marks`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from xlbridge.carry.plan import NextYear, review_rows
+from xlbridge.carry.review_list import TITLE_ROWS, ReviewRow, header_row
+from xlbridge.carry.texts import carry_texts, fill
+from xlbridge.io.filler import fill_workbook
+from xlbridge.io.writer import save_atomic
+from xlbridge.layout import config
+from xlbridge.template.builder import TemplateSpec, build_template, row_height
+
+
+@dataclass
+class Written:
+    path: Path
+    rows: list[ReviewRow]
+
+    @property
+    def questions(self) -> int:
+        return sum(bool(r.question) for r in self.rows)
+
+
+def _fill(color: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYear) -> None:
+    """The "Mang sang" sheet, placed after the standard sheets so that users meet it while working."""
+    cfg, t = config(), carry_texts()
+    last_std = max(wb.sheetnames.index(s.name) for s in plan.layout.sheets)
+    ws = wb.create_sheet(t.sheet, last_std + 1)
+    font = Font(name=cfg.font, size=cfg.font_size)
+    bold = Font(name=cfg.font, size=cfg.font_size, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    values = dict(old=str(plan.old_year), new=str(plan.new_year), old_circular=plan.source.number,
+                  new_circular=plan.target.number, confirmed=t.confirmed)
+    title = ws.cell(1, 1, fill(t.title, **values))
+    title.font = Font(name=cfg.font, size=cfg.font_size + 2, bold=True, color=cfg.colors["title"])
+    for i, line in enumerate(t.intro[:TITLE_ROWS - 2]):
+        ws.cell(2 + i, 1, fill(line, **values)).font = font
+    head = header_row()
+    for j, (_key, header, width) in enumerate(t.columns, start=1):
+        c = ws.cell(head, j, header)
+        c.font, c.alignment, c.fill = bold, Alignment(wrap_text=True, vertical="center", horizontal="center"), \
+            _fill(cfg.colors["header"])
+        ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
+    confirm_col = t.column_index("confirm")
+    choice = DataValidation(type="list", formula1=f'"{t.confirmed}"', allow_blank=True, showErrorMessage=False,
+                            promptTitle=t.columns[confirm_col - 1][1][:32], prompt=fill(t.intro[-1], **values)[:255])
+    ws.add_data_validation(choice)
+    for i, row in enumerate(rows, start=1):
+        r = head + i
+        data = {"tt": i, "sheet": row.sheet, "cell": row.cell, "criterion": row.criterion, "content": row.content,
+                "previous": row.previous, "question": row.question, "confirm": None}
+        for j, (key, _h, _w) in enumerate(t.columns, start=1):
+            c = ws.cell(r, j, data[key])
+            c.data_type = "s" if isinstance(data[key], str) else c.data_type   # text, never a formula
+            c.font, c.alignment = font, wrap
+        if row.question:
+            c = ws.cell(r, confirm_col)
+            c.protection = Protection(locked=False)
+            c.fill = _fill(cfg.colors["missing"])
+            choice.add(c.coordinate)
+        ws.row_dimensions[r].height = row_height([(str(data[k]), w) for k, _h, w in t.columns if data[k]])
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    ws.protection.sheet = True
+    ws.protection.password = cfg.password
+    ws.protection.formatRows = ws.protection.formatColumns = False     # False = allowed (openpyxl's sense)
+
+
+def write_next_year(plan: NextYear, dst: Path) -> Written:
+    """Build, fill and save the new workbook at `dst` (atomically; `dst` is never the source)."""
+    dst = Path(dst)
+    info = plan.info
+    spec = TemplateSpec(plan.target, plan.cap_hoc, str(plan.new_year), str(info.get("ten_truong") or ""),
+                        str(info.get("tinh") or ""), str(info.get("huyen") or ""), plan.plan_form, rows=plan.rows)
+    with tempfile.TemporaryDirectory(dir=dst.parent) as tmp:
+        template, filled = Path(tmp) / "mau.xlsx", Path(tmp) / "da-dien.xlsx"
+        layout = build_template(spec, template)
+        placements = fill_workbook(template, filled, layout, plan.fill_data())
+        rows = review_rows(plan, placements)
+        wb = openpyxl.load_workbook(filled)
+        add_review_sheet(wb, rows, plan)
+        save_atomic(wb, dst)
+    return Written(dst, rows)

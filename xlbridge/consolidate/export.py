@@ -1,0 +1,77 @@
+"""The consolidation's tables as CSV or Parquet files (one per table, named by its key), for pandas or DuckDB.
+
+Column names are the tables' keys (ten_truong, so_loi, ht_tc1, …, without diacritics), values are typed
+(rates 0–1, dates); rows are streamed in batches, so a national run needs no more memory than one batch.
+CSV is UTF-8, comma-separated, for analysis tools; the Excel workbook is the file for people.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+
+from xlbridge.consolidate.tables import OutTable
+from xlbridge.errors import KdclError
+
+BATCH = 5000
+
+
+def _batches(rows: Iterator[list], size: int = BATCH) -> Iterator[list[list]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _atomic(dst: Path):
+    fd, tmp = tempfile.mkstemp(prefix=".kdcl-", suffix=dst.suffix, dir=dst.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def write_csv(tables: list[OutTable], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables:
+        dst = folder / f"{table.key}.csv"
+        tmp = _atomic(dst)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow([c.key for c in table.columns])
+                for row in table.rows():
+                    out.writerow(["" if v is None else v.isoformat() if isinstance(v, (date, datetime)) else v for v in row])
+            os.replace(tmp, dst)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(dst)
+    return written
+
+
+def write_parquet(tables: list[OutTable], folder: Path) -> list[Path]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise KdclError("Ghi Parquet cần gói pyarrow: chạy «pip install pyarrow» rồi chạy lại (hoặc dùng --csv).") from None
+    types = {"text": pa.string(), "int": pa.int64(), "money": pa.int64(), "pct": pa.float64(),
+             "date": pa.date32(), "datetime": pa.timestamp("s")}
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables:
+        schema = pa.schema([(c.key, types[c.type]) for c in table.columns])
+        dst = folder / f"{table.key}.parquet"
+        tmp = _atomic(dst)
+        try:
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for batch in _batches(table.rows()):
+                    arrays = [pa.array([row[j] for row in batch], type=schema.field(j).type) for j in range(len(schema))]
+                    writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            os.replace(tmp, dst)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(dst)
+    return written

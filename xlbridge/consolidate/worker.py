@@ -1,0 +1,39 @@
+"""One input, start to finish, in a worker process: load → open safely → read → check → small rows.
+
+Never raises for anything about the input: every failure becomes an `Outcome` with the reason, so
+one bad file cannot stop the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from xlbridge.check import check_grid
+from xlbridge.consolidate.fastgrid import package_grid
+from xlbridge.consolidate.package import open_package
+from xlbridge.consolidate.reasons import Rejected, from_unreadable
+from xlbridge.consolidate.records import Outcome, school_outcome, unreadable_outcome
+from xlbridge.consolidate.sources import Entry
+from xlbridge.errors import UnreadableWorkbook
+
+
+def check_entry(entry: Entry, today: date | None = None) -> Outcome:
+    try:
+        data = entry.load()
+        package = open_package(data, entry.name)
+        result = check_grid(package_grid(package), entry.name, today)
+        return school_outcome(entry, result, package.saved, hashlib.sha1(data).hexdigest()[:16])
+    except Rejected as exc:
+        return unreadable_outcome(entry, exc)
+    except UnreadableWorkbook as exc:
+        return unreadable_outcome(entry, from_unreadable(exc, entry.name))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:     # noqa: B036 — also a Rust panic from the reader (a BaseException)
+        return unreadable_outcome(entry, Rejected("loi-khac", entry.name, detail=f"{type(exc).__name__}: {str(exc)[:160]}"))
+
+
+def check_chunk(entries: list[Entry], today: date | None = None) -> list[Outcome]:
+    """A few entries per task: fewer round trips between processes."""
+    return [check_entry(e, today) for e in entries]

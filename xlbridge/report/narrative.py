@@ -1,0 +1,294 @@
+"""Report and plan texts generated from a workbook: model → facts → jinja2 templates → blocks.
+
+Pure: reads the model (PlanBook, and the Summary the checks compute), renders the templates of
+`workbook_templates/narrative/` and returns blocks and tables. `docx_writer` turns them into a Word
+document; `report_rows` into the rows of the workbook's "Báo cáo" sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from xlbridge.core.summary import Summary
+from xlbridge.core.vntext import fold
+from xlbridge.data.forms import Review
+from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
+from xlbridge.model import PlanBook
+from xlbridge.report import vn_format
+from xlbridge.report.documents import Documents, DocumentSpec, documents, extra_tables
+from xlbridge.report.facts import Facts, at_review, collect
+from xlbridge.report.markup import Block
+from xlbridge.report.tables import TableData, TableSpec, build_table, issues_table, spec_from_form
+from xlbridge.report.templates import environment, render
+
+BLANK = "……"
+
+
+@dataclass
+class Report:
+    document: DocumentSpec
+    blocks: list[Block]
+    tables: dict[str, TableData]
+    when: date
+    review: Review | None
+    school: str
+    notes: list[str] = field(default_factory=list)     # what the user should know (printed by the command)
+
+    @property
+    def title(self) -> str:
+        return f"{self.document.name} — {self.school}" if self.school else self.document.name
+
+
+# ---------------------------------------------------------------- choosing the review and date
+
+def _has_status(book: PlanBook, index: int) -> bool:
+    return any(len(it.results) > index and it.results[index].status is not None for it in book.items)
+
+
+def pick_review(book: PlanBook, doc: DocumentSpec, requested: str | None) -> Review | None:
+    """The review a document reports on: the one asked for, else the document's default."""
+    reviews = list(book.layout.reviews)
+    if requested:
+        moments = documents().review_moments
+        for r in reviews:
+            if fold(requested) in (fold(r.id), fold(r.label), fold(moments.get(r.id, r.label))):
+                return r
+        names = "; ".join(f"{r.id} ({moments.get(r.id, r.label)})" for r in reviews) or "sổ này không có lần rà soát"
+        raise KdclError(f"Lần rà soát «{requested}» không có trong sổ. Chọn --ra-soat: {names}.")
+    if not reviews:
+        return None
+    if doc.review == "first-midyear":
+        return next((r for r in reviews if r.phase == "giua-nam"), reviews[0])
+    filled = [i for i in range(len(reviews)) if _has_status(book, i)]
+    return reviews[filled[-1]] if filled else reviews[-1]
+
+
+def report_date(book: PlanBook, asked: date | None, today: date | None) -> date:
+    """The date the report speaks of: --ngay, else the workbook's report date, else today."""
+    return asked or book.info.report_date or today or date.today()
+
+
+# ---------------------------------------------------------------- template context
+
+def _document_number(so_ky_hieu: str, code: str) -> str:
+    """The "Số:" line's text: the workbook's number when it is this kind of document, else a blank to fill."""
+    text = re.sub(r"^\s*số\s*:?\s*", "", so_ky_hieu.strip(), flags=re.IGNORECASE)
+    if text and f"/{code.lower()}" in fold(text):
+        return text
+    suffix = text.split("-", 1)[1].strip() if "-" in text else BLANK
+    return f"{BLANK}/{code}-{suffix}"
+
+
+def _place(book: PlanBook) -> str:
+    place = book.info.text("dia_danh") or book.info.text("tinh")
+    return re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", place, flags=re.IGNORECASE) or BLANK
+
+
+def _citation(book: PlanBook) -> str:
+    fw = book.framework
+    title = re.sub(r"^Thông tư\s+", "", fw.title)
+    if fw.citation:
+        return f"{fw.citation} {title}"
+    y, m, d = (int(x) for x in fw.date.split("-"))
+    return f"Thông tư số {fw.number} ngày {d}/{m}/{y} của Bộ trưởng Bộ Giáo dục và Đào tạo {title}"
+
+
+def _school(book: PlanBook, docs: Documents, doc: DocumentSpec, when: date | None) -> tuple[dict, dict]:
+    info = book.info
+    cap_hoc = info.cap_hoc or book.meta.cap_hoc
+    co_quan = info.text("co_quan_chu_quan")
+    school = {
+        "ten": info.text("ten_truong") or BLANK, "co_quan_chu_quan": co_quan, "cap_hoc": cap_hoc or "",
+        "tinh": info.text("tinh"), "xa": info.text("huyen"), "dia_danh": _place(book),
+        "hieu_truong": info.text("hieu_truong"), "nguoi_lap": info.text("nguoi_lap"),
+        "chuc_danh_ky": docs.by_cap_hoc(docs.signer, cap_hoc), "don_vi": docs.by_cap_hoc(docs.unit, cap_hoc),
+        "cap_tren": docs.superior(co_quan),
+    }
+    paper = {"ma": doc.code, "ten": doc.name, "ngay": when, "so": _document_number(info.text("so_ky_hieu"), doc.code)}
+    return school, paper
+
+
+def _lists(book: PlanBook) -> dict:
+    lists = book.info.lists
+    groups: dict[str, dict] = {}
+    for e in lists.get("nhom_cong_tac", []):
+        std = e["tieu_chuan"].text if "tieu_chuan" in e else ""
+        name = e["nhom"].text if "nhom" in e else ""
+        key = name or std
+        g = groups.setdefault(key, {"ten": name or f"Nhóm phụ trách {std.lower()}", "tieu_chuan": [],
+                                    "truong_nhom": "", "thanh_vien": ""})
+        if m := re.search(r"\d+", std):
+            g["tieu_chuan"].append(int(m[0]))
+        for k in ("truong_nhom", "thanh_vien"):
+            if k in e and e[k].text and not g[k]:
+                g[k] = e[k].text
+    return {
+        "can_cu": [e["van_ban"].text for e in lists.get("can_cu", []) if "van_ban" in e and e["van_ban"].text],
+        "nhom_cong_tac": list(groups.values()),
+        "to_giam_sat": [{k: v.text for k, v in e.items()} for e in lists.get("to_giam_sat", [])],
+    }
+
+
+def _issues(book: PlanBook, facts: Facts) -> list[dict]:
+    out = []
+    for std in facts.standards:
+        mine = [{k: v.text for k, v in i.values.items()} for i in book.issues if i.sheet == std.sheet]
+        if mine:
+            out.append({"tieu_chuan": std, "van_de": mine})
+    return out
+
+
+def _review_info(review: Review | None, docs: Documents) -> dict | None:
+    if review is None:
+        return None
+    return {"id": review.id, "ten": review.label, "thoi_diem": docs.review_moments.get(review.id, review.label.lower())}
+
+
+def _facts_context(f: Facts) -> dict:
+    shortcomings = [x for g in f.shortcomings for x in g.items]
+    return {
+        "co_trang_thai": f.tracks_status, "co_noi_dung": bool(f.items), "tong": f.total, "tieu_chuan": f.standards,
+        "tieu_chuan_co_noi_dung": [s for s in f.standards if s.n], "tieu_chuan_trong": [s for s in f.standards if not s.n],
+        "hoan_thanh": f.done, "dang_co_ket_qua": f.progress, "han_che": f.shortcomings, "so_han_che": len(shortcomings),
+        "chua_den_han": f.not_yet_due, "qua_han": f.overdue, "chuyen_tiep": f.carry_over, "khong_thuc_hien": f.cancelled,
+        "chua_cap_nhat": f.no_status, "co_ket_qua": f.with_results, "noi_dung": f.items,
+    }
+
+
+def _context(book: PlanBook, doc: DocumentSpec, review: Review | None, facts: Facts, when: date,
+             per_review: list[dict]) -> dict:
+    docs = documents()
+    dated = when if doc.loai != "ke-hoach" else book.info.report_date
+    school, paper = _school(book, docs, doc, dated)
+    year = book.info.school_year
+    nam_hoc = str(year) if year else (book.info.text("nam_hoc") or book.meta.nam_hoc or BLANK)
+    lists = _lists(book)
+    return {
+        "loai": doc.loai, "bo_cuc": book.framework.layout, "truong": school, "van_ban": paper,
+        "nam_hoc": nam_hoc, "nam_hoc_sau": f"{year.end_year}-{year.end_year + 1}" if year else "năm học sau",
+        "ngay": when, "thong_tu": book.framework.number, "thong_tu_trich_dan": _citation(book),
+        "can_cu_co_thong_tu": any(book.framework.short in t for t in lists["can_cu"]),
+        "ra_soat": _review_info(review, docs), "ra_soat_list": per_review,
+        "van_de": _issues(book, facts), "so_van_de": len(book.issues),
+        "trang_thai": vocab().status_names(), **lists, **_facts_context(facts),
+    }
+
+
+# ---------------------------------------------------------------- tables
+
+def _tables(book: PlanBook, review: Review | None, facts: Facts, docs: Documents) -> dict[str, TableData]:
+    layout = book.layout
+    forms = [f for f in (layout.plan_form, layout.results_form) if f is not None]
+    moments = docs.review_moments
+    values = {"nam_hoc": str(book.info.school_year or book.meta.nam_hoc),
+              "ra_soat": (moments.get(review.id, review.label) if review else "Kết quả thực hiện").capitalize()}
+    empty = docs.empty_table_row
+    plan = spec_from_form("ke-hoach", layout.plan_form, forms, values, full_labels=True)
+    if layout.results_form is not None:
+        results = spec_from_form("ket-qua", layout.results_form, forms, values, full_labels=False)
+        results = TableSpec(results.key, results.header, tuple("content" if c == "content" else c for c in results.columns),
+                            results.widths, results.row_groups, False, results.derive)
+    elif book.framework.layout == "van-de-trong-tam":
+        extra = extra_tables()["ra-soat"]
+        header = tuple(tuple(None if h is None else h.replace("{ra_soat}", values["ra_soat"]) for h in row)
+                       for row in extra.header)
+        results = TableSpec("ket-qua", header, extra.columns, extra.widths)
+    else:
+        results = TableSpec("ket-qua", plan.header, plan.columns, plan.widths, plan.row_groups, False, plan.derive)
+    tables = {"ke-hoach": build_table(plan, book, facts.items, empty), "ket-qua": build_table(results, book, facts.items, empty)}
+    if layout.issues_form is not None:
+        tables["van-de"] = issues_table(layout.issues_form, book, empty)
+    theo_doi = extra_tables().get("theo-doi")
+    if theo_doi is not None:
+        tables["theo-doi"] = TableData("theo-doi", theo_doi.header, theo_doi.widths, ())
+    return tables
+
+
+def _attach_rows(blocks: list[Block], tables: dict[str, TableData]) -> dict[str, TableData]:
+    """Rows written in a template ("| a | b |") go to the table of the nearest "@bang" above them."""
+    current = None
+    rows: dict[str, list[tuple[str, ...]]] = {}
+    for b in blocks:
+        if b.style == "table":
+            current = b.arg
+        elif b.style == "row":
+            if current is None or current not in tables:
+                raise KdclError("Mẫu văn bản có dòng bảng «| … |» không nằm dưới một lệnh @bang.")
+            cells = tuple(b.cells())
+            if len(cells) != tables[current].n_columns:
+                raise KdclError(f"Mẫu văn bản: dòng bảng «{b.text[:60]}» có {len(cells)} ô, bảng {current} có "
+                                f"{tables[current].n_columns} cột.")
+            rows.setdefault(current, []).append(cells)
+    return {k: (t.with_rows(rows[k]) if k in rows else t) for k, t in tables.items()}
+
+
+# ---------------------------------------------------------------- entry points
+
+def build_report(book: PlanBook, loai: str, when: date | None = None, review_id: str | None = None,
+                 template_dir: Path | None = None, today: date | None = None) -> Report:
+    """The document `loai` (ket-qua, tien-do, ke-hoach) for a workbook, as blocks and tables."""
+    docs = documents()
+    doc = docs.get(loai, book.framework.layout)
+    review = pick_review(book, doc, review_id)
+    day = report_date(book, when, today)
+    phase = vocab().phase_by_id(doc.phase) if doc.phase else None
+    view = at_review(book, review, day, phase)
+    facts = collect(view, day)
+    per_review = []
+    for r in book.layout.reviews if book.framework.layout == "van-de-trong-tam" else []:
+        index = [x.id for x in book.layout.reviews].index(r.id)
+        rf = collect(at_review(book, r, day, vocab().phase_by_id(r.phase)), day)
+        per_review.append({"ra_soat": _review_info(r, docs), "da_ra_soat": _has_status(book, index), **_facts_context(rf)})
+    env = environment(template_dir)
+    context = _context(view, doc, review, facts, day, per_review)
+    blocks: list[Block] = []
+    for name in doc.sections:
+        blocks += render(env, name, context)
+    tables = _attach_rows(blocks, _tables(view, review, facts, docs))
+    unknown = sorted({b.arg for b in blocks if b.style == "table"} - set(tables))
+    if unknown:
+        raise KdclError(f"Mẫu văn bản dùng bảng không có: {', '.join(unknown)}. Có: {', '.join(sorted(tables))}.")
+    notes = []
+    if when is None and book.info.report_date is None and doc.loai != "ke-hoach":
+        notes.append(f"Sổ chưa ghi ngày báo cáo; số liệu tính đến ngày {vn_format.short_date(day)} (thêm --ngay để chọn ngày).")
+    return Report(doc, blocks, tables, day, review, book.info.text("ten_truong"), notes)
+
+
+def sheet_rows(report: Report) -> list[tuple[str, str]]:
+    """The report as rows of the "Báo cáo" sheet: ("heading" | "paragraph", text)."""
+    docs = documents()
+    rows: list[tuple[str, str]] = []
+    pending: dict[str, list[str]] = {"left": [], "right": []}
+
+    def flush() -> None:
+        for side in ("left", "right"):
+            rows.extend(("paragraph", t) for t in pending[side] if t)
+            pending[side] = []
+
+    for b in report.blocks:
+        if b.column is not None:
+            if b.style != "rule":
+                pending[b.column].append(b.plain)
+            continue
+        flush()
+        if b.style in ("title", "heading", "subheading", "minor"):
+            rows.append(("heading", b.plain))
+        elif b.style in ("paragraph", "bullet", "bullet2", "center"):
+            rows.append(("paragraph", b.plain))
+        elif b.style == "table":
+            rows.append(("paragraph", docs.sheet_table_note.replace("{ten}", docs.table_names.get(b.arg, b.arg))))
+        elif b.style == "row":
+            rows.append(("paragraph", " — ".join(c for c in b.cells() if c)))
+    flush()
+    return rows
+
+
+def report_rows(book: PlanBook, summary: Summary, template_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Rows for the "Báo cáo" sheet written by a check: the document that fits the workbook's phase."""
+    phase = book.info.phase.id if book.info.phase else vocab().phases[0].id
+    loai = documents().sheet_documents.get(phase, "ket-qua")
+    return sheet_rows(build_report(book, loai, summary.report_date, template_dir=template_dir))
