@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from xlbridge.core.periods import parse_period
 from xlbridge.core.summary import Summary
 from xlbridge.core.vntext import fold
 from xlbridge.data.forms import Review
@@ -67,9 +68,24 @@ def pick_review(book: PlanBook, doc: DocumentSpec, requested: str | None) -> Rev
     return reviews[filled[-1]] if filled else reviews[-1]
 
 
-def report_date(book: PlanBook, asked: date | None, today: date | None) -> date:
-    """The date the report speaks of: --ngay, else the workbook's report date, else today."""
-    return asked or book.info.report_date or today or date.today()
+def review_end(book: PlanBook, review: Review | None) -> date | None:
+    """Last day of the period a review covers ("cuối học kỳ I" → 15/01), from its name in van-ban.yaml."""
+    moment = documents().review_moments.get(review.id) if review is not None else None
+    year = book.info.school_year
+    if moment is None or year is None:
+        return None
+    period = parse_period(moment, year)
+    return period.end if period.ok else None
+
+
+def report_date(book: PlanBook, asked: date | None, today: date | None, review: Review | None = None) -> date:
+    """The date the report speaks of: --ngay; else the workbook's report date (or today), but not after
+    the end of the review reported on (a cuối học kỳ I review of a year-end workbook speaks of mid-January)."""
+    if asked is not None:
+        return asked
+    base = book.info.report_date or today or date.today()
+    end = review_end(book, review)
+    return min(base, end) if end else base
 
 
 # ---------------------------------------------------------------- template context
@@ -160,9 +176,8 @@ def _facts_context(f: Facts) -> dict:
 
 
 def _context(book: PlanBook, doc: DocumentSpec, review: Review | None, facts: Facts, when: date,
-             per_review: list[dict]) -> dict:
+             dated: date | None, per_review: list[dict]) -> dict:
     docs = documents()
-    dated = when if doc.loai != "ke-hoach" else book.info.report_date
     school, paper = _school(book, docs, doc, dated)
     year = book.info.school_year
     nam_hoc = str(year) if year else (book.info.text("nam_hoc") or book.meta.nam_hoc or BLANK)
@@ -234,17 +249,20 @@ def build_report(book: PlanBook, loai: str, when: date | None = None, review_id:
     docs = documents()
     doc = docs.get(loai, book.framework.layout)
     review = pick_review(book, doc, review_id)
-    day = report_date(book, when, today)
+    day = report_date(book, when, today, review)
     phase = vocab().phase_by_id(doc.phase) if doc.phase else None
     view = at_review(book, review, day, phase)
     facts = collect(view, day)
     per_review = []
-    for r in book.layout.reviews if book.framework.layout == "van-de-trong-tam" else []:
-        index = [x.id for x in book.layout.reviews].index(r.id)
-        rf = collect(at_review(book, r, day, vocab().phase_by_id(r.phase)), day)
+    reviews = list(book.layout.reviews) if book.framework.layout == "van-de-trong-tam" else []
+    for index, r in enumerate(reviews):
+        end = review_end(book, r)
+        at = min(day, end) if end else day
+        rf = collect(at_review(book, r, at, vocab().phase_by_id(r.phase)), at)
         per_review.append({"ra_soat": _review_info(r, docs), "da_ra_soat": _has_status(book, index), **_facts_context(rf)})
     env = environment(template_dir)
-    context = _context(view, doc, review, facts, day, per_review)
+    dated = day if doc.loai != "ke-hoach" else (when or book.info.report_date)   # a plan is dated when it is signed
+    context = _context(view, doc, review, facts, day, dated, per_review)
     blocks: list[Block] = []
     for name in doc.sections:
         blocks += render(env, name, context)
@@ -253,8 +271,13 @@ def build_report(book: PlanBook, loai: str, when: date | None = None, review_id:
     if unknown:
         raise KdclError(f"Mẫu văn bản dùng bảng không có: {', '.join(unknown)}. Có: {', '.join(sorted(tables))}.")
     notes = []
-    if when is None and book.info.report_date is None and doc.loai != "ke-hoach":
-        notes.append(f"Sổ chưa ghi ngày báo cáo; số liệu tính đến ngày {vn_format.short_date(day)} (thêm --ngay để chọn ngày).")
+    if when is None and doc.loai != "ke-hoach":
+        if book.info.report_date is None:
+            notes.append(f"Sổ chưa ghi ngày báo cáo; số liệu tính đến ngày {vn_format.short_date(day)} "
+                         f"(thêm --ngay để chọn ngày).")
+        elif day != book.info.report_date:
+            notes.append(f"Lần rà soát {docs.review_moments.get(review.id, '') if review else ''}: số liệu tính đến ngày "
+                         f"{vn_format.short_date(day)} (thêm --ngay để chọn ngày khác).")
     return Report(doc, blocks, tables, day, review, book.info.text("ten_truong"), notes)
 
 

@@ -1,0 +1,118 @@
+"""What the officer sees on the terminal: a progress bar during a long run, one screen of summary after."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from xlbridge.core.money import format_vnd
+
+
+def _num(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{_num(rate * 100)}%"
+
+
+def bar_line(done: int, total: int, elapsed: float, unreadable: int = 0, width: int = 28) -> str:
+    """One line: bar, count, speed, time left, how many inputs could not be read so far."""
+    frac = done / total if total else 1.0
+    filled = int(round(frac * width))
+    speed = done / elapsed if elapsed > 0 else 0.0
+    left = (total - done) / speed if speed > 0 else None
+    eta = f" · còn khoảng {_duration(left)}" if left is not None and done < total else ""
+    bad = f" · {unreadable} không đọc được" if unreadable else ""
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} tệp · {_num(speed)} tệp/giây{eta}{bad}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} giây"
+    return f"{seconds // 60} phút {seconds % 60:02d} giây"
+
+
+class Progress:
+    """A bar redrawn in place on a terminal (at most ten times a second); silent when not a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.start = time.perf_counter()
+        self.done = self.unreadable = 0
+        self._drawn = 0.0
+
+    def step(self, unreadable: bool = False) -> None:
+        self.done += 1
+        self.unreadable += unreadable
+        now = time.perf_counter()
+        if self.enabled and (now - self._drawn >= 0.1 or self.done == self.total):
+            self._drawn = now
+            self.stream.write("\r" + bar_line(self.done, self.total, now - self.start, self.unreadable))
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+
+@dataclass
+class RunReport:
+    """The figures of one consolidation run, for the closing summary (and for tests)."""
+    inputs: int = 0
+    schools: int = 0
+    duplicates: int = 0
+    unreadable: int = 0
+    unreadable_kinds: dict[str, int] = field(default_factory=dict)
+    schools_with_errors: int = 0
+    errors: int = 0
+    warnings: int = 0
+    items: int = 0
+    overall: float | None = None
+    budget: int = 0
+    overdue: int = 0
+    standards: list[tuple[str, str, float | None]] = field(default_factory=list)     # (framework, standard, rate)
+    criteria: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # most planned: code, title, schools, rate
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def render_report(r: RunReport) -> str:
+    """One screen: what was read, what was not, where the errors are, the district's picture, what was written."""
+    speed = f" ({_num(r.inputs / r.seconds)} tệp/giây)" if r.seconds > 0 else ""
+    lines = [
+        f"Đã xử lý {r.inputs} tệp trong {_num(r.seconds)} giây{speed}.",
+        f"  Sổ của {r.schools} trường được tổng hợp"
+        + (f"; {r.duplicates} bản nộp trùng đã bỏ qua (giữ bản lưu sau cùng)" if r.duplicates else "") + ".",
+    ]
+    if r.unreadable:
+        kinds = ", ".join(f"{label}: {n}" for label, n in sorted(r.unreadable_kinds.items(), key=lambda kv: -kv[1]))
+        lines.append(f"  {r.unreadable} tệp không đọc được ({kinds}) — xem trang «Không đọc được».")
+    lines.append(f"  {r.schools_with_errors} trường có lỗi; tổng {r.errors} lỗi, {r.warnings} cảnh báo — xem trang «Lỗi».")
+    if r.schools:
+        lines.append(f"  {r.items} nội dung cải tiến; hoàn thành {pct(r.overall)}; {r.overdue} nội dung quá hạn; "
+                     f"dự kiến kinh phí {format_vnd(r.budget)}.")
+    if r.standards:
+        lines.append("  Tỉ lệ hoàn thành theo tiêu chuẩn:")
+        frameworks = list(dict.fromkeys(fw for fw, _s, _r in r.standards))
+        for fw in frameworks:
+            parts = " · ".join(f"{s} {pct(rate)}" for f, s, rate in r.standards if f == fw)
+            lines.append(f"    {fw}: {parts}" if len(frameworks) > 1 else f"    {parts}")
+    if r.criteria:
+        lines.append("  Tiêu chí nhiều trường cần cải tiến nhất:")
+        for code, title, n, rate in r.criteria:
+            lines.append(f"    {code} {title[:60]}: {n} trường, hoàn thành {pct(rate)}")
+    if r.written:
+        lines.append("Đã ghi: " + ", ".join(str(p) for p in r.written))
+    return "\n".join(lines) + "\n"

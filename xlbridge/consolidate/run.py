@@ -1,0 +1,211 @@
+"""The whole consolidation: discover → check in worker processes → store → write the workbook and exports.
+
+Workers get a bounded number of tasks at a time (no queue of every workbook in memory) and send back
+small `Outcome`s. A worker that dies (which no input should be able to cause, but a library bug
+could) does not end the run: its unfinished inputs are retried one at a time, and the one that kills
+a worker again is reported as unreadable.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from xlbridge.consolidate.export import write_csv, write_parquet
+from xlbridge.consolidate.progress import Progress, RunReport
+from xlbridge.consolidate.reasons import Rejected
+from xlbridge.consolidate.records import Outcome, unreadable_outcome
+from xlbridge.consolidate.sources import Entry, discover
+from xlbridge.consolidate.store import Store
+from xlbridge.consolidate.tables import build_tables
+from xlbridge.consolidate.texts import texts
+from xlbridge.consolidate.worker import check_chunk
+from xlbridge.consolidate.workbook import write_workbook
+from xlbridge.errors import KdclError
+
+CHUNK = 4                 # inputs per task: fewer round trips, still a fine-grained progress bar
+IN_FLIGHT = 3             # tasks per worker queued at once (bounded: memory stays flat)
+TOP_CRITERIA = 5
+
+Work = Callable[[list[Entry], "date | None"], list[Outcome]]
+
+
+@dataclass
+class Options:
+    inputs: list[str]
+    output: Path
+    csv: Path | None = None
+    parquet: Path | None = None
+    jobs: int = 0                   # 0: one per CPU core
+    today: date | None = None
+    overwrite: bool = False
+    progress: bool | None = None    # None: a bar when stderr is a terminal
+
+
+def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_chunk) -> RunReport:
+    stream = stream or sys.stderr
+    output = _check_output(opts)
+    warm_up()
+    entries = list(discover(opts.inputs, exclude=[output]))
+    if not entries:
+        raise KdclError("Không tìm thấy tệp Excel (.xlsx) hay thư (.eml, .mbox) nào trong các đầu vào đã cho.")
+    jobs = opts.jobs or os.cpu_count() or 1
+    progress = Progress(len(entries), stream, opts.progress)
+    store = Store(output.parent)
+    try:
+        for outcome in outcomes(entries, jobs, opts.today, work):
+            store.add(outcome)
+            progress.step(outcome.unreadable is not None)
+        progress.close()
+        tables = build_tables(store)
+        report = _report(store, len(entries))
+        note = texts().subtitle.format(ngay=datetime.now().strftime("%d/%m/%Y %H:%M"), so_truong=report.schools,
+                                       so_khong_doc=report.unreadable, so_trung=report.duplicates)
+        write_workbook(tables, output, note)
+        report.written.append(output)
+        if opts.csv:
+            write_csv(tables, opts.csv)
+            report.written.append(opts.csv)
+        if opts.parquet:
+            write_parquet(tables, opts.parquet)
+            report.written.append(opts.parquet)
+    finally:
+        store.close()
+    report.seconds = progress.elapsed
+    return report
+
+
+def _check_output(opts: Options) -> Path:
+    out = Path(opts.output)
+    if out.suffix.lower() != ".xlsx":
+        raise KdclError(f"Tệp kết quả {out} phải có đuôi .xlsx.")
+    if not out.parent.is_dir():
+        raise KdclError(f"Không có thư mục {out.parent} để ghi tệp kết quả; tạo thư mục trước.")
+    inputs = {Path(p).resolve() for p in opts.inputs if Path(p).is_file()}
+    if out.resolve() in inputs:
+        raise KdclError(f"Không ghi đè lên tệp đầu vào {out}; chọn tên khác cho -o.")
+    if out.exists() and not opts.overwrite:
+        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    for folder in (opts.csv, opts.parquet):
+        if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
+            raise KdclError(f"{folder} đã có và không phải thư mục; chọn thư mục khác cho --csv/--parquet.")
+    return out
+
+
+def warm_up() -> None:
+    """Read every data file once in the parent, so that a broken data file stops the run with its own message
+    (instead of failing every workbook) and forked workers start with warm caches."""
+    from xlbridge.core.findings import rule_specs
+    from xlbridge.core.rules import check_catalogue
+    from xlbridge.data.catalog import frameworks
+    from xlbridge.data.forms import info_form
+    from xlbridge.data.vocab import vocab
+    from xlbridge.layout import build_layout
+    vocab()
+    info_form()
+    rule_specs()
+    check_catalogue()
+    texts()
+    for fw in frameworks():
+        build_layout(fw)
+
+
+def outcomes(entries: list[Entry], jobs: int, today: date | None, work: Work = check_chunk) -> Iterator[Outcome]:
+    """Outcomes of all entries (in completion order), in this process or in `jobs` worker processes."""
+    if jobs <= 1 or len(entries) <= CHUNK:
+        for i in range(0, len(entries), CHUNK):
+            yield from work(entries[i:i + CHUNK], today)
+        return
+    retry: list[Entry] = []
+    chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
+    yield from _pooled(chunks, jobs, IN_FLIGHT * jobs, today, work, retry)
+    for entry in retry:          # after a worker died: one at a time, so that a second death names its input
+        result: list[Entry] = []
+        yield from _pooled([[entry]], 1, 1, today, work, result)
+        if result:
+            yield unreadable_outcome(entry, Rejected("loi-khac", entry.name,
+                                                     detail="tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này"))
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
+def _pooled(chunks: list[list[Entry]], jobs: int, window: int, today: date | None, work: Work,
+            failed: list[Entry]) -> Iterator[Outcome]:
+    """Run the chunks with at most `window` in flight; entries of tasks lost to a dead worker go to `failed`."""
+    queue = iter(chunks)
+    pending: dict[Future, list[Entry]] = {}
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    try:
+        while True:
+            while len(pending) < window and (chunk := next(queue, None)) is not None:
+                try:
+                    pending[pool.submit(work, chunk, today)] = chunk
+                except BrokenProcessPool:
+                    failed.extend(chunk)
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                chunk = pending.pop(fut)
+                try:
+                    yield from fut.result()
+                except BrokenProcessPool:
+                    failed.extend(chunk)
+                    broken = True
+            if broken:           # every task still pending is lost with the pool: retry them later, go on with a new pool
+                for chunk in pending.values():
+                    failed.extend(chunk)
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _report(store: Store, inputs: int) -> RunReport:
+    store.finish()
+    r = RunReport(inputs=inputs)
+    r.schools = int(store.scalar("SELECT COUNT(*) FROM kept"))
+    r.duplicates = int(store.scalar("SELECT COUNT(*) FROM schools")) - r.schools
+    labels = {k: v.label for k, v in texts().reasons.items()}
+    for kind, n in store.query("SELECT kind, COUNT(*) FROM unreadable GROUP BY kind"):
+        r.unreadable_kinds[labels.get(kind, kind)] = r.unreadable_kinds.get(labels.get(kind, kind), 0) + n
+    r.unreadable = sum(r.unreadable_kinds.values())
+    per_school = "SELECT seq, severity, COUNT(*) AS n FROM findings WHERE seq IN (SELECT seq FROM kept) GROUP BY seq, severity"
+    for _seq, severity, n in store.query(per_school):
+        if severity == "Lỗi":
+            r.errors += n
+            r.schools_with_errors += 1
+        else:
+            r.warnings += n
+    items, done, cancelled, budget, overdue = store.db.execute(
+        "SELECT COALESCE(SUM(items), 0), COALESCE(SUM(done), 0), COALESCE(SUM(cancelled), 0), COALESCE(SUM(budget), 0), "
+        "COALESCE(SUM(overdue), 0) FROM standards WHERE seq IN (SELECT seq FROM kept)").fetchone()
+    r.items, r.budget, r.overdue = items, budget, overdue
+    r.overall = done / (items - cancelled) if items - cancelled > 0 else None
+    tables = {t.key: t for t in build_tables(store)}
+    for row in tables["theo_tieu_chuan"].rows():
+        rec = dict(zip([c.key for c in tables["theo_tieu_chuan"].columns], row, strict=True))
+        r.standards.append((rec["bo_tieu_chuan"], rec["tieu_chuan"], rec["ti_le_hoan_thanh"]))
+    crit_cols = [c.key for c in tables["theo_tieu_chi"].columns]
+    ranked = []
+    for row in tables["theo_tieu_chi"].rows():
+        rec = dict(zip(crit_cols, row, strict=True))
+        if rec["so_truong_co_ke_hoach"]:
+            ranked.append((rec["so_truong_co_ke_hoach"], rec["ma_tieu_chi"], rec["tieu_chi"], rec["ti_le_hoan_thanh"]))
+    ranked.sort(key=lambda t: (-t[0], t[3] if t[3] is not None else 2.0))
+    r.criteria = [(code, title, n, rate) for n, code, title, rate in ranked[:TOP_CRITERIA]]
+    return r
+
