@@ -22,13 +22,14 @@ os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 import xlwings as xw  # noqa: E402  (the environment must be set first)
 
 
-def _cell_json(value: object) -> object:
+def _cell_json(cell) -> object:
+    value = cell.value
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return datetime(value.year, value.month, value.day).isoformat() + ".000Z"
-    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-        return "#NAME?"               # what Excel shows for text typed with a leading "="
+    if cell.data_type == "f":
+        return "#NAME?"               # what Excel shows for text typed with a leading "=" (a formula)
     return value
 
 
@@ -36,7 +37,7 @@ def payload(path: Path, active: int = 0) -> dict:
     wb = openpyxl.load_workbook(path)
     sheets = []
     for ws in wb.worksheets:
-        rows = [[_cell_json(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        rows = [[_cell_json(c) for c in row] for row in ws.iter_rows(min_row=1, min_col=1)]
         width = max((i + 1 for r in rows for i, v in enumerate(r) if v != ""), default=0)
         while rows and all(v == "" for v in rows[-1]):
             rows.pop()

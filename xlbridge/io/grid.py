@@ -48,8 +48,16 @@ def text_of(value: object) -> str:
     return str(value).strip()
 
 
+class FormulaText(str):
+    """The text of a formula cell (as opposed to a text cell that merely starts with "=")."""
+
+
 def is_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=") and len(value) > 1
+    return isinstance(value, FormulaText)
+
+
+def _row_values(row) -> list[object]:
+    return [FormulaText(c.value) if c.data_type == "f" else c.value for c in row]
 
 
 def is_error(value: object) -> bool:
@@ -72,7 +80,7 @@ def load_grid(path: str | Path) -> Grid:
         raise UnreadableWorkbook(f"{path.name}: không mở được như một sổ Excel (.xlsx) — tệp hỏng, "
                                  f"có mật khẩu, hoặc không phải tệp Excel ({type(exc).__name__}).") from None
     try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        return {ws.title: [_row_values(r) for r in ws.iter_rows()] for ws in wb.worksheets}
     except Exception as exc:  # a damaged part inside a valid zip: still a user-facing "cannot read"
         raise UnreadableWorkbook(f"{path.name}: nội dung sổ bị hỏng, không đọc được ({type(exc).__name__}).") from None
     finally:

@@ -13,7 +13,7 @@ from xlbridge.data.forms import ROLES, Form
 from xlbridge.model import PlanBook
 from xlbridge.report.facts import ItemFact
 
-SPECIAL = {"tt": 4, "criterion": 12, "criterion_code": 8, "standard": 7, "latest_status": 12,
+SPECIAL = {"tt": 6, "criterion": 14, "criterion_code": 8, "standard": 7, "latest_status": 14,
            "done": 26, "in_progress": 26, "not_started": 22}    # default relative widths
 
 

@@ -59,13 +59,14 @@ def required_plan_fields(ctx: Context) -> Iterator[Finding]:
 def duplicates(ctx: Context) -> Iterator[Finding]:
     seen: dict[tuple, Item] = {}
     for it in ctx.book.items:
-        content = fold(it.text("content") or it.text("target"))
+        role = "content" if it.text("content") else "target"
+        content = fold(it.text(role))
         if not content or vocab().is_placeholder(content):
             continue
         key = (it.criterion, content)
         if key in seen:
             first = seen[key]
-            v = it.first("content") or it.first("target")
+            v = it.first(role)
             yield make_finding("KH03", it.sheet, v.cell.a1 if v else None, criterion=criterion_name(it),
                                other=f"{first.row} ({first.sheet})")
         else:

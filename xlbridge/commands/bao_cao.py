@@ -1,0 +1,118 @@
+"""`kdcl bao-cao`: the report or plan text of a workbook, as a Word document or on the workbook's "Báo cáo" sheet.
+
+The input workbook is only read. The output is never an existing file unless --ghi-de is given, and
+never the input file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from xlbridge.commands.common import EXIT_OK, parse_date
+from xlbridge.errors import KdclError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def register(sub) -> None:
+    b = sub.add_parser("bao-cao", help="sinh văn bản báo cáo / kế hoạch từ sổ (Word .docx, hoặc trang Báo cáo của một bản sao sổ)")
+    b.add_argument("file", nargs="?", help="sổ .xlsx đã nhập (chỉ đọc, không bị sửa)")
+    b.add_argument("--loai", choices=("ket-qua", "tien-do", "ke-hoach"),
+                   help="ket-qua: báo cáo kết quả; tien-do: báo cáo tiến độ tính đến --ngay; ke-hoach: văn bản kế hoạch "
+                        "(Thông tư 57/2026: Biểu 2). Mặc định theo giai đoạn ghi ở trang Thông tin")
+    b.add_argument("--ngay", help="ngày số liệu (dd/mm/yyyy): nội dung quá hạn tính đến ngày này; mặc định ngày báo cáo của sổ")
+    b.add_argument("--ra-soat", help="lần rà soát được báo cáo (Thông tư 57/2026): hk1 (cuối học kỳ I) hoặc cn (cuối năm học)")
+    b.add_argument("--mau-van-ban", metavar="THƯ_MỤC", help="thư mục chứa các mẫu .j2 đã sửa (tạo bằng --xuat-mau)")
+    b.add_argument("--xuat-mau", metavar="THƯ_MỤC", help="chép các mẫu văn bản (.j2) vào thư mục này để sửa, rồi thoát")
+    b.add_argument("--ghi-de", action="store_true", help="ghi đè tệp đã có")
+    b.add_argument("-o", "--output", help="tệp sẽ tạo: .docx (văn bản Word) hoặc .xlsx (bản sao sổ có trang Báo cáo)")
+    b.set_defaults(func=run)
+
+
+def export_templates(folder: Path, overwrite: bool) -> list[Path]:
+    """Copy the bundled narrative templates (and their README) into `folder` for editing."""
+    from xlbridge.data.files import BUNDLED
+    src = BUNDLED / "narrative"
+    files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in (".j2", ".md"))
+    targets = [folder / p.relative_to(src) for p in files]
+    existing = [t for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise KdclError(f"Thư mục {folder} đã có {len(existing)} tệp mẫu (ví dụ {existing[0]}); "
+                        f"thêm --ghi-de để ghi đè, hoặc chọn thư mục khác.")
+    for p, t in zip(files, targets, strict=True):
+        t.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, t)
+    return targets
+
+
+def _output(args: argparse.Namespace, src: Path) -> Path:
+    if not args.output:
+        raise KdclError("Thiếu tên tệp kết quả: thêm -o bao-cao.docx (hoặc -o so-co-bao-cao.xlsx).")
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", *WORKBOOK_SUFFIXES):
+        raise KdclError(f"Tệp kết quả «{out.name}» phải có đuôi .docx (văn bản Word) hoặc .xlsx (bản sao sổ).")
+    if out.exists() and out.resolve() == src.resolve():
+        raise KdclError("Không ghi lên chính sổ đang đọc; chọn tên khác cho -o.")
+    if suffix in WORKBOOK_SUFFIXES and suffix != src.suffix.lower():
+        raise KdclError(f"Bản sao sổ phải cùng đuôi với sổ gốc ({src.suffix}); đổi -o thành {out.with_suffix(src.suffix).name}.")
+    if out.exists() and not args.ghi_de:
+        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    if not out.parent.exists():
+        raise KdclError(f"Thư mục {out.parent} không có; tạo thư mục trước hoặc chọn nơi ghi khác.")
+    return out
+
+
+def _write_workbook_copy(src: Path, dst: Path, rows: list[tuple[str, str]]) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from xlbridge.io.writer import save_atomic, write_report_rows
+    from xlbridge.layout import config
+    cfg = config()
+    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    if cfg.sheets["report"] not in wb.sheetnames:
+        raise KdclError(f"Sổ {src.name} không có trang «{cfg.sheets['report']}» (mẫu cũ); hãy xuất ra .docx.")
+    write_report_rows(wb[cfg.sheets["report"]], rows, Font(name=cfg.font, size=cfg.font_size))
+    save_atomic(wb, dst)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.xuat_mau:
+        copied = export_templates(Path(args.xuat_mau), args.ghi_de)
+        print(f"Đã chép {len(copied)} tệp mẫu văn bản vào {args.xuat_mau}. Sửa các tệp .j2 rồi chạy: "
+              f"kdcl bao-cao SỔ.xlsx --mau-van-ban {args.xuat_mau} -o bao-cao.docx")
+        return EXIT_OK
+    if not args.file:
+        raise KdclError("Thiếu sổ cần lập văn bản: kdcl bao-cao SỔ.xlsx -o bao-cao.docx")
+    from xlbridge.check import check_file
+    from xlbridge.data.vocab import vocab
+    from xlbridge.report.documents import documents
+    from xlbridge.report.narrative import build_report, sheet_rows
+    src = Path(args.file)
+    if not src.is_file():
+        raise KdclError(f"Không có tệp {src}.")
+    out = _output(args, src)
+    when = parse_date(args.ngay) if args.ngay else None
+    templates = Path(args.mau_van_ban) if args.mau_van_ban else None
+    result = check_file(src, when)
+    book = result.book
+    loai = args.loai or documents().sheet_documents.get(book.info.phase.id if book.info.phase else vocab().phases[0].id,
+                                                         "ket-qua")
+    report = build_report(book, loai, when, args.ra_soat, templates)
+    if out.suffix.lower() == ".docx":
+        from xlbridge.report.docx_writer import write_docx
+        write_docx(report, out)
+    else:
+        _write_workbook_copy(src, out, sheet_rows(report))
+    for note in report.notes:
+        print(f"Lưu ý: {note}", file=sys.stderr)
+    if result.errors:
+        print(f"Lưu ý: sổ còn {result.errors} lỗi (xem bằng kdcl kiem-tra {src.name}); văn bản được lập từ dữ liệu hiện có.",
+              file=sys.stderr)
+    when_text = "" if report.document.loai == "ke-hoach" else f", số liệu tính đến ngày {report.when.strftime('%d/%m/%Y')}"
+    print(f"Đã tạo {out}: {report.document.name}{when_text}.")
+    return EXIT_OK

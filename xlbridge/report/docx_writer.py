@@ -1,0 +1,342 @@
+"""A report as a Word document in the layout of Nghị định 30/2020/NĐ-CP (python-docx).
+
+A4, Times New Roman 13 pt, margins top/bottom 20 mm, left 30 mm, right 15 mm; page numbers centred
+in the top margin from page 2; the header block (cơ quan / Quốc hiệu) and the signature block as
+borderless two-column tables; tables with merged two-row headers repeated on every page; a
+landscape section where a template asks for one (the Phụ lục).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from xlbridge.report.markup import Block, rule_fraction
+from xlbridge.report.narrative import Report
+from xlbridge.report.tables import TableData
+
+FONT = "Times New Roman"
+BODY_PT, TABLE_PT = 13, 11
+PAGE_W, PAGE_H = 21.0, 29.7                         # A4, cm
+MARGINS = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}   # cm, Nghị định 30 (lower bounds of its ranges)
+INDENT = Cm(1.0)                                    # first-line indent of paragraphs
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_RANGE = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def _clean(text: str) -> str:
+    """Text safe for XML (Excel cells may hold vertical tabs and other control characters), with
+    non-breaking hyphens inside number ranges so that "2023-2024" is never split over two lines."""
+    return _RANGE.sub("\u2011", _CONTROL.sub(" ", text or ""))
+
+
+def _set_font(style_or_run, size: float | None = None) -> None:
+    font = style_or_run.font
+    font.name = FONT
+    if size:
+        font.size = Pt(size)
+    rpr = style_or_run.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def _text_width(section) -> float:
+    return (section.page_width - section.left_margin - section.right_margin) / 360000   # EMU → cm
+
+
+def _setup(section, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    w, h = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    section.page_width, section.page_height = Cm(w), Cm(h)
+    section.top_margin, section.bottom_margin = Cm(MARGINS["top"]), Cm(MARGINS["bottom"])
+    section.left_margin, section.right_margin = Cm(MARGINS["left"]), Cm(MARGINS["right"])
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(1.0)
+
+
+def _page_numbers(section) -> None:
+    """PAGE field centred in the header; not on the first page (Nghị định 30)."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    _set_font(run, BODY_PT)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+
+
+def _add_runs(paragraph, block: Block, size: float, bold: bool = False, italic: bool = False) -> None:
+    for text, b, i in block.runs():
+        run = paragraph.add_run(_clean(text))
+        _set_font(run, size)
+        run.bold = bold or b or None
+        run.italic = italic or i or None
+
+
+def _spacing(paragraph, before: float = 0, after: float = 0) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+
+
+_STYLE = {   # style → (alignment, first-line indent, left indent, bold, italic, size, space before, space after)
+    "title": (WD_ALIGN_PARAGRAPH.CENTER, None, None, True, False, 14, 0, 0),
+    "center": (WD_ALIGN_PARAGRAPH.CENTER, None, None, False, False, BODY_PT, 0, 0),
+    "heading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 6, 6),
+    "subheading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 3, 6),
+    "minor": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, True, BODY_PT, 0, 6),
+    "paragraph": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
+    "bullet": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
+    "bullet2": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, Cm(0.5), False, False, BODY_PT, 0, 6),
+}
+
+
+def _paragraph(container, block: Block):
+    align, first, left, bold, italic, size, before, after = _STYLE[block.style]
+    p = container.add_paragraph()
+    p.alignment = align
+    if first is not None:
+        p.paragraph_format.first_line_indent = first
+    if left is not None:
+        p.paragraph_format.left_indent = left
+    _spacing(p, before, after)
+    _add_runs(p, block, block.size or size, bold, italic)
+    return p
+
+
+def _estimate_width(block: Block | None, size: float) -> float:
+    """Rough printed width (cm) of a line of Times New Roman: enough to size a rule under it."""
+    if block is None:
+        return 6.0
+    total = 0.0
+    for text, bold, _i in block.runs():
+        for ch in text:
+            em = 0.25 if ch == " " else 0.72 if ch.isupper() else 0.5
+            total += em * (1.08 if bold else 1.0)
+    return total * size / 72 * 2.54
+
+
+def _rule(container, fraction: float, above: Block | None, above_size: float, limit: float):
+    """A centred horizontal line `fraction` as long as the line above it (a bottom border on an empty paragraph)."""
+    length = min(limit, fraction * _estimate_width(above, above_size))
+    p = container.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    side = Cm(max(0.0, (limit - length) / 2))
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
+    _spacing(p, 0, 3)
+    fmt = p.paragraph_format
+    fmt.line_spacing = Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(k), v)
+    border.append(bottom)
+    ppr.append(border)
+    return p
+
+
+def _no_borders(table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tblpr.append(borders)
+
+
+def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
+    """A two-column block: the header block (Nghị định 30: 40/60, centred) or Nơi nhận + chữ ký (50/50)."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _no_borders(table)
+    shares = (0.38, 0.62) if header else (0.5, 0.5)
+    cells = table.rows[0].cells
+    for j, (cell, share) in enumerate(zip(cells, shares, strict=True)):
+        table.columns[j].width = cell.width = Cm(width * share)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    for side, cell, share in (("left", cells[0], shares[0]), ("right", cells[1], shares[1])):
+        mine = [b for b in blocks if b.column == side]
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+        previous: Block | None = None
+        for b in mine:
+            size = b.size or BODY_PT
+            if b.style == "rule":
+                _rule(cell, float(rule_fraction(b.arg)), previous, previous.size or BODY_PT if previous else BODY_PT,
+                      width * share - 0.4)
+                continue
+            p = cell.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER if (header or side == "right") else WD_ALIGN_PARAGRAPH.LEFT
+            _spacing(p, 0, 0)
+            _add_runs(p, b, size)
+            previous = b
+        if not cell.paragraphs:
+            cell.add_paragraph()
+    spacer = doc.add_paragraph()
+    _spacing(spacer, 0, 6)
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    for k, v in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shd.set(qn(k), v)
+    tcpr.append(shd)
+
+
+def _cell_text(cell, text: str, bold: bool = False, italic: bool = False, center: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+    _spacing(p, 1, 1)
+    run = p.add_run(_clean(text))
+    _set_font(run, TABLE_PT)
+    run.bold, run.italic = bold or None, italic or None
+
+
+MIN_COLUMN = 1.1     # cm: "TT", "(10)" and a two-digit number fit on one line
+
+
+def _column_widths(shares: tuple[float, ...], width: float) -> list[float]:
+    """Widths in cm proportional to `shares`, none narrower than MIN_COLUMN, summing to `width`."""
+    narrow: set[int] = set()
+    while True:
+        rest = width - MIN_COLUMN * len(narrow)
+        total = sum(w for j, w in enumerate(shares) if j not in narrow) or 1
+        out = [MIN_COLUMN if j in narrow else rest * w / total for j, w in enumerate(shares)]
+        more = {j for j, w in enumerate(out) if w < MIN_COLUMN} - narrow
+        if not more or len(narrow | more) == len(shares):
+            return out
+        narrow |= more
+
+
+def _table(doc, data: TableData, width: float) -> None:
+    n = data.n_columns
+    widths = [Cm(w) for w in _column_widths(data.widths, width)]
+    table = doc.add_table(rows=len(data.header), cols=n)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for r in range(len(data.header)):
+        _repeat_header(table.rows[r])
+    for r, c, rs, cs, text in data.header_cells():
+        cell = table.cell(r, c)
+        if rs > 1 or cs > 1:
+            cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
+        _cell_text(cell, text, bold=True, center=True)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _shade(cell, "D9E1F2")
+    for row in data.rows:
+        cells = table.add_row().cells
+        if row.kind == "item":
+            for j, text in enumerate(row.cells[:n]):
+                _cell_text(cells[j], text, center=data.header[0][j] in ("TT", "Tiêu chuẩn") or len(text) <= 3)
+            continue
+        lead = list(row.cells[:-1])
+        for j, text in enumerate(lead):
+            _cell_text(cells[j], text, bold=True, center=True)
+        span = cells[len(lead)].merge(cells[n - 1]) if len(lead) < n - 1 else cells[len(lead)]
+        _cell_text(span, row.cells[-1], bold=row.kind in ("group", "standard"), italic=row.kind in ("criterion", "empty"),
+                   center=row.kind == "group")
+    for j, column in enumerate(table.columns):
+        column.width = widths[j]                  # the grid LibreOffice reads
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = widths[j]                # the cell widths Word reads
+    doc.add_paragraph()
+
+
+def _new_section(doc, landscape: bool):
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _setup(section, landscape)
+    section.different_first_page_header_footer = False      # numbered from its first page on
+    return section
+
+
+def build_document(report: Report) -> Document:
+    doc = Document()
+    normal = doc.styles["Normal"]
+    _set_font(normal, BODY_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    doc.core_properties.title = report.title
+    doc.core_properties.author = "kdcl"
+    section = doc.sections[0]
+    _setup(section, report.document.orientation == "landscape")
+    _page_numbers(section)
+    blocks = report.blocks
+    seen_columns = False
+    previous: Block | None = None
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        width = _text_width(section)
+        if b.column is not None:
+            j = i
+            while j < len(blocks) and blocks[j].column is not None:
+                j += 1
+            _columns(doc, blocks[i:j], width, header=not seen_columns)
+            seen_columns, previous, i = True, None, j
+            continue
+        if b.style == "section":
+            section = _new_section(doc, b.arg == "landscape")
+        elif b.style == "pagebreak":
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif b.style == "table":
+            _table(doc, report.tables[b.arg], width)
+        elif b.style == "rule":
+            size = (previous.size or _STYLE[previous.style][5]) if previous and previous.style in _STYLE else BODY_PT
+            bold = previous is not None and previous.style == "title"
+            _rule(doc, float(rule_fraction(b.arg)), previous if not bold else Block(previous.style, f"**{previous.plain}**"),
+                  size, width)
+        elif b.style in _STYLE:
+            p = _paragraph(doc, b)
+            if b.style == "title" and (previous is None or previous.style != "title"):
+                p.paragraph_format.space_before = Pt(6)
+            previous = b
+        i += 1
+    return doc
+
+
+def write_docx(report: Report, path: Path) -> None:
+    """Write the document atomically (temporary file in the same folder, then rename)."""
+    doc = build_document(report)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".docx", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)             # mkstemp makes 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
