@@ -144,3 +144,26 @@ def test_user_text_is_never_written_as_a_formula(tmp_path):
         for row in a.get("values") or []:
             for v in row:
                 assert not (isinstance(v, str) and v.startswith(("=", "+", "-", "@")))
+
+
+@pytest.mark.parametrize("make", [lambda d: seed_workbook(d, "ket-qua-thpt"), lambda d: tt57_workbook(d, "gdtx")])
+def test_every_write_is_allowed_by_the_sheet_protection(tmp_path, make):
+    """xlwings Lite cannot unprotect: each written cell must be on an unprotected sheet or unlocked,
+    and colouring needs the protection to allow formatting cells."""
+    src = make(tmp_path)
+    item = check_file(src, TODAY).book.items[0]
+    _break(src, item.sheet, item.first("period").cell.a1, "Tháng 13/2024")
+    book = xr.remote_book(src)
+    kiem_tra(book, TODAY, STAMP)
+    wb = openpyxl.load_workbook(src)
+    for a in book.json()["actions"]:
+        ws = wb.worksheets[a["sheet_position"]]
+        if not ws.protection.sheet:
+            continue
+        if a["func"] == "setRangeColor":
+            assert ws.protection.formatCells is False, ws.title          # "0" in the file: formatting allowed
+            continue
+        for i in range(a["row_count"]):
+            for j in range(a["column_count"]):
+                cell = ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                assert cell.protection.locked is False, (ws.title, cell.coordinate, a["func"])
