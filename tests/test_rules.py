@@ -351,9 +351,6 @@ def test_tt09_group_named_by_group_or_leader(tmp_path):
     expect_none(check(path), "TT09")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: TT09 names the layout's row of the working group (core/rules/info.py "
-                   "working_groups: f'C{first + i}'), not the row where the reader found it after rows were inserted "
-                   "on Thông tin")
 def test_tt09_cell_follows_rows_inserted_on_thong_tin(tmp_path):
     path = wb_2018(tmp_path, [("1.1", ITEM_2018)], groups=[])
     edit(path, lambda wb: wb[INFO].insert_rows(20))        # one more line in the list of căn cứ
@@ -419,9 +416,6 @@ def test_ct02_criterion_code_overwritten(plan18):
     expect_none(r, "CT06")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: io/reader.py _read_by_criterion trusts the code in column A over the "
-                   "locked title in B: A11 changed 1.2→1.9 gives CT02 at B11 ('should be «Tiêu chí 1.9: …»') and CT06 "
-                   "'1.2 missing' instead of CT02 at A11")
 def test_ct02_code_changed_to_another_valid_code(plan18):
     put(plan18, S1, {"A11": "1.9"})
     r = check(plan18)
@@ -525,16 +519,11 @@ def test_ct07_tt57_text_right_of_the_plan(tt57):
     assert len(found(r, "CT07")) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="bug: io/reader.py _read_priority passes the sheet's width (column P, the plan "
-                   "table's) to _stray for the issues table too, so text typed in F..P next to an issue row (A..E) is "
-                   "neither read nor reported as CT07")
 def test_ct07_tt57_text_right_of_the_issues_table(tt57):
     put(tt57, S1, {"F14": "ghi tạm"})
     expect(check(tt57), "CT07", S1, "F14")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: io/reader.py _read_by_criterion `continue`s on a criterion's locked row "
-                   "before calling _stray, so text typed right of that row is never reported as CT07")
 def test_ct07_text_right_of_a_criterion_row(plan18):
     put(plan18, S1, {"P7": "tiêu chí này khó"})
     expect(check(plan18), "CT07", S1, "P7")
@@ -558,9 +547,8 @@ def test_o01_formula_in_a_tt57_review_cell(tt57):
     expect_none(r, "KQ05")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a text cell starting with '=' (typed with the leading apostrophe that the "
-                   "O01 hint recommends) is read as a formula: io/grid.py load_grid/is_formula cannot tell text from formula")
 def test_o01_text_starting_with_equals_typed_as_the_hint_says(plan18):
+    """Following the O01 hint ('=… typed with a leading apostrophe) must clear O01: the cell is text, not a formula."""
     def quoted(wb):
         cell = wb[S1]["D8"]
         cell.value = "=Kiện toàn tổ"
@@ -660,9 +648,8 @@ def test_kh03_tt57(tt57):
     expect(check(tt57), "KH03", S1, "B22")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: core/rules/plan.py duplicates() compares the target when the content is "
-                   "empty but reports the (empty) content cell D9 instead of the duplicated target C9")
 def test_kh03_duplicate_target_points_at_the_target_cell(tmp_path):
+    """Without content the targets are compared, so the finding names the duplicated target, not the empty cell."""
     items = [("1.1", item(giai_phap=None)), ("1.1", item(giai_phap=None, chu_tri="Phó hiệu trưởng"))]
     expect(check(wb_2018(tmp_path, items)), "KH03", S1, "C9")
 
@@ -932,6 +919,35 @@ def test_kq07_status_goes_back_between_reviews(tt57):
     r = check(tt57)
     expect_none(r, "KQ07")
     expect(r, "KQ03", S1, "N21")
+
+
+# ---------------------------------------------------------------- MS: kế hoạch mang sang (kdcl nam-sau)
+
+@pytest.fixture(scope="module")
+def carried(bases, tmp_path_factory) -> Path:
+    """Next year's workbook made by `kdcl nam-sau` from the mid-year 2018 base: the unfinished 1.2 item is carried
+    to 2024-2025 (row 12) with its period moved one year, a point to confirm on the "Mang sang" sheet (row 6)."""
+    from xlbridge.cli import main
+    d = tmp_path_factory.mktemp("carry")
+    assert main(["nam-sau", str(bases["mid"]), "-o", str(d / "nam-sau.xlsx")]) == 0
+    return d / "nam-sau.xlsx"
+
+
+def test_ms01_carried_point_not_yet_confirmed(carried, tmp_path):
+    r = check(copy(carried, tmp_path))
+    f = expect(r, "MS01", S1, "F12")                       # the carried period, on the item's row
+    assert "Tháng 10/2024 - tháng 5/2025" in f.message and "H6" in f.hint and "Mang sang" in f.hint
+    assert found(r, "MS01") == [("MS01", S1, "F12")]
+
+
+def test_ms01_cleared_once_confirmed(carried, tmp_path):
+    path = put(copy(carried, tmp_path), "Mang sang", {"H6": "đã xem "})   # an accepted spelling of «Đã xác nhận»
+    expect_none(check(path), "MS01")
+
+
+def test_ms01_follows_the_item_when_rows_are_inserted(carried, tmp_path):
+    path = edit(copy(carried, tmp_path), lambda wb: wb[S1].insert_rows(9))
+    assert found(check(path), "MS01") == [("MS01", S1, "F13")]
 
 
 # ---------------------------------------------------------------- reader tolerance

@@ -32,9 +32,12 @@ class CheckResult:
         return len(self.findings) - self.errors
 
     def output(self, stamp: datetime | None = None) -> CheckOutput:
+        from xlbridge.report.narrative import report_rows
         inputs = {s.name for s in self.book.layout.sheets} | {self.book.layout.info.sheet}
-        return check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs,
-                            self.previous_check_rows)
+        out = check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs,
+                           self.previous_check_rows)
+        out.report_rows = report_rows(self.book, self.summary)     # the "Báo cáo" sheet: the text for the book's phase
+        return out
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,

@@ -119,6 +119,8 @@ class Info:
     """The "Thông tin" sheet: school, year, phase, report date, lists."""
     values: dict[str, Value]
     lists: dict[str, list[dict[str, Value]]]
+    # rows of a list's locked labels as found (e.g. "Tiêu chuẩn 2" → 34), for findings about empty rows
+    label_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     school_year: SchoolYear | None = None
     phase: Phase | None = None
     report_date: date | None = None

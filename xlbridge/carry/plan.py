@@ -213,7 +213,8 @@ def _carry_item(ctx: _Context, item: Item, mapping: Mapping) -> CarriedItem:
     if mq is not None:
         questions.insert(0, mq)
     if item.status is None:
-        questions.append(Question("unrated", fill(t.questions["unrated"], sheet=item.sheet), content_col.key if content_col else None))
+        text = fill(t.questions["unrated"], sheet=item.sheet)
+        questions.append(Question("unrated", text, content_col.key if content_col else None))
     status = item.status.name if item.status else t.no_status
     note = fill(t.note, old=str(ctx.old_year), status=status, why=_why(item, t))
     previous = _previous(ctx, item)

@@ -18,7 +18,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def register(sub) -> None:
-    b = sub.add_parser("bao-cao", help="sinh văn bản báo cáo / kế hoạch từ sổ (Word .docx, hoặc trang Báo cáo của một bản sao sổ)")
+    b = sub.add_parser("bao-cao", help="sinh văn bản báo cáo / kế hoạch từ sổ (Word .docx, hoặc trang Báo cáo của bản sao sổ)")
     b.add_argument("file", nargs="?", help="sổ .xlsx đã nhập (chỉ đọc, không bị sửa)")
     b.add_argument("--loai", choices=("ket-qua", "tien-do", "ke-hoach"),
                    help="ket-qua: báo cáo kết quả; tien-do: báo cáo tiến độ tính đến --ngay; ke-hoach: văn bản kế hoạch "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file
 from xlbridge.consolidate.reasons import Rejected
-from xlbridge.io.grid import Grid
+from xlbridge.io.grid import FormulaText, Grid
 
 MAX_CELL_CHARS = 32767       # Excel's own limit for one cell; longer text can only come from a crafted file
 _EXACT_INT = 2 ** 53
@@ -194,13 +194,13 @@ def special_cells_exact(xml: bytes, name: str = "", part: str = "") -> dict[Cell
     return out
 
 
-def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: dict[str, object]) -> str:
+def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: dict[str, object]) -> FormulaText:
     """ "=" + formula, as openpyxl reads it: a shared formula's followers are translated from its first cell."""
-    value = "=" + (text or "")
+    value = FormulaText("=" + (text or ""))
     if attrs.get("t") == "shared":
         si = attrs.get("si")
         if si in shared:
-            return shared[si].translate_formula(coord)       # type: ignore[attr-defined]
+            return FormulaText(shared[si].translate_formula(coord))       # type: ignore[attr-defined]
         if value != "=":
             from openpyxl.formula.translate import Translator  # pure string code, no workbook involved
             shared[si] = Translator(value, coord)

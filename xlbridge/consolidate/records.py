@@ -1,8 +1,10 @@
 """What the consolidation keeps of one checked workbook: a few small rows, so that memory stays flat.
 
-A worker turns a `CheckResult` into an `Outcome` (the school's row, its findings, its totals per
-standard and per criterion) and drops the book. The figures come from the same summary and the
-same `is_overdue` as `kdcl kiem-tra`, so the district table and each school's "Tổng hợp" sheet agree.
+A worker turns a checked book into an `Outcome` (the school's row, its findings, its totals per
+standard and per criterion) and drops the book. The totals follow the definitions of
+`xlbridge.core.summary` (tested equal to it on every fixture workbook) without pandas, which would
+cost more than reading the workbook; `is_overdue` is the same function, so the district table and
+each school's "Tổng hợp" sheet agree.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from xlbridge.check import CheckResult
 from xlbridge.consolidate.reasons import Rejected
+from xlbridge.core.findings import Finding
 from xlbridge.core.progress import is_overdue
 from xlbridge.core.vntext import fold
-from xlbridge.data.vocab import Status, vocab
+from xlbridge.data.vocab import vocab
+from xlbridge.model import Item, PlanBook
 
 Totals = tuple[int, int, int, int, int]          # items, done, cancelled (không thực hiện), budget, overdue
 
@@ -36,37 +39,38 @@ def standard_key(number: int) -> str:
     return "muc4" if number == 0 else f"tc{number}"
 
 
-def is_cancelled(status: Status | None) -> bool:
-    return status is not None and not status.done and not status.open
-
-
-def school_outcome(entry, result: CheckResult, saved: datetime | None, digest: str) -> Outcome:
-    book, info, summary = result.book, result.book.info, result.summary
-    records = {r["Tiêu chuẩn"]: r for r in summary.to_records()}
-    total = records[summary.table.iloc[-1]["Tiêu chuẩn"]]
-    done = next(s.name for s in vocab().statuses if s.done)
-    when = saved or entry.sent or entry.mtime
+def school_outcome(entry, book: PlanBook, findings: list[Finding], today: date | None, saved: datetime | None,
+                   digest: str) -> Outcome:
+    info = book.info
+    when = report_date(book, today)
+    sheets = {sl.name: [] for sl in book.layout.sheets}
+    for it in book.items:
+        sheets.setdefault(it.sheet, []).append(it)
+    per_sheet = {name: item_totals(items, when, book.phase_order) for name, items in sheets.items()}
+    total = tuple(sum(t[i] for t in per_sheet.values()) for i in range(5))
+    errors = sum(f.is_error for f in findings)
+    stamp = saved or entry.sent or entry.mtime
     school = {
         "ten_truong": info.text("ten_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
         "tinh": info.text("tinh"), "huyen": info.text("huyen"), "nam_hoc": info.text("nam_hoc"),
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
-        "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": when,
-        "so_loi": result.errors, "so_canh_bao": result.warnings,
-        "so_noi_dung": int(total["Số nội dung"]), "hoan_thanh": int(total.get(done) or 0),
-        "ht_chung": total["Tỉ lệ hoàn thành"], "kinh_phi": int(total["Dự kiến kinh phí (đồng)"]),
-        "qua_han": int(total["Nội dung quá hạn"]),
+        "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": stamp,
+        "so_loi": errors, "so_canh_bao": len(findings) - errors,
+        "so_noi_dung": total[0], "hoan_thanh": total[1], "ht_chung": completion(*total[:3]),
+        "kinh_phi": total[3], "qua_han": total[4],
         "tep": entry.name, "nguon": entry.origin, "nguoi_gui": entry.sender, "ngay_gui": entry.sent,
     }
     for sl in book.layout.sheets:
-        school[f"ht_{standard_key(sl.standard)}"] = records.get(sl.name, {}).get("Tỉ lệ hoàn thành")
+        school[f"ht_{standard_key(sl.standard)}"] = completion(*per_sheet[sl.name][:3])
     name = fold(school["ten_truong"])
     school["_dedup"] = "|".join((name, fold(school["tinh"]), fold(school["huyen"]), fold(school["nam_hoc"]))) \
         if name else f"#{digest}"
-    school["_rank"] = f"{_iso(when)}|{_iso(info.report_date)}|{entry.seq:09d}"
+    school["_rank"] = f"{_iso(stamp)}|{_iso(info.report_date)}|{entry.seq:09d}"
     school["_sort"] = "|".join((fold(school["tinh"]), fold(school["huyen"]), name))
     school["_framework"] = book.framework.id
-    findings = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in result.findings]
-    return Outcome(entry.seq, school, findings, _standards(result), _criteria(result))
+    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in findings]
+    standards = [(book.framework.id, sl.standard, sl.name, *per_sheet[sl.name]) for sl in book.layout.sheets]
+    return Outcome(entry.seq, school, rows, standards, _criteria(book, when))
 
 
 def unreadable_outcome(entry, exc: Rejected) -> Outcome:
@@ -80,35 +84,38 @@ def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _item_totals(items, when: date, phase_order: int) -> Totals:
-    done = sum(1 for it in items if it.status is not None and it.status.done)
-    cancelled = sum(1 for it in items if is_cancelled(it.status))
+def report_date(book: PlanBook, today: date | None) -> date:
+    """The date deadlines are judged against, as in the summary: the report date, else `today`."""
+    return book.info.report_date or today or date.today()
+
+
+def item_totals(items: list[Item], when: date, phase_order: int) -> Totals:
+    """Items, done, cancelled, budget, overdue — with the definitions of `xlbridge.core.summary` (and of the
+    "Tổng hợp" sheet's formulas): an item's status is its latest review's; "done" and "cancelled" are the
+    first statuses of the vocabulary flagged done, and neither open nor done."""
+    done, cancelled = _status_names()
+    n_done = sum(1 for it in items if it.status is not None and it.status.name == done)
+    n_cancelled = sum(1 for it in items if it.status is not None and it.status.name == cancelled)
     budget = sum(it.budget.amount for it in items if it.budget is not None and it.budget.amount is not None)
     overdue = sum(1 for it in items if is_overdue(it, when, phase_order))
-    return len(items), done, cancelled, int(budget), overdue
+    return len(items), n_done, n_cancelled, int(budget), overdue
 
 
-def _standards(result: CheckResult) -> list[tuple]:
-    """Per standard sheet, from the summary table (the figures of the workbook's own "Tổng hợp")."""
-    book, table = result.book, result.summary.table
-    done = next(s.name for s in vocab().statuses if s.done)
-    cancelled = next((s.name for s in vocab().statuses if is_cancelled(s)), None)
-    rows = {r["Tiêu chuẩn"]: r for r in table.to_dict(orient="records")}
-    out = []
-    for sl in book.layout.sheets:
-        r = rows.get(sl.name)
-        if r is None:
-            continue
-        out.append((book.framework.id, sl.standard, sl.name, int(r["Số nội dung"]), int(r[done]),
-                    int(r[cancelled]) if cancelled else 0, int(r["Dự kiến kinh phí (đồng)"]), int(r["Nội dung quá hạn"])))
-    return out
+def completion(items: int, done: int, cancelled: int) -> float | None:
+    """% hoàn thành = Hoàn thành / (items − Không thực hiện); None when there is nothing to complete."""
+    base = items - cancelled
+    return done / base if base > 0 else None
 
 
-def _criteria(result: CheckResult) -> list[tuple]:
-    book = result.book
-    by_code: dict[str, list] = defaultdict(list)
+def _status_names() -> tuple[str, str | None]:
+    statuses = vocab().statuses
+    return (next(s.name for s in statuses if s.done),
+            next((s.name for s in statuses if not s.open and not s.done), None))
+
+
+def _criteria(book: PlanBook, when: date) -> list[tuple]:
+    by_code: dict[str, list[Item]] = defaultdict(list)
     for it in book.items:
         if it.criterion and book.framework.criterion(it.criterion) is not None:
             by_code[it.criterion].append(it)
-    when = result.summary.report_date
-    return [(book.framework.id, code, *_item_totals(items, when, book.phase_order)) for code, items in by_code.items()]
+    return [(book.framework.id, code, *item_totals(items, when, book.phase_order)) for code, items in by_code.items()]

@@ -27,8 +27,8 @@ from xlbridge.consolidate.sources import Entry, discover
 from xlbridge.consolidate.store import Store
 from xlbridge.consolidate.tables import build_tables
 from xlbridge.consolidate.texts import texts
-from xlbridge.consolidate.worker import check_chunk
 from xlbridge.consolidate.workbook import write_workbook
+from xlbridge.consolidate.worker import check_chunk
 from xlbridge.errors import KdclError
 
 CHUNK = 4                 # inputs per task: fewer round trips, still a fine-grained progress bar

@@ -26,7 +26,8 @@ class _Formats:
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
         cfg = config()
         base = {"font_name": cfg.font, "font_size": cfg.font_size - 1, "valign": "top"}
-        self.title = wb.add_format({**base, "bold": True, "font_size": cfg.font_size + 1, "font_color": f"#{cfg.colors['title']}"})
+        self.title = wb.add_format({**base, "bold": True, "font_size": cfg.font_size + 1,
+                                    "font_color": f"#{cfg.colors['title']}"})
         self.note = wb.add_format({**base, "italic": True})
         self.header = wb.add_format({**base, "bold": True, "text_wrap": True, "border": 1, "align": "center",
                                      "valign": "vcenter", "bg_color": f"#{cfg.colors['header']}"})

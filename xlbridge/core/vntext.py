@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = ["fold", "unify_dashes", "parse_vn_number"]
 
@@ -20,6 +21,7 @@ _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u221
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+@lru_cache(maxsize=16384)      # the same labels, headers and statuses are folded in every workbook
 def fold(text: str) -> str:
     """Lower-case ASCII-ish key for matching: no diacritics, đ→d, whitespace collapsed to one space.
 

@@ -88,7 +88,8 @@ def variant_forms() -> set[str]:
 def targets(form: Form, plan_form: Form | None = None) -> list[Target]:
     """The printed columns of a form, each with every header it is known by."""
     official = form.official
-    header = official.get("header") or []
+    header = [line for line in official.get("header") or []
+              if not all(NUMBERING.fullmatch(str(x)) for x in line if x is not None)]    # "(1) (2) …" rows
     keys = official.get("columns") or []
     top = header[0] if header else []
     sub = header[1] if len(header) > 1 else []

@@ -151,8 +151,10 @@ def _clean(text: str) -> str:
     return " " + text if text.startswith("=") else text
 
 
-def _values(d: Draft, layout: Layout, review: dict[str, Column]) -> tuple[dict[str, object], list[tuple[str, str]]]:
-    """Template values of one item; texts that have no column in the template come back as leftovers."""
+def _values(d: Draft, layout: Layout, review: dict[str, Column],
+            derive: bool) -> tuple[dict[str, object], list[tuple[str, str]]]:
+    """Template values of one item; texts that have no column in the template come back as leftovers.
+    `derive`: the table is the printed results table, whose three result columns give the status."""
     keys = {c.key for c in layout.form_columns()}
     content = next(c.key for c in layout.plan_form.columns if c.role == "content")
     values: dict[str, object] = {}
@@ -172,7 +174,7 @@ def _values(d: Draft, layout: Layout, review: dict[str, Column]) -> tuple[dict[s
     adjusted = next((c.key for c in layout.form_columns() if c.role == "adjusted"), None)
     if adjusted and adjusted in values and vocab().is_placeholder(str(values[adjusted])):
         del values[adjusted]                  # "Không có": nothing was adjusted
-    if any(official.values()):
+    if derive:
         note_key = review["note"].key if "note" in review else None
         derived = from_official(official["done"], official["in_progress"], official["not_started"],
                                 values.pop(note_key, None) if note_key else None)
@@ -212,8 +214,9 @@ def import_word(path: str | Path, opts: Options | None = None) -> ImportResult:
     layout = build_layout(fw, plan_form)
     review = _review_columns(layout, phase)
     items, unmapped = [], []
+    derive = bool({t.key for t, _s in match.columns.values()} & set(OFFICIAL_RESULTS))
     for d in assembly.drafts:
-        values, leftovers = _values(d, layout, review)
+        values, leftovers = _values(d, layout, review, derive)
         items.append({"criterion": d.criterion, "values": values})
         unmapped += [Unmapped(d.where, d.criterion, key, text) for key, text in leftovers]
         unmapped += [Unmapped(d.where, d.criterion, match.headers[col] or f"cột {col + 1}", text)
@@ -224,6 +227,8 @@ def import_word(path: str | Path, opts: Options | None = None) -> ImportResult:
     info: dict[str, object] = {"cap_hoc": level, "nam_hoc": str(year), "giai_doan": vocab().phase_by_id(phase).name}
     if school := _school(doc, opts):
         info["ten_truong"] = school
+    if name := detect.signer(doc.lines(skip={r.table for r in rows})):
+        info["hieu_truong"] = name
     if day is not None:
         info["ngay_bao_cao"] = day
     tables = sorted({r.table for r in rows})

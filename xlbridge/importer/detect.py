@@ -64,16 +64,23 @@ def year_of(day: date) -> SchoolYear:
     return SchoolYear(day.year if day.month >= 8 else day.year - 1)
 
 
+def _fold_chars(text: str) -> str:
+    """`fold` character by character, so that positions in the result are positions in `text`."""
+    return "".join((fold(ch) or " ")[:1] for ch in text)
+
+
 def school_name(lines: list[str]) -> str | None:
     """"Trường THPT Giồng Riềng" from a heading line or from "… của trường THPT Giồng Riềng)"."""
     for word in import_texts().labels["school"]:
-        pattern = re.compile(rf"(?<!\w)({re.escape(word)})\s+([^,;()\n]{{3,70}}?)\s*(?:[,;()\n]|$)", re.IGNORECASE)
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}\s+([^,;()\n]{{3,70}}?)\s*(?:[,;()\n]|$)")
         for line in lines:
             if len(line) > 160:
                 continue
-            m = pattern.search(unify_dashes(line))
-            if m and (m.start() == 0 or fold(line[:m.start()]).rstrip().endswith(("cua", "tai"))):
-                name = f"{m[1][:1].upper()}{m[1][1:]} {m[2].strip(' .')}"
+            key = _fold_chars(line)
+            m = pattern.search(key)
+            if m and (m.start() == 0 or key[:m.start()].rstrip().endswith(("cua", "tai"))):
+                name = line[m.start():m.end(1)].strip(" .")
+                name = name[:1].upper() + name[1:]
                 if _level_in(name) is not None:
                     return name
     return None
@@ -116,3 +123,20 @@ def phase_for(day: date | None, year: SchoolYear) -> str:
         return "cuoi-nam"
     month, dd = import_texts().mid_year_until
     return "giua-nam" if day < date(year.end_year, month, dd) else "cuoi-nam"
+
+
+def signer(lines: list[str]) -> str | None:
+    """The name signed under "HIỆU TRƯỞNG" (or "GIÁM ĐỐC"), skipping "(đã ký)", "(Ký, ghi rõ họ tên)"."""
+    titles = import_texts().labels["signer"]
+    for i, line in enumerate(lines):
+        if fold(line).strip(" *:.") not in titles:
+            continue
+        for after in lines[i + 1:i + 6]:
+            text = after.strip(" *_")
+            if not text or text.startswith("(") or "ky" in fold(text).split():
+                continue
+            words = text.split()
+            if 2 <= len(words) <= 6 and all(w[:1].isupper() for w in words) and not any(ch.isdigit() for ch in text):
+                return text
+            break
+    return None

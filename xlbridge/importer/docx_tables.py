@@ -42,6 +42,16 @@ class WordDoc:
     source: str
     paragraphs: list[str]
     tables: list[WTable]
+    tail: list[str] = field(default_factory=list)       # paragraphs after the last table
+
+    def lines(self, skip: set[int] = frozenset()) -> list[str]:
+        """Every line in document order, cells of tables row by row (except tables numbered in `skip`)."""
+        out = []
+        for t in self.tables:
+            out += t.before
+            if t.index not in skip:
+                out += [line for r in t.rows for c in r if c.text for line in c.text.split("\n")]
+        return out + self.tail
 
 
 def clean(text: str) -> str:
@@ -101,10 +111,11 @@ def read_docx(path: str | Path) -> WordDoc:
         raise KdclError(f"Không tìm thấy tệp {path}.")
     if path.suffix.lower() == ".doc":
         raise KdclError(f"{path.name}: tệp Word 97-2003 (.doc) không đọc được; mở bằng Word rồi lưu lại dạng .docx.")
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
     try:
-        import docx
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         raise KdclError(f"{path.name}: không mở được như một tệp Word (.docx) — tệp hỏng, có mật khẩu, hoặc không "
                         f"phải tệp Word ({type(exc).__name__}).") from None
     from docx.oxml.ns import qn
@@ -120,4 +131,4 @@ def read_docx(path: str | Path) -> WordDoc:
             table.before = pending
             pending = []
             tables.append(table)
-    return WordDoc(path.name, paragraphs, tables)
+    return WordDoc(path.name, paragraphs, tables, pending)

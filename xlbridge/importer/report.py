@@ -56,11 +56,11 @@ def report_rows(result: ImportResult, placements: list[tuple[str, int]]) -> list
 def summary_lines(result: ImportResult) -> list[str]:
     tables = ", ".join(str(n) for n in result.tables)
     m = result.match
+    unmatched = sum(1 for c in range(len(m.headers)) if c not in m.columns and m.headers[c])
     return [
         f"Bảng {tables} của tệp Word, theo mẫu «{m.form.name}», tiêu đề {m.header_rows} dòng.",
         f"Năm học {result.year}, {result.cap_hoc}, Thông tư {result.framework.number}; giai đoạn: "
         f"{result.info.get('giai_doan')}" + (f"; ngày báo cáo {result.report_date:%d/%m/%Y}" if result.report_date else "") + ".",
         f"Đã nhập {len(result.drafts)} nội dung; {len(result.unplaced)} dòng không xếp được; "
-        f"{len(result.unmapped)} ô ở cột không khớp; {sum(1 for c in range(len(m.headers)) if c not in m.columns and m.headers[c])} "
-        "cột không khớp.",
+        f"{len(result.unmapped)} ô ở cột không khớp; {unmatched} cột không khớp.",
     ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from xlbridge.core.vntext import fold
 from xlbridge.data.files import Checker, cached, find, load_yaml
 
-LABELS = ("standard", "criterion", "level4", "levels", "school", "school_year", "date_lines")
+LABELS = ("standard", "criterion", "level4", "levels", "school", "school_year", "date_lines", "signer")
 SECTIONS = ("summary", "columns", "unplaced", "unmapped", "notes", "items")
 
 

@@ -65,7 +65,17 @@ def is_error(value: object) -> bool:
 
 
 def load_grid(path: str | Path) -> Grid:
-    """Read every sheet's values (formulas as their text) without running anything from the file."""
+    """Read every sheet's values (formulas as their text) without running anything from the file.
+
+    The reader of every kdcl command (kiem-tra, tong-hop): the input is checked before it is parsed (size,
+    format, zip bomb, XML entities) and read with python-calamine; see xlbridge.consolidate.fastgrid.
+    """
+    from xlbridge.consolidate.fastgrid import load_grid_safe
+    return load_grid_safe(path)
+
+
+def load_grid_openpyxl(path: str | Path) -> Grid:
+    """The same Grid read with openpyxl (read-only): the reference the fast reader is tested against."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -94,6 +94,7 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
             row = il.field_rows[f.key]
         values[f.key] = _value(grid, il.sheet, row, 2)
     titles = {fold(lst.title) for lst in form.lists}
+    label_rows: dict[str, dict[str, int]] = {}
     for lst in form.lists:
         title_row = _find_row(grid, il.sheet, il.list_rows[lst.key][0], 1, lst.title)
         entries: list[dict[str, Value]] = []
@@ -102,12 +103,15 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
             n = len(grid[il.sheet])
             while r <= n and fold(text_of(value_at(grid, il.sheet, r, 1))) not in titles:
                 entry = {key: _value(grid, il.sheet, r, 2 + j) for j, (key, *_rest) in enumerate(lst.columns)}
+                for (_key, _h, locked, _w), v in zip(lst.columns, entry.values(), strict=True):
+                    if locked and v.text:
+                        label_rows.setdefault(lst.key, {})[v.text] = r
                 editable = [v for (key, _h, locked, _w), v in zip(lst.columns, entry.values(), strict=True) if not locked]
                 if any(not v.empty for v in editable):
                     entries.append(entry)
                 r += 1
         lists[lst.key] = entries
-    info = Info(values, lists)
+    info = Info(values, lists, label_rows)
     info.school_year = SchoolYear.parse(info.text("nam_hoc"))
     info.phase = vocab().phase(info.text("giai_doan")) if info.text("giai_doan") else vocab().phases[0]
     info.report_date = _parse_date(values["ngay_bao_cao"].raw) if "ngay_bao_cao" in values else None
@@ -178,25 +182,23 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     for row in range(header_row + 1, len(grid[sl.name]) + 1):
         code = _code_text(value_at(grid, sl.name, row, 1))
         label = text_of(value_at(grid, sl.name, row, 2))
+        _stray(grid, sl, row, width, anomalies)
         if label:
-            block = expected.get(code)
-            if block is None:
-                block = next((b for b in table.criteria if b.criterion.code not in seen
-                              and fold(criterion_row_label(b.criterion)) == fold(label)), None)
-                if block is not None:
-                    anomalies.append(Anomaly("criterion-altered", sl.name, f"A{row}", {
-                        "code": block.criterion.code, "found": code, "expected": block.criterion.code}))
-            else:
-                want = criterion_row_label(block.criterion)
-                if label != want:
-                    anomalies.append(Anomaly("criterion-altered", sl.name, f"B{row}",
-                                             {"code": code, "found": label, "expected": want}))
+            # The locked title identifies the row best; the code beside it may have been typed over.
+            block = next((b for b in table.criteria if b.criterion.code not in seen
+                          and fold(criterion_row_label(b.criterion)) == fold(label)), None)
+            if block is not None and code != block.criterion.code:
+                anomalies.append(Anomaly("criterion-altered", sl.name, f"A{row}", {
+                    "code": block.criterion.code, "found": code, "expected": block.criterion.code}))
+            elif block is None and code in expected and code not in seen:
+                block = expected[code]
+                anomalies.append(Anomaly("criterion-altered", sl.name, f"B{row}", {
+                    "code": code, "found": label, "expected": criterion_row_label(block.criterion)}))
             if block is not None:
                 current = block.criterion.code
                 seen.add(current)
             continue
         values = _row_values(grid, sl.name, table, row)
-        _stray(grid, sl, row, width, anomalies)
         if all(v.empty for v in values.values()):
             continue
         criterion = code if code in expected else current
@@ -220,6 +222,7 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
     markers = {fold(t.marker) for t in sl.tables}
     n = len(grid[sl.name])
     for table in sl.tables:
+        width = max(p.index for p in table.columns)
         marker_row = _find_row(grid, sl.name, table.marker_row, 1, table.marker)
         if marker_row is None:
             anomalies.append(Anomaly("header-moved", sl.name, f"A{table.marker_row}", {
@@ -230,7 +233,7 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
         row = header_row + 1
         while row <= n and fold(text_of(value_at(grid, sl.name, row, 1))) not in markers:
             values = _row_values(grid, sl.name, table, row)
-            _stray(grid, sl, row, sl.width, anomalies)
+            _stray(grid, sl, row, width, anomalies)
             if not all(v.empty for v in values.values()):
                 if table.key == "issues":
                     issues.append(Issue(sl.name, row, sl.standard, values))

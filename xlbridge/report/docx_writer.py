@@ -222,7 +222,20 @@ def _cell_text(cell, text: str, bold: bool = False, italic: bool = False, center
     run.bold, run.italic = bold or None, italic or None
 
 
-MIN_COLUMN = 1.1     # cm: "TT", "(10)" and a two-digit number fit on one line
+MIN_COLUMN = 1.2     # cm: "TT", "(10)" and a two-digit number fit on one line
+
+
+CELL_MARGIN = 0.1    # cm, left and right inside table cells (Word's default is 0.19)
+
+
+def _cell_margins(table, cm: float) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(cm * 567)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
 
 
 def _column_widths(shares: tuple[float, ...], width: float) -> list[float]:
@@ -243,6 +256,7 @@ def _table(doc, data: TableData, width: float) -> None:
     widths = [Cm(w) for w in _column_widths(data.widths, width)]
     table = doc.add_table(rows=len(data.header), cols=n)
     table.style = "Table Grid"
+    _cell_margins(table, CELL_MARGIN)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for r in range(len(data.header)):

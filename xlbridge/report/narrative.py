@@ -314,4 +314,4 @@ def report_rows(book: PlanBook, summary: Summary, template_dir: Path | None = No
     """Rows for the "Báo cáo" sheet written by a check: the document that fits the workbook's phase."""
     phase = book.info.phase.id if book.info.phase else vocab().phases[0].id
     loai = documents().sheet_documents.get(phase, "ket-qua")
-    return sheet_rows(build_report(book, loai, summary.report_date, template_dir=template_dir))
+    return sheet_rows(build_report(book, loai, template_dir=template_dir, today=summary.report_date))

@@ -97,7 +97,8 @@ def spec_from_form(key: str, form: Form, forms: list[Form], values: dict[str, st
     columns = tuple(str(c) for c in off["columns"])
     header = tuple(tuple(_fill(None if h is None else str(h), values) for h in row) for row in off["header"])
     derive = {status: col for col, names in (off.get("derive") or {}).items() for status in names}
-    return TableSpec(key, header, columns, tuple(_width(c, forms) for c in columns),
+    widths = tuple(22 if (c == "criterion" and full_labels) else _width(c, forms) for c in columns)
+    return TableSpec(key, header, columns, widths,
                      tuple(off.get("row_groups") or ()), full_labels, derive or None)
 
 

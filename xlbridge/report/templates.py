@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from xlbridge.data.files import data_dirs
-from xlbridge.errors import KdclError
+from xlbridge.data.files import cached, data_dirs, find, read_text
+from xlbridge.errors import DataFileError, KdclError
 from xlbridge.report import vn_format
 from xlbridge.report.markup import Block, MarkupError, parse
 
@@ -39,19 +39,51 @@ def _noi(loop) -> str:
 
 
 def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    """Where templates are looked for, first match wins (for messages)."""
     dirs = [user_dir] if user_dir is not None else []
-    return dirs + [d / "narrative" for d in data_dirs() if (d / "narrative").is_dir()]
+    return dirs + [d / "narrative" for d in data_dirs()]
+
+
+class TemplateLoader(jinja2.BaseLoader):
+    """The user's folder first, then the data files (KDCL_DU_LIEU, bundled, or the copy embedded in an
+    xlwings Lite workbook, where there is no file system to read from)."""
+
+    def __init__(self, user_dir: Path | None) -> None:
+        self.user_dir = user_dir
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        parts = [p for p in template.split("/") if p]
+        if not parts or any(p in (".", "..") for p in parts):
+            raise jinja2.TemplateNotFound(template)
+        if self.user_dir is not None and (path := self.user_dir.joinpath(*parts)).is_file():
+            return path.read_text(encoding="utf-8"), str(path), lambda: True
+        try:
+            path = find("narrative", "/".join(parts))
+        except DataFileError:
+            raise jinja2.TemplateNotFound(template) from None
+        return read_text(path), str(path), lambda: True
 
 
 def environment(user_dir: Path | None = None) -> jinja2.Environment:
-    if user_dir is not None and not Path(user_dir).is_dir():
+    """The environment for a user folder; the one without is built once, so compiled templates are reused."""
+    if user_dir is None:
+        return _bundled_environment()
+    if not Path(user_dir).is_dir():
         raise KdclError(f"Thư mục mẫu văn bản «{user_dir}» không có. Tạo bằng: kdcl bao-cao --xuat-mau {user_dir}")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(user_dir)]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             autoescape=False, keep_trailing_newline=True)
+    return _make_environment(Path(user_dir))
+
+
+def _make_environment(user_dir: Path | None) -> jinja2.Environment:
+    env = jinja2.Environment(loader=TemplateLoader(user_dir), undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True, autoescape=False, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     env.filters["noi"] = _noi
     return env
+
+
+@cached
+def _bundled_environment() -> jinja2.Environment:
+    return _make_environment(None)
 
 
 def _where(exc: BaseException, name: str) -> str:
@@ -71,7 +103,7 @@ def render(env: jinja2.Environment, name: str, context: dict) -> list[Block]:
     try:
         text = env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        where = ", ".join(str(d) for d in template_dirs())
+        where = ", ".join(str(d) for d in template_dirs(env.loader.user_dir))
         raise KdclError(f"Không tìm thấy mẫu văn bản {exc.name} (đã tìm trong: {where}).") from None
     except jinja2.TemplateSyntaxError as exc:
         raise KdclError(f"Mẫu văn bản {exc.filename or name}, dòng {exc.lineno}: sai cú pháp jinja2 ({exc.message}).") from None

@@ -104,6 +104,8 @@ def working_groups(ctx: Context) -> Iterator[Finding]:
     counts = Counter(it.standard for it in ctx.book.items if it.standard)
     groups = {e["tieu_chuan"].text: e for e in ctx.book.info.lists.get("nhom_cong_tac", [])}
     first = layout.info.list_rows["nhom_cong_tac"][2]
+    found = ctx.book.info.label_rows.get("nhom_cong_tac", {})
     for i, std in enumerate(ctx.book.framework.standards):
         if counts.get(std.number) and std.label not in groups:
-            yield make_finding("TT09", layout.info.sheet, f"C{first + i}", standard=std.number, count=counts[std.number])
+            row = found.get(std.label, first + i)          # where the row is now, rows inserted above included
+            yield make_finding("TT09", layout.info.sheet, f"C{row}", standard=std.number, count=counts[std.number])

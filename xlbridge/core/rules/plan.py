@@ -91,9 +91,12 @@ def results_without_plan(ctx: Context) -> Iterator[Finding]:
 @rule("KH06")
 def item_without_criterion(ctx: Context) -> Iterator[Finding]:
     for it in ctx.book.items:
+        if it.criterion is not None:
+            continue
         col = next((c for c in it.columns.values() if c.role == "criterion"), None)
-        if col is not None and it.criterion is None:
-            yield make_finding("KH06", it.sheet, it.values[col.key].cell.a1, row=it.row)
+        # without a criterion column (rows above the first criterion), point at the first filled cell
+        v = it.values[col.key] if col is not None else next(v for v in it.values.values() if not v.empty)
+        yield make_finding("KH06", it.sheet, v.cell.a1, row=it.row)
 
 
 MC_TOKEN = re.compile(r"\bMC[\s.]*[\w.]*", re.IGNORECASE)

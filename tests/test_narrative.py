@@ -1,0 +1,434 @@
+"""Report and plan texts generated from workbooks: figures, grouping of reasons, carry-over, empty books.
+
+Real workbooks (the real builder, filled from the transcribed seed tables and TT57 plans, re-read by
+the reader) go through the real templates; the assertions are on the Vietnamese text they produce.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import SEEDS, TODAY, TT57, filled, seed_workbook, template, tt57_workbook
+
+from xlbridge.check import check_file
+from xlbridge.cli import main
+from xlbridge.core.rules import validate
+from xlbridge.data.files import reload
+from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
+from xlbridge.io.reader import read_workbook
+from xlbridge.layout import REPORT_FIRST_ROW, config
+from xlbridge.report import vn_format
+from xlbridge.report.facts import at_review
+from xlbridge.report.markup import MarkupError, parse
+from xlbridge.report.narrative import build_report, sheet_rows
+from xlbridge.report.reasons import classify
+
+KINDS = ("ket-qua", "tien-do", "ke-hoach")
+
+
+def text(report) -> str:
+    return "\n".join(b.plain for b in report.blocks)
+
+
+def section(report, start: str, end: str | None = None) -> str:
+    """The text from the heading that starts with `start` up to the next heading starting with `end`."""
+    lines = text(report).splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith(start))
+    j = next((k for k, line in enumerate(lines[i + 1:], i + 1) if end and line.startswith(end)), len(lines))
+    return "\n".join(lines[i:j])
+
+
+@pytest.fixture(scope="module")
+def thpt(tmp_path_factory):
+    return read_workbook(seed_workbook(tmp_path_factory.mktemp("thpt"), "ket-qua-thpt"))
+
+
+@pytest.fixture(scope="module")
+def tt57(tmp_path_factory):
+    return read_workbook(tt57_workbook(tmp_path_factory.mktemp("tt57"), "pho-thong"))
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+def test_vietnamese_number_formats():
+    assert vn_format.pct(9 / 14) == "64,3%" and vn_format.pct(1.0) == "100%" and vn_format.pct(0.0) == "0%"
+    assert vn_format.pct(float("nan")) == "—" and vn_format.pct(None) == "—"
+    assert vn_format.vnd(1234567) == "1.234.567 đồng" and vn_format.number(183_000_000) == "183.000.000"
+    assert vn_format.long_date(date(2024, 5, 30)) == "ngày 30 tháng 5 năm 2024"
+    assert vn_format.long_date(date(2025, 2, 5)) == "ngày 05 tháng 02 năm 2025"   # Nghị định 30: 0 before day < 10, month 1-2
+    assert vn_format.long_date(None) == "ngày … tháng … năm …"
+
+
+def test_lists_of_criteria_and_standards():
+    assert vn_format.criteria(["3.2", "1.1", "1.4", "1.1"]) == "tiêu chí 1.1, 1.4 và 3.2"
+    assert vn_format.criteria(["1.10", "1.9", "1.2"]) == "tiêu chí 1.2, 1.9 và 1.10"      # numeric order
+    assert vn_format.criteria(["2.1"]) == "tiêu chí 2.1" and vn_format.criteria([None]) == ""
+    assert vn_format.criteria(["3.5", "M4.4", "5.3"]) == "tiêu chí 3.5, 5.3 và tiêu chí 4 của Mức 4"
+    assert vn_format.criteria(["M4.1", "M4.5"]) == "tiêu chí 1 và 5 của Mức 4"
+    assert vn_format.standards([3, 1, 2]) == "tiêu chuẩn 1, 2 và 3"
+    assert vn_format.standards([1, 2, 0]) == "tiêu chuẩn 1, 2 và Mức 4" and vn_format.standards([0]) == "Mức 4"
+    assert vn_format.join(["a"]) == "a" and vn_format.join([]) == "" and vn_format.join(["a", "", "b"]) == "a và b"
+
+
+def test_sentences_from_cells():
+    assert vn_format.sentence("chưa tổ chức do kinh phí còn hạn hẹp;") == "Chưa tổ chức do kinh phí còn hạn hẹp."
+    assert vn_format.clause("Đã điều chỉnh quy chế.") == "đã điều chỉnh quy chế"
+    assert vn_format.clause("GV tham gia đào tạo") == "GV tham gia đào tạo"              # abbreviations keep their case
+
+
+@pytest.mark.parametrize("reason, cause", [
+    ("Chưa tổ chức do kinh phí còn hạn hẹp", "kinh-phi"),
+    ("Vẫn còn nhiều GV chưa được tham dự do hạn chế về chi tiêu tham dự", "kinh-phi"),      # chi tiêu = spending
+    ("Chưa bổ sung vào quy hoạch do hết chỉ tiêu theo phân bổ của Sở GDĐT", "cap-tren"),   # chỉ tiêu = quota
+    ("Còn 1 GV xin hoãn học cao học do chưa tìm được chuyên ngành phù hợp", "nhan-su"),
+    ("Chưa bố trí phòng làm việc cho Hội Khuyến học vì chưa có phòng", "co-so-vat-chat"),
+    ("Đã kiến nghị nhưng Huyện chưa thực hiện", "cap-tren"),
+    ("Vẫn còn ít học sinh tham gia do khâu tổ chức chưa chu đáo", "to-chuc"),
+    ("Chưa đến thời gian thực hiện theo kế hoạch (bắt đầu từ tháng 2/2027).", "chua-den-han"),
+    ("chua to chuc do kinh phi han hep", "kinh-phi"),                                      # typed without diacritics
+    ("Cập nhật cơ sở dữ liệu chưa xong", "khac"),           # "cơ sở" is not "Sở": capitals must match
+    ("", "chua-ghi"),
+])
+def test_reasons_are_grouped_by_cause(reason, cause):
+    assert classify(reason).key == cause
+
+
+# ------------------------------------------------------------------------------ results report (2018 seed)
+
+
+def test_results_report_figures_from_the_seed(thpt):
+    r = build_report(thpt, "ket-qua")
+    ii = section(r, "II.", "III.")
+    assert "Kế hoạch có 34 nội dung cải tiến thuộc tiêu chuẩn 1, 2, 3, 4, 5 và Mức 4." in ii
+    assert ("Kết quả thực hiện tính đến ngày 30 tháng 5 năm 2024: 9 nội dung hoàn thành, 18 nội dung đang thực hiện "
+            "và 7 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 26,5%.") in ii
+    assert ("- Tiêu chuẩn 1 (Tổ chức và quản lý nhà trường): 10 nội dung (tiêu chí 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, "
+            "1.8, 1.9 và 1.10), 5 nội dung hoàn thành và 5 nội dung đang thực hiện; tỉ lệ hoàn thành 50%.") in ii
+    assert "tỉ lệ hoàn thành 16,7%" in ii and "kinh phí" not in ii          # the seed table has no budget column
+    assert "Phụ lục" in ii
+
+
+def test_done_items_grouped_by_standard_with_their_results(thpt):
+    done = section(build_report(thpt, "ket-qua"), "1. Những việc làm được", "2. Những việc")
+    assert "đã hoàn thành 9/34 nội dung cải tiến (26,5%)" in done
+    assert "- Tiêu chuẩn 1 (Tổ chức và quản lý nhà trường): hoàn thành 5 nội dung (tiêu chí 1.2, 1.4, 1.6, 1.8 và 1.9)." in done
+    assert "+ Tập huấn nghiệp vụ và nâng cao năng lực TTCM, GV (tiêu chí 1.4): tập huấn 76 lượt cho TTCM, GV." in done
+    assert "(tiêu chí 3.6): đã mua sắm, bổ sung theo nhu cầu các tổ, kinh phí 22 triệu đồng." in done
+    assert "- Mức 4: hoàn thành 1 nội dung (tiêu chí 6 của Mức 4)." in done
+    assert "Tiêu chuẩn 2" not in done                                       # nothing completed there: no empty group
+
+
+def test_shortcomings_grouped_by_cause(thpt):
+    limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
+    lines = limits.splitlines()
+    heads = [line for line in lines if line.startswith("- ")]
+    assert [h.split(":")[0] for h in heads] == ["- Về kinh phí", "- Về nhân sự", "- Về cơ sở vật chất, thiết bị",
+                                               "- Phụ thuộc cấp trên, điều kiện khách quan",
+                                               "- Về tổ chức thực hiện, phối hợp", "- Nguyên nhân khác"]
+    assert heads[0] == "- Về kinh phí: 5 nội dung (tiêu chí 3.5, 5.2, 5.3, 5.4 và tiêu chí 4 của Mức 4)."
+    money = lines[lines.index(heads[0]) + 1: lines.index(heads[1])]
+    assert ("+ Phát động phong trào tự làm đồ dùng dạy học (tiêu chí 3.5): chưa triển khai — chưa tổ chức do kinh phí "
+            "còn hạn hẹp.") in money
+    assert "Còn 25 nội dung chậm tiến độ, chưa triển khai hoặc chưa hoàn thành theo kế hoạch." in limits
+    assert sum(int(h.split(": ")[1].split()[0]) for h in heads) == 25
+
+
+def test_carry_over_lists_every_unfinished_item(thpt):
+    r = build_report(thpt, "ket-qua")
+    plan = section(r, "3. Phương hướng")
+    assert "Đưa vào kế hoạch cải tiến chất lượng giáo dục năm học 2024-2025 các nội dung chưa hoàn thành" in plan
+    items = [line for line in plan.splitlines() if line.startswith("+ ")]
+    assert len(items) == 25                                                 # 18 in progress + 7 not started
+    assert "+ Phó Hiệu trưởng tham gia học cao học (tiêu chí 2.1)." in items
+    assert not any("(tiêu chí 3.6)" in line for line in items)              # done: not carried over
+    assert plan.index("- Tiêu chuẩn 1 ") < plan.index("- Tiêu chuẩn 2 ") < plan.index("- Mức 4:")
+
+
+def test_header_signature_and_appendix(thpt):
+    r = build_report(thpt, "ket-qua")
+    left = [b.plain for b in r.blocks if b.column == "left" and b.style != "rule"]
+    right = [b.plain for b in r.blocks if b.column == "right" and b.style != "rule"]
+    assert left[:2] == ["TRƯỜNG THPT GIỒNG RIỀNG", "Số: ……/BC-……"]
+    assert right[:3] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Kiên Giang, ngày 30 tháng 5 năm 2024"]
+    assert "Nơi nhận:" in left and right[-2:] == ["", "Dàm Thanh Lạc"] and "HIỆU TRƯỞNG" in right
+    table = r.tables["ket-qua"]
+    assert table.header[0][2] == "ND Kế hoạch cải tiến chất lượng giáo dục năm học 2023-2024"
+    assert [(c[0], c[1], c[2], c[3]) for c in table.header_cells()][:4] == [(0, 0, 2, 1), (0, 1, 2, 1), (0, 2, 1, 2),
+                                                                            (0, 4, 1, 3)]
+    kinds = [row.kind for row in table.rows]
+    assert kinds[:3] == ["group", "standard", "item"] and kinds.count("item") == 34 and kinds.count("group") == 2
+    row_11 = next(row for row in table.rows if row.kind == "item" and row.cells[1] == "Tiêu chí 1.1")
+    assert row_11.cells[4].startswith("Đã phân công") and row_11.cells[5].startswith("Tra cứu google")
+
+
+# ------------------------------------------------------------------------------ TT57: reviews, Biểu 2
+
+
+def test_tt57_year_end_review(tt57):
+    r = build_report(tt57, "ket-qua")
+    t = text(r)
+    assert "Kết quả rà soát việc thực hiện kế hoạch cải tiến chất lượng giáo dục cuối năm học 2026-2027" in t
+    assert "tập trung vào 5 vấn đề trọng tâm, tổng kinh phí dự kiến 183.000.000 đồng." in t
+    assert ("5 nội dung hoàn thành, 1 nội dung đang thực hiện, 1 nội dung chậm tiến độ và 1 nội dung chưa triển khai; "
+            "tỉ lệ hoàn thành đạt 62,5%.") in t
+    assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2 và 4.1)." in t
+    limits = section(r, "2. Những việc còn hạn chế", "3. Phương hướng")
+    assert "- Về kinh phí: 1 nội dung (tiêu chí 4.1)." in limits and "- Về nhân sự: 1 nội dung (tiêu chí 2.2)." in limits
+    assert "chậm tiến độ, quá hạn (hạn hoàn thành 28/02/2027) — kỳ tuyển dụng viên chức" in limits
+    plan = section(r, "3. Phương hướng")
+    assert "năm học 2027-2028" in plan and [x.split("(")[-1] for x in plan.splitlines() if x.startswith("+ ")] == [
+        "tiêu chí 2.2).", "tiêu chí 3.5).", "tiêu chí 4.1)."]
+    table = r.tables["ket-qua"]
+    assert table.header[0][5] == "Cuối năm học" and table.header[1][5:] == (
+        "Mức độ thực hiện", "Kết quả, minh chứng", "Lý do, điều chỉnh (nếu có)")
+    assert [row.cells[5] for row in table.rows if row.kind == "item"].count("Hoàn thành") == 5
+
+
+def test_tt57_mid_year_review_is_dated_at_the_end_of_semester_one(tt57):
+    r = build_report(tt57, "tien-do")
+    assert r.review.id == "hk1" and r.when == date(2027, 1, 15) and r.notes
+    t = text(r)
+    assert "cuối học kỳ I năm học 2026-2027" in t and "Tính đến thời điểm: 15/01/2027" in t
+    assert "2 nội dung hoàn thành, 4 nội dung đang thực hiện và 2 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 25%" in t
+    assert "Có 2 nội dung chưa đến thời gian thực hiện theo kế hoạch (tiêu chí 3.3 và 4.1)." in t
+    assert "không có nội dung nào chậm tiến độ, quá hạn hoặc chưa triển khai" in t      # not yet due ≠ shortcoming
+    assert "Tiếp tục thực hiện các nội dung chưa hoàn thành để hoàn thành kế hoạch trong năm học 2026-2027" in t
+
+
+def test_report_date_drives_overdue_like_the_rules(tt57):
+    """--ngay moves the date; overdue items are those the TG05 check flags at the same date and review."""
+    early = text(build_report(tt57, "tien-do", date(2027, 1, 20)))
+    late_report = build_report(tt57, "tien-do", date(2027, 3, 15))
+    assert "quá thời hạn" not in early
+    assert "Có 1 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2)." in text(late_report)
+    assert "quá hạn (hạn hoàn thành 28/02/2027)" in text(late_report)
+
+
+def test_plan_seed_progress_report_overdue_matches_the_check(tmp_path):
+    """A plan with periods and no statuses yet: what is overdue on --ngay is what rule TG05 flags on that date."""
+    book = read_workbook(seed_workbook(tmp_path, "ke-hoach-th-thcs"))
+    for day, codes in ((date(2024, 10, 15), []), (date(2025, 1, 15), ["1.2", "2.2"])):
+        t = text(build_report(book, "tien-do", day))
+        if codes:
+            assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 1.2 và 2.2)." in t
+        else:
+            assert "quá thời hạn" not in t
+        assert "Còn 4 nội dung chưa cập nhật trạng thái thực hiện (tiêu chí 1.2, 2.2, 3.5 và 5.6)" in t
+        view = at_review(book, book.layout.reviews[0], day, vocab().phase_by_id("giua-nam"))
+        flagged = {(f.sheet, int(re.sub(r"\D", "", f.cell))) for f in validate(view, day) if f.rule == "TG05"}
+        assert sorted(it.criterion for it in view.items if (it.sheet, it.row) in flagged) == codes
+
+
+def test_biểu_2_plan_sections_and_tables(tmp_path):
+    book = read_workbook(tt57_workbook(tmp_path, "gdtx"))
+    r = build_report(book, "ke-hoach")
+    headings = [b.plain for b in r.blocks if b.style == "heading"]
+    assert headings == ["I. THÔNG TIN CHUNG", "II. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "III. MỤC ĐÍCH, YÊU CẦU",
+                        "IV. TÓM TẮT CÁC VẤN ĐỀ TRỌNG TÂM CẦN CẢI TIẾN", "V. KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG",
+                        "VI. THEO DÕI VÀ ĐÁNH GIÁ THỰC HIỆN (GIÁM SÁT NỘI BỘ)", "VII. TỔ CHỨC THỰC HIỆN",
+                        "VIII. CƠ CHẾ ĐÁNH GIÁ VÀ BÁO CÁO"]
+    assert r.document.orientation == "landscape" and "GIÁM ĐỐC" in [b.plain for b in r.blocks if b.column == "right"]
+    plan = r.tables["ke-hoach"]
+    assert plan.header[1] == tuple(f"({i})" for i in range(1, 11)) and plan.header[0][9] == "Mức độ thực hiện"
+    items = [row for row in plan.rows if row.kind == "item"]
+    assert [row.cells[0] for row in items] == [str(i) for i in range(1, 9)]
+    assert {row.kind for row in plan.rows} == {"standard", "criterion", "item"}
+    issues = r.tables["van-de"]
+    assert len(issues.rows) == len(book.issues) and issues.rows[0].cells[:3] == ("1", "1", "1.3")
+    follow = r.tables["theo-doi"]
+    assert [row.cells[1] for row in follow.rows] == ["Cuối học kỳ I", "Cuối năm học"]
+    assert follow.rows[1].cells[3].startswith("5 nội dung hoàn thành")
+    assert "Qua tự đánh giá, trung tâm xác định 4 vấn đề trọng tâm cần ưu tiên cải tiến" in text(r)
+
+
+# ------------------------------------------------------------------------------ empty and half-filled books
+
+
+@pytest.mark.parametrize("cap_hoc, nam_hoc", [("THPT", "2023-2024"), ("THCS", "2026-2027"), ("Mầm non", "2024-2025")])
+def test_empty_workbook_gives_a_sensible_document(tmp_path, cap_hoc, nam_hoc):
+    path, _ = template(tmp_path, cap_hoc, nam_hoc)
+    book = read_workbook(path)
+    for loai in KINDS:
+        r = build_report(book, loai, today=TODAY)
+        assert "chưa ghi nội dung cải tiến nào" in text(r), loai
+        _no_empty_sentences(r)
+
+
+def _no_empty_sentences(r) -> None:
+    """No empty or dangling sentence; a sentence ending in ":" is followed by what it announces."""
+    body = [b for b in r.blocks if b.column is None and b.style not in ("rule", "pagebreak", "row")]
+    for b, after in zip(body, body[1:] + [None], strict=True):
+        if b.style in ("section", "table"):
+            continue
+        assert b.plain.strip(" -+.:;") and "None" not in b.plain and "  " not in b.plain, b
+        assert not b.plain.rstrip(".").endswith((",", " và", "(", "()")), b
+        assert "()" not in b.plain and "tiêu chí )" not in b.plain and " ." not in b.plain, b
+        if b.plain.endswith(":"):
+            assert after is not None and after.style in ("bullet", "bullet2", "table", "section", "heading"), (b, after)
+
+
+def test_half_filled_workbook(tmp_path):
+    """Contents typed, a few statuses chosen, the rest left empty, at year end: a report, not an error."""
+    data = {"info": {"ten_truong": "Trường THCS Thử", "nam_hoc": "2024-2025", "giai_doan": "Báo cáo kết quả cuối năm học"},
+            "items": [{"criterion": "1.1", "values": {"giai_phap": "Rà soát kế hoạch chiến lược", "trang_thai": "Hoàn thành"}},
+                      {"criterion": "1.2", "values": {"giai_phap": "Kiện toàn hội đồng trường"}},
+                      {"criterion": "3.2", "values": {"giai_phap": "Sửa chữa phòng học", "trang_thai": "Chưa triển khai"}}]}
+    book = read_workbook(filled(tmp_path, "THCS", "2024-2025", data))
+    r = build_report(book, "ket-qua", today=TODAY)
+    t = text(r)
+    assert "1 nội dung hoàn thành, 1 nội dung chưa triển khai và 1 nội dung chưa cập nhật trạng thái" in t
+    assert "- Chưa ghi rõ lý do: 1 nội dung (tiêu chí 3.2)." in t
+    assert "Còn 1 nội dung chưa cập nhật trạng thái thực hiện (tiêu chí 1.2)" in t
+    assert "+ Rà soát kế hoạch chiến lược (tiêu chí 1.1)." in t                 # done, no result written
+    assert r.notes and "chưa ghi ngày báo cáo" in r.notes[0]
+    _no_empty_sentences(r)
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS) + [f"tt57:{n}" for n in sorted(TT57)])
+def test_every_document_renders_cleanly(tmp_path, name):
+    path = tt57_workbook(tmp_path, name[5:]) if name.startswith("tt57:") else seed_workbook(tmp_path, name)
+    book = read_workbook(path)
+    for loai in KINDS:
+        r = build_report(book, loai, today=TODAY)
+        _no_empty_sentences(r)
+        assert {b.arg for b in r.blocks if b.style == "table"} <= set(r.tables)
+        assert r.blocks[0].column == "left" and any(b.style == "title" for b in r.blocks)
+
+
+# ------------------------------------------------------------------------------ templates a user edits
+
+
+def test_user_template_folder_overrides_one_section(tmp_path, thpt):
+    folder = tmp_path / "mau"
+    (folder / "ket-qua").mkdir(parents=True)
+    (folder / "ket-qua" / "i-quan-triet.j2").write_text(
+        "## I. VĂN BẢN ĐÃ TRIỂN KHAI\n{% for vb in can_cu %}{% if loop.first %}Đầu tiên: {{ vb | bo_cham }}.{% endif %}"
+        "{% endfor %}\nTổng cộng {{ can_cu | length }} văn bản.\n", encoding="utf-8")
+    t = text(build_report(thpt, "ket-qua", template_dir=folder))
+    assert "I. VĂN BẢN ĐÃ TRIỂN KHAI" in t and "Tổng cộng 11 văn bản." in t
+    assert "Đầu tiên: Công văn số 2854/SGDDĐT-KT&QLCLGD" in t
+    assert "II. KẾT QUẢ CẢI TIẾN CHẤT LƯỢNG" in t                         # the other sections: bundled templates
+
+
+@pytest.mark.parametrize("source, words", [
+    ("## I. {{ truong.ten_sai }}\n", ["ket-qua/i-quan-triet.j2", "dòng 1", "ten_sai"]),
+    ("## I. {% if %}\n", ["ket-qua/i-quan-triet.j2", "dòng 1", "cú pháp"]),
+    ("@bang khong-co\n", ["khong-co"]),
+    ("@lenh-la\n", ["@lenh-la"]),
+])
+def test_broken_user_template_gives_a_clear_message(tmp_path, thpt, capsys, source, words):
+    folder = tmp_path / "mau"
+    (folder / "ket-qua").mkdir(parents=True)
+    (folder / "ket-qua" / "i-quan-triet.j2").write_text(source, encoding="utf-8")
+    with pytest.raises(KdclError) as err:
+        build_report(thpt, "ket-qua", template_dir=folder)
+    assert all(w in str(err.value) for w in words), str(err.value)
+
+
+def test_markup_rejects_unknown_directives_and_bad_rules():
+    with pytest.raises(MarkupError, match="dòng 2"):
+        parse("Đoạn\n@khong-co gì\n")
+    with pytest.raises(MarkupError):
+        parse("~~~ 3/2")
+    blocks = parse("< [11] - Lưu: VT.\n>\n> **HIỆU TRƯỞNG**\n| a | b |\n")
+    assert [(b.style, b.column, b.size) for b in blocks] == [("bullet", "left", 11), ("paragraph", "right", None),
+                                                            ("paragraph", "right", None), ("row", None, None)]
+    assert blocks[2].runs() == [("HIỆU TRƯỞNG", True, False)] and blocks[3].cells() == ["a", "b"]
+
+
+def test_cause_keywords_are_data(tmp_path, monkeypatch, thpt):
+    """A province moves "quỹ" from kinh phí to its own cause by editing nguyen-nhan.yaml, no code change."""
+    from xlbridge.data.files import BUNDLED
+    src = (BUNDLED / "narrative" / "nguyen-nhan.yaml").read_text(encoding="utf-8")
+    extra = "  - key: khen-thuong\n    label: Về khen thưởng\n    keywords: [quỹ khen thưởng]\n"
+    mine = src.replace("causes:\n", "causes:\n" + extra, 1)
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "nguyen-nhan.yaml").write_text(mine, encoding="utf-8")
+    monkeypatch.setenv("KDCL_DU_LIEU", str(tmp_path))
+    reload()
+    try:
+        limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
+        assert limits.splitlines()[2] == "- Về khen thưởng: 1 nội dung (tiêu chí 5.2)."
+        assert "- Về kinh phí: 4 nội dung (tiêu chí 3.5, 5.3, 5.4 và tiêu chí 4 của Mức 4)." in limits
+    finally:
+        monkeypatch.delenv("KDCL_DU_LIEU")
+        reload()
+
+
+# ------------------------------------------------------------------------------ the workbook's "Báo cáo" sheet, the command
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_check_writes_the_report_sheet(tmp_path, capsys):
+    path = tt57_workbook(tmp_path, "pho-thong")
+    out = tmp_path / "da-kiem-tra.xlsx"
+    assert main(["kiem-tra", str(path), "--out", str(out)]) == 0
+    ws = openpyxl.load_workbook(out)[config().sheets["report"]]
+    rows = [(c.value, c.font.bold) for (c,) in ws.iter_rows(min_row=REPORT_FIRST_ROW, max_col=1) if c.value]
+    texts = [t for t, _ in rows]
+    assert texts[0] == "TRƯỜNG THCS TÂN HỘI" and ("II. KẾT QUẢ CẢI TIẾN CHẤT LƯỢNG", True) in rows
+    assert any("tỉ lệ hoàn thành đạt 62,5%" in t for t in texts)
+    assert ws.cell(REPORT_FIRST_ROW, 1).alignment.wrap_text
+    result = check_file(path, TODAY)
+    assert [t for t in texts] == [t for _, t in sheet_rows(build_report(result.book, "ket-qua", today=TODAY))]
+
+
+def test_command_writes_docx_and_workbook_copy_never_the_input(tmp_path, capsys):
+    src = seed_workbook(tmp_path, "tien-do-tieu-hoc")
+    before = digest(src)
+    docx = tmp_path / "bao-cao.docx"
+    assert main(["bao-cao", str(src), "-o", str(docx)]) == 0
+    out, _ = capsys.readouterr()
+    assert docx.is_file() and "Báo cáo tiến độ" in out and "25/10/2023" in out
+    assert main(["bao-cao", str(src), "-o", str(docx)]) == 2                   # exists: refused
+    assert "--ghi-de" in capsys.readouterr()[1]
+    assert main(["bao-cao", str(src), "-o", str(docx), "--ghi-de", "--loai", "ket-qua"]) == 0
+    copy = tmp_path / "so-co-bao-cao.xlsx"
+    assert main(["bao-cao", str(src), "-o", str(copy)]) == 0
+    sheet = openpyxl.load_workbook(copy)[config().sheets["report"]]
+    assert sheet.cell(REPORT_FIRST_ROW, 1).value == "TRƯỜNG TIỂU HỌC LÊ QUÝ ĐÔN"
+    assert main(["bao-cao", str(src), "-o", str(src), "--ghi-de"]) == 2        # never the input, even with --ghi-de
+    assert "chính sổ" in capsys.readouterr()[1]
+    assert digest(src) == before
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--ra-soat", "hk9"], ["hk9", "hk1", "cn"]),
+    (["--ngay", "31/02/2027"], ["31/02/2027"]),
+    (["--mau-van-ban", "khong-co-thu-muc"], ["khong-co-thu-muc", "--xuat-mau"]),
+    (["-o", "bao-cao.pdf"], [".docx"]),
+])
+def test_command_errors_are_vietnamese_messages(tmp_path, capsys, args, words):
+    src = tt57_workbook(tmp_path, "mam-non")
+    argv = ["bao-cao", str(src), *args]
+    if "-o" not in args:
+        argv += ["-o", str(tmp_path / "x.docx")]
+    assert main(argv) == 2
+    err = capsys.readouterr()[1]
+    assert all(w in err for w in words) and "Traceback" not in err
+
+
+def test_export_templates_then_use_them(tmp_path, capsys):
+    folder = tmp_path / "mau-truong"
+    assert main(["bao-cao", "--xuat-mau", str(folder)]) == 0
+    assert (folder / "ket-qua" / "ii-ket-qua.j2").is_file() and (folder / "README.md").is_file()
+    assert main(["bao-cao", "--xuat-mau", str(folder)]) == 2                  # would overwrite
+    page = folder / "ket-qua" / "i-quan-triet.j2"
+    page.write_text(page.read_text(encoding="utf-8").replace("I. VIỆC QUÁN TRIỆT", "I. CÔNG TÁC QUÁN TRIỆT"),
+                    encoding="utf-8")
+    src = seed_workbook(tmp_path, "ket-qua-thpt")
+    copy = tmp_path / "copy.xlsx"
+    assert main(["bao-cao", str(src), "--mau-van-ban", str(folder), "-o", str(copy)]) == 0
+    texts = [c.value for (c,) in openpyxl.load_workbook(copy)[config().sheets["report"]].iter_rows(min_col=1, max_col=1)]
+    assert any(t and t.startswith("I. CÔNG TÁC QUÁN TRIỆT CÁC VĂN BẢN") for t in texts)
