@@ -68,17 +68,22 @@ def _sheet_part(src: Path, title: str) -> str:
         wb = z.read("xl/workbook.xml").decode("utf-8")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
     esc = "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in title)
-    m = re.search(r'<sheet [^>]*name="(?:%s|%s)"[^>]*r:id="([^"]+)"' % (re.escape(title), re.escape(esc)), wb)
-    rid = m.group(1)
-    target = re.search(r'<Relationship [^>]*Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or \
-        re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+    names = f"(?:{re.escape(title)}|{re.escape(esc)})"
+    rid = re.search(rf'<sheet [^>]*name="{names}"[^>]*r:id="([^"]+)"', wb).group(1)
+    target = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*Target="([^"]+)"', rels) or \
+        re.search(rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid}"', rels)
     t = target.group(1)
     return t.lstrip("/") if t.startswith("/") else f"xl/{t}"
 
 
 def _edit(src: Path, dst: Path, fn) -> Path:
+    """An edited copy, saved as a user's Excel would; read cases get their own school name (no duplicates)."""
     wb = openpyxl.load_workbook(src)
     fn(wb)
+    if "Thông tin" in wb.sheetnames:
+        for row in wb["Thông tin"].iter_rows(max_col=2):
+            if str(row[0].value or "").startswith("Tên trường"):
+                row[1].value = f"Trường thử «{dst.stem}»"
     wb.save(dst)
     return dst
 
@@ -226,7 +231,7 @@ def make_corpus(folder: Path, good: Path, soffice: str | None = None) -> Corpus:
     cases.append(Case("nhieu-phan.xlsx", "bom-nen", note="6,000 parts"))
     _rezip(good, f / "bom-xml.xlsx", lambda n, d: BILLION_LAUGHS if n == sheet1 else d)
     cases.append(Case("bom-xml.xlsx", "bom-xml", note="billion laughs in a worksheet"))
-    _rezip(good, f / "xxe.xlsx", lambda n, d: d.replace(b"?>", b"?>" + XXE, 1) if n == "xl/workbook.xml" else d)
+    _rezip(good, f / "xxe.xlsx", lambda n, d: d.replace(b"<workbook", XXE + b"<workbook", 1) if n == "xl/workbook.xml" else d)
     cases.append(Case("xxe.xlsx", "bom-xml", note="an external entity declared in workbook.xml"))
     _rezip(good, f / "xml-hong.xlsx", lambda n, d: d[: len(d) // 2] if n == sheet1 else d)
     cases.append(Case("xml-hong.xlsx", "xml-hong", note="a worksheet cut in the middle of its XML"))
@@ -262,6 +267,17 @@ def make_corpus(folder: Path, good: Path, soffice: str | None = None) -> Corpus:
     _edit(good, f / "o-khong-lo.xlsx", enormous)
     cases.append(Case("o-khong-lo.xlsx", rules={"O03"}, note="a cell of 216,000 characters"))
 
+    def far_value(wb):
+        wb[INPUT_SHEET]["XFD1048576"].value = "ở tận cùng trang"
+    _edit(good, f / "o-xa.xlsx", far_value)
+    cases.append(Case("o-xa.xlsx", "bang-qua-lon", note="values at A1 and XFD1048576: a 17-billion-cell range"))
+
+    def far_format(wb):
+        from openpyxl.styles import Font
+        wb[INPUT_SHEET]["C60000"].font = Font(bold=True)      # formatted, empty: Excel writes the cell
+    _edit(good, f / "dinh-dang-xa.xlsx", far_format)
+    cases.append(Case("dinh-dang-xa.xlsx", rules=set(), note="an empty formatted cell at row 60000: read"))
+
     # -- macros: read as values, never run ------------------------------------------------------------------
     def to_xlsm(name: str, data: bytes) -> bytes:
         if name == "[Content_Types].xml":
@@ -274,7 +290,9 @@ def make_corpus(folder: Path, good: Path, soffice: str | None = None) -> Corpus:
                                                      b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/>'
                                                      b"</Relationships>")
         return data
-    _rezip(good, f / "co-macro.xlsm", to_xlsm)
+    named = _edit(good, f / "_co-macro.xlsx", lambda wb: None)
+    _rezip(named, f / "co-macro.xlsm", to_xlsm)
+    named.unlink()
     with zipfile.ZipFile(f / "co-macro.xlsm", "a", zipfile.ZIP_DEFLATED) as z:     # a VBA project that cannot
         z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0Auto_Open Shell(\"calc\")" * 50)   # even be inflated:
     blob = (f / "co-macro.xlsm").read_bytes()                                          # reading it would fail

@@ -36,10 +36,13 @@ class Shape:
     repeat_header: bool = True                # header repeated at the top of each continued table
     continue_item: int | None = None          # item index whose row is cut by a page break into the next table
     cut_in_place: bool = False                # …or into the next row of the same table (PDF → Word conversions)
+    cut_label: bool = False                   # the cut also splits the label after its colon ("Tiêu chí 3.5:" | "Thiết bị")
     merge_criterion: bool = False             # criterion cells of consecutive items of one criterion merged down
     labels: dict[int, str] = field(default_factory=dict)       # item index → criterion label written instead
     extra_items: list[tuple[int, str, dict]] = field(default_factory=list)   # (after item index, label, values)
     extra_column: tuple[str, list[str]] | None = None          # (header, texts per item) appended on the right
+    title_in_table: str | None = None         # a title row typed inside the table, above the header
+    numbering: bool = False                   # a "(1) (2) (3) …" row under the header
 
 
 def _columns(doc: dict) -> list[str]:
@@ -109,8 +112,17 @@ def _halves(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _header(table, doc: dict, width: int, extra: str | None) -> None:
+def _label_halves(text: str) -> tuple[str, str]:
+    head, sep, tail = text.partition(": ")
+    return (head + ":", tail) if sep else (text, "")
+
+
+def _header(table, doc: dict, width: int, extra: str | None, shape: Shape) -> None:
     header = doc["header"]
+    if shape.title_in_table:
+        r = len(table.rows)
+        table.add_row()
+        table.cell(r, 0).merge(table.cell(r, width - 1)).text = shape.title_in_table
     first = len(table.rows)
     rows = [table.add_row() for _ in header]
     for r, line in enumerate(header):
@@ -131,6 +143,10 @@ def _header(table, doc: dict, width: int, extra: str | None) -> None:
                 table.cell(first, c).merge(table.cell(first, end))     # a group over its sub-headers
         if extra:
             table.cell(first, width - 1).merge(table.cell(first + 1, width - 1))
+    if shape.numbering:
+        cells = table.add_row().cells
+        for c in range(width):
+            cells[c].text = f"({c + 1})"
 
 
 @dataclass
@@ -164,8 +180,11 @@ def _physical(data: dict, shape: Shape, columns: list[str], width: int) -> list[
                              if key in ("label", "tieu_chuan") or (key == "phu_trach" and cells[c] == previous[1][c]))
                 cells = ["" if c in down else t for c, t in enumerate(cells)]
             if payload["_index"] is not None and payload["_index"] == shape.continue_item:
-                fixed = {c for c, key in enumerate(columns) if key in ("tt", "label", "tieu_chuan")}
-                halves = [(t, "") if c in fixed else _halves(t) for c, t in enumerate(cells)]
+                fixed = {c for c, key in enumerate(columns) if key in ("tt", "tieu_chuan") or
+                         (key == "label" and not shape.cut_label)}
+                halves = [(t, "") if c in fixed else
+                          (_label_halves(t) if c < len(columns) and columns[c] == "label" else _halves(t))
+                          for c, t in enumerate(cells)]
                 out.append(_Row([a for a, _b in halves], merge_down=down))
                 out.append(_Row([b for _a, b in halves], break_before=not shape.cut_in_place))
                 previous = None
@@ -197,7 +216,7 @@ def build_docx(name: str, path: Path, shape: Shape | None = None) -> Path:
     extra = shape.extra_column[0] if shape.extra_column else None
     table = document.add_table(rows=0, cols=width)
     table.style = "Table Grid"
-    _header(table, data, width, extra)
+    _header(table, data, width, extra, shape)
     fresh = True                                  # no data row yet in this table
     for row in _physical(data, shape, columns, width):
         if row.break_before:
@@ -205,7 +224,7 @@ def build_docx(name: str, path: Path, shape: Shape | None = None) -> Path:
             table = document.add_table(rows=0, cols=width)
             table.style = "Table Grid"
             if shape.repeat_header:
-                _header(table, data, width, extra)
+                _header(table, data, width, extra, shape)
             fresh = True
         line = table.add_row()
         r = len(table.rows) - 1

@@ -113,6 +113,25 @@ def test_cells_cut_by_a_page_break_inside_one_table(tmp_path):
     assert len(result.drafts) == 10 and result.unplaced == []
 
 
+def test_title_row_and_column_numbers_inside_the_table(tmp_path):
+    shape = Shape(title_in_table="IV. NỘI DUNG KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG GIÁO DỤC", numbering=True, split_before=(4,))
+    result, out = _import(tmp_path, "ke-hoach-th-thcs", shape)
+    assert result.match.header_start + result.match.header_rows == 2 and result.tables == [1, 2]
+    assert result.unplaced == [] and [d.criterion for d in result.drafts] == ["1.2", "2.2", "3.5", "5.6"]
+    reference = check_file(seed_workbook(tmp_path, "ke-hoach-th-thcs"), TODAY)
+    pd.testing.assert_frame_equal(check_file(out, TODAY).summary.table, reference.summary.table)
+
+
+def test_row_cut_after_the_criterion_label_as_in_the_plan_seed(tmp_path):
+    """The 3.5 row of the plan seed: "Tiêu chí 3.5:" on one row, "Thiết bị" (the criterion's own title)
+    and the rest of every cell on the next."""
+    result, _ = _import(tmp_path, "ke-hoach-th-thcs", Shape(continue_item=2, cut_in_place=True, cut_label=True))
+    assert [d.criterion for d in result.drafts] == ["1.2", "2.2", "3.5", "5.6"]
+    d, want = result.drafts[2], seed("ke-hoach-th-thcs")["items"][2]
+    assert d.label == want["label"] and d.values["giai_phap"] == want["values"]["giai_phap"]
+    assert d.values["thoi_gian"] == want["values"]["thoi_gian"]
+
+
 def test_continued_tables_without_repeated_header(tmp_path):
     shape = Shape(split_before=(3, 12, 30), repeat_header=False, continue_item=20)
     result, out = _import(tmp_path, "ket-qua-thpt", shape)
@@ -202,6 +221,10 @@ def test_cli_errors_are_sentences(tmp_path, capsys):
     assert main(["nhap-word", str(doc), "-o", str(tmp_path / "co-roi.xlsx")]) == 2
     assert "--ghi-de" in capsys.readouterr().err
     assert (tmp_path / "co-roi.xlsx").read_bytes() == b"x"
+    assert main(["nhap-word", str(doc), "-o", str(tmp_path / "kh.docx")]) == 2
+    assert "phải có đuôi .xlsx" in capsys.readouterr().err
+    assert main(["nhap-word", str(doc), "-o", str(tmp_path / "khong-co" / "kh.xlsx")]) == 2
+    assert "không có" in capsys.readouterr().err
 
 
 def test_round_trip_through_the_report(tmp_path, capsys):

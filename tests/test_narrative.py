@@ -201,6 +201,10 @@ def test_tt57_mid_year_review_is_dated_at_the_end_of_semester_one(tt57):
     assert "Có 2 nội dung chưa đến thời gian thực hiện theo kế hoạch (tiêu chí 3.3 và 4.1)." in t
     assert "không có nội dung nào chậm tiến độ, quá hạn hoặc chưa triển khai" in t      # not yet due ≠ shortcoming
     assert "Tiếp tục thực hiện các nội dung chưa hoàn thành để hoàn thành kế hoạch trong năm học 2026-2027" in t
+    assert r.tables["ket-qua"].header[0][5] == "Cuối học kỳ I"
+    same = build_report(tt57, "ket-qua", review_id="hk1")          # --ra-soat hk1: the follow-up report of that review
+    assert same.review.id == "hk1" and "cuối học kỳ I năm học 2026-2027" in text(same)
+    assert "tỉ lệ hoàn thành đạt 25%" in text(same) and "Tính đến thời điểm" not in text(same)
 
 
 def test_report_date_drives_overdue_like_the_rules(tt57):

@@ -76,6 +76,10 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
             choice.add(c.coordinate)
         ws.row_dimensions[r].height = row_height([(str(data[k]), w) for k, _h, w in t.columns if data[k]])
     ws.freeze_panes = ws.cell(head + 1, 1)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{head}:{head}"
     ws.protection.sheet = True
     ws.protection.password = cfg.password
     ws.protection.formatRows = ws.protection.formatColumns = False     # False = allowed (openpyxl's sense)

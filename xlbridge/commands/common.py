@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from xlbridge.errors import KdclError
 
@@ -34,3 +35,13 @@ def print_result(result, as_json: bool, stream=None) -> None:
         stream.write("\n")
     else:
         stream.write(render_check(result))
+
+
+def check_output(out: Path, overwrite: bool) -> None:
+    """A new workbook's path: .xlsx, in an existing folder, not an existing file unless `overwrite`."""
+    if out.suffix.lower() != ".xlsx":
+        raise KdclError(f"Tệp kết quả «{out.name}» phải có đuôi .xlsx.")
+    if not out.parent.is_dir():
+        raise KdclError(f"Thư mục {out.parent} không có; tạo thư mục trước hoặc chọn nơi ghi khác.")
+    if out.exists() and not overwrite:
+        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")

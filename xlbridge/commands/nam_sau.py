@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, school_year
+from xlbridge.commands.common import EXIT_OK, check_output, school_year
 from xlbridge.errors import KdclError
 
 
@@ -29,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
     src, out = Path(args.file), Path(args.output)
     if out.exists() and out.resolve() == src.resolve():
         raise KdclError("Không ghi đè lên sổ của năm học này; chọn tên khác cho -o.")
-    if out.exists() and not args.ghi_de:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    check_output(out, args.ghi_de)
     book = read_workbook(src)
     year = school_year(args.nam_hoc) if args.nam_hoc else None
     plan = plan_next_year(book, year, args.thong_tu, args.ca_chua_co_trang_thai)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, school_year
+from xlbridge.commands.common import EXIT_OK, check_output, school_year
 from xlbridge.errors import KdclError
 
 
@@ -28,8 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from xlbridge.importer.convert import Options, import_word
     from xlbridge.importer.workbook import write_import
     src, out = Path(args.file), Path(args.output)
-    if out.exists() and not args.ghi_de:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    check_output(out, args.ghi_de)
     level = None
     if args.cap_hoc:
         level = vocab().cap_hoc_name(args.cap_hoc)

@@ -21,6 +21,12 @@ from xlbridge.consolidate.reasons import Rejected
 from xlbridge.io.grid import FormulaText, Grid
 
 MAX_CELL_CHARS = 32767       # Excel's own limit for one cell; longer text can only come from a crafted file
+MAX_SHEETS = 40              # a kdcl workbook has about a dozen sheets
+MAX_AREA = 1_000_000         # cells from A1 to the farthest value of one sheet: calamine lays them all out
+MAX_TOTAL_AREA = 4_000_000
+# A reference at row ≥ 5000 or column ≥ BL (64): only then is the sheet's extent measured exactly, so a plain
+# sheet costs one byte search; a sheet without such a reference spans at most 4999 × 63 cells.
+_FAR = re.compile(rb"""r=["'](?:[A-Z]{3}|[C-Z][A-Z]|B[L-Z]|[A-Z]{0,2}(?:[5-9][0-9]{3}|[0-9]{5,})["'])""")
 _EXACT_INT = 2 ** 53
 
 Cell = tuple[int, int]        # (row, col), 1-based
@@ -37,6 +43,7 @@ def grid_of(data: bytes, name: str) -> Grid:
 
 def package_grid(pkg: Package) -> Grid:
     from python_calamine import CalamineWorkbook
+    check_extent(pkg)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg)))
     except (KeyboardInterrupt, SystemExit):
@@ -56,6 +63,43 @@ def package_grid(pkg: Package) -> Grid:
             _put(rows, r, c, value)
         grid[sheet] = rows
     return grid
+
+
+def check_extent(pkg: Package) -> None:
+    """Refuse sheets whose values lie so far apart that laying them out would exhaust memory (a few cells at
+    A1 and XFD1048576 make a 17-billion-cell range); empty formatted cells do not count, as in calamine."""
+    if len(pkg.sheets) > MAX_SHEETS:
+        raise Rejected("bang-qua-lon", pkg.name, detail=f"sổ có {len(pkg.sheets)} trang tính (giới hạn {MAX_SHEETS})")
+    total = 0
+    for sheet, part in pkg.sheets:
+        xml = pkg.parts[part]
+        if _FAR.search(xml) is None:
+            continue
+        rows, cols = _value_extent(xml, pkg.name, part)
+        total += rows * cols
+        if rows * cols > MAX_AREA or total > MAX_TOTAL_AREA:
+            raise Rejected("bang-qua-lon", pkg.name, detail=f"trang «{sheet}» có dữ liệu tới ô {_letters(cols)}{rows} "
+                                                            f"({rows} dòng × {cols} cột)")
+
+
+def _value_extent(xml: bytes, name: str, part: str) -> Cell:
+    """(last row, last column) holding a value, from a full parse (addresses may be missing)."""
+    root = parse_xml(xml, name, part)
+    data = next((el for el in root if local(el.tag) == "sheetData"), None)
+    last_row = last_col = row_no = 0
+    for row in data if data is not None else ():
+        if local(row.tag) != "row":
+            continue
+        row_no = int(row.get("r")) if (row.get("r") or "").isdigit() else row_no + 1
+        col_no = 0
+        for c in row:
+            if local(c.tag) != "c":
+                continue
+            coord = c.get("r")
+            r, col_no = _cell(coord) if coord and _COORD.fullmatch(coord) else (row_no, col_no + 1)
+            if len(c):                                    # a value, an inline string or a formula
+                last_row, last_col = max(last_row, r), max(last_col, col_no)
+    return last_row, last_col
 
 
 def _stored(pkg: Package) -> bytes:

@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REL_DOC = "/officeDocument"
 REL_CORE = "/metadata/core-properties"
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+OUTLOOK_MESSAGE = "thư Outlook (.msg): lưu các tệp đính kèm ra một thư mục rồi chạy lại"
 _OTHER_FORMATS = {            # a part that shows what else a zip is → how to name it to the user
     "word/document.xml": "tài liệu Word (.docx)",
     "ppt/presentation.xml": "bản trình chiếu PowerPoint (.pptx)",
@@ -84,16 +86,15 @@ def open_package(data: bytes, name: str) -> Package:
     reader = _PartReader(zf, entries, name)
     main = _main_part(reader)
     if main is None or main not in entries or not main.endswith(".xml"):
-        known = next((what for part, what in _OTHER_FORMATS.items() if part in entries or part == main), None)
-        if known:
-            raise Rejected("dinh-dang-khac", name, format=known)
-        raise Rejected("khong-phai-excel", name, detail="tệp nén không chứa sổ Excel")
+        raise _identify(entries, name)
     parts = {main: reader.read(main)}
     rels_path = _rels_of(main)
     rels = _relationships(reader, rels_path)
     if rels_path in entries:
         parts[rels_path] = reader.read(rels_path)
     sheets = _sheets(parts[main], rels, name)
+    if sheets is None:
+        raise _identify(entries, name)
     for part in {target for kind, target in rels.values() if kind.endswith(("/styles", "/sharedStrings"))}:
         if part in entries:
             parts[part] = reader.read(part)
@@ -108,6 +109,14 @@ def open_package(data: bytes, name: str) -> Package:
     return Package(name, parts, main, sheets, _saved(reader), macros)
 
 
+def _identify(entries: dict[str, zipfile.ZipInfo], name: str) -> Rejected:
+    """A zip that holds no workbook: say what it is when a known part shows it (a Word file, an .ods …)."""
+    known = next((what for part, what in _OTHER_FORMATS.items() if part in entries), None)
+    if known:
+        return Rejected("dinh-dang-khac", name, format=known)
+    return Rejected("khong-phai-excel", name, detail="tệp nén không chứa sổ Excel")
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
@@ -117,6 +126,8 @@ def _ole(data: bytes, name: str) -> Rejected:
     """An OLE2 compound file: an encrypted (password-protected) workbook, or a legacy .xls/.doc."""
     if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
         return Rejected("mat-khau", name)
+    if "__substg1.0_".encode("utf-16-le") in data or name.lower().endswith(".msg"):
+        return Rejected("dinh-dang-khac", name, format=OUTLOOK_MESSAGE)
     if "WordDocument".encode("utf-16-le") in data:
         return Rejected("dinh-dang-khac", name, format="tài liệu Word 97-2003 (.doc)")
     return Rejected("xls", name)
@@ -124,6 +135,8 @@ def _ole(data: bytes, name: str) -> Rejected:
 
 def _not_zip(data: bytes, name: str) -> Rejected:
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if name.startswith("~$"):
+        return Rejected("tep-tam", name)
     if name.lower().endswith(".xls"):
         return Rejected("xls", name)
     if head.startswith(b"%pdf"):
@@ -173,7 +186,7 @@ class _PartReader:
     def read(self, part: str) -> bytes:
         try:
             data = self.zf.read(self.entries[part])        # stops at the declared size; bad CRC raises
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, OSError, EOFError,
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, NotImplementedError, OSError, EOFError,
                 RuntimeError) as exc:
             raise Rejected("zip-hong", self.name, detail=f"{part}: {_short(exc)}") from None
         if any(mark in data for mark in _DTD) or (data[:2] in (b"\xff\xfe", b"\xfe\xff") and _utf16_dtd(data)):
@@ -239,8 +252,11 @@ def _main_part(reader: _PartReader) -> str | None:
     return "xl/workbook.xml" if "xl/workbook.xml" in reader.entries else None
 
 
-def _sheets(workbook_xml: bytes, rels: dict[str, tuple[str, str]], name: str) -> list[tuple[str, str]]:
+def _sheets(workbook_xml: bytes, rels: dict[str, tuple[str, str]], name: str) -> list[tuple[str, str]] | None:
+    """(name, part) of the worksheets; None when the main part is not a workbook at all."""
     root = parse_xml(workbook_xml, name, "workbook.xml")
+    if local(root.tag) != "workbook":
+        return None
     out = []
     for el in root.iter():
         if local(el.tag) != "sheet":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -61,10 +62,12 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
     progress = Progress(len(entries), stream, opts.progress)
     store = Store(output.parent)
     try:
-        for outcome in outcomes(entries, jobs, opts.today, work):
-            store.add(outcome)
-            progress.step(outcome.unreadable is not None)
-        progress.close()
+        try:
+            for outcome in outcomes(entries, jobs, opts.today, work):
+                store.add(outcome)
+                progress.step(outcome.unreadable is not None)
+        finally:
+            progress.close()                 # end the bar's line, also on Ctrl+C
         tables = build_tables(store)
         report = _report(store, len(entries))
         note = texts().subtitle.format(ngay=datetime.now().strftime("%d/%m/%Y %H:%M"), so_truong=report.schools,
@@ -135,6 +138,15 @@ def outcomes(entries: list[Entry], jobs: int, today: date | None, work: Work = c
                                                      detail="tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này"))
 
 
+def _quiet_worker() -> None:
+    """Ctrl+C is the parent's to handle (it cancels what is queued); a worker just finishes its task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_quiet_worker)
+
+
 def _context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
@@ -145,7 +157,7 @@ def _pooled(chunks: list[list[Entry]], jobs: int, window: int, today: date | Non
     """Run the chunks with at most `window` in flight; entries of tasks lost to a dead worker go to `failed`."""
     queue = iter(chunks)
     pending: dict[Future, list[Entry]] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pool = _pool(jobs)
     try:
         while True:
             while len(pending) < window and (chunk := next(queue, None)) is not None:
@@ -169,7 +181,7 @@ def _pooled(chunks: list[list[Entry]], jobs: int, window: int, today: date | Non
                     failed.extend(chunk)
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+                pool = _pool(jobs)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

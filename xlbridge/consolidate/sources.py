@@ -2,8 +2,9 @@
 
 Discovery is light: it lists files and reads e-mail headers and attachment names, and leaves reading
 the workbooks to the workers (`Entry.load`), so that only one workbook per worker is in memory.
-Inputs that are known to be unusable already here (an e-mail with no Excel attachment, Excel's
-"~$" lock files, a path that does not exist) become entries with a `problem`, so nothing is lost.
+Inputs that are known to be unusable already here (an e-mail with no Excel attachment, a path that
+does not exist) become entries with a `problem`, so nothing is lost; every other file goes to the
+reader, which says what it is (Excel's "~$" lock files, an Outlook .msg, a PDF …) as kiem-tra does.
 """
 
 from __future__ import annotations
@@ -106,12 +107,7 @@ def _walk(folder: Path) -> list[Path]:
 def _entries(file: Path, named: bool) -> Iterator[Entry]:
     """The entries of one file: itself, or the Excel attachments of the e-mails it holds."""
     suffix = file.suffix.lower()
-    if file.name.startswith("~$"):
-        yield Entry(0, file.name, str(file), str(file), problem="tep-tam")
-    elif suffix == OUTLOOK_SUFFIX:
-        yield Entry(0, file.name, str(file), str(file), problem="dinh-dang-khac",
-                    detail={"format": "thư Outlook (.msg): lưu các tệp đính kèm ra một thư mục rồi chạy lại"})
-    elif suffix == ".eml":
+    if suffix == ".eml":
         yield from _eml(file)
     elif suffix == ".mbox" or (named and suffix not in WORKBOOK_SUFFIXES and mail.looks_like_mbox(file)):
         yield from _mbox(file)

@@ -21,6 +21,7 @@ from xlbridge.importer.texts import import_texts
 
 MIN_SCORE = 0.5          # a column matches a form column from this similarity up
 MIN_TABLE = 0.55         # a table is the plan/results table from this share of matched columns up
+MAX_TITLE_ROWS = 2       # rows of title a school may type inside the table, above its header
 NUMBERING = re.compile(r"\(?\d{1,2}\)?")
 SPECIAL = ("tt", "criterion", "standard", "content", "done", "in_progress", "not_started", "latest_status")
 
@@ -37,6 +38,7 @@ class Match:
     """A table's columns mapped to one form."""
     form: Form
     header_rows: int
+    header_start: int                              # rows above the header (a title typed inside the table)
     columns: dict[int, tuple[Target, float]]       # table column (0-based) → target, similarity
     headers: tuple[str, ...]                       # the table's own header text per column
     score: float
@@ -112,11 +114,6 @@ def targets(form: Form, plan_form: Form | None = None) -> list[Target]:
     return out
 
 
-def _is_numbering(row: list[WCell]) -> bool:
-    cells = [c.text for c in row if c.text]
-    return bool(cells) and all(NUMBERING.fullmatch(t) for t in cells)
-
-
 def header_texts(rows: list[list[WCell]], height: int) -> tuple[str, ...]:
     """Per column: the lowest header text of the column (a group's sub-header, else the group or the
     text of a cell merged over the header rows)."""
@@ -165,16 +162,17 @@ def recognise(table: WTable, forms: list[Form]) -> Match | None:
     for form in forms:
         plan_form = get_form(_own_plan(form)) if form.part == "results" else None
         form_targets = targets(form, plan_form)
-        for height in (1, 2):
-            if height > len(table.rows):
-                continue
-            headers = header_texts(table.rows, height)
-            mapping, score = match_columns(headers, form_targets)
-            keys = {t.key for t, _s in mapping.values()}
-            if "criterion" not in keys or not keys & {"content", *(c.key for c in form.columns if c.role == "content")}:
-                continue
-            if best is None or score > best.score + 1e-9:
-                best = Match(form, height, mapping, headers, score)
+        for start in range(min(MAX_TITLE_ROWS + 1, len(table.rows))):
+            for height in (1, 2):
+                if start + height > len(table.rows):
+                    continue
+                headers = header_texts(table.rows[start:], height)
+                mapping, score = match_columns(headers, form_targets)
+                keys = {t.key for t, _s in mapping.values()}
+                if "criterion" not in keys or not keys & {"content", *(c.key for c in form.columns if c.role == "content")}:
+                    continue
+                if best is None or score > best.score + 1e-9:
+                    best = Match(form, height, start, mapping, headers, score)
     return best if best is not None and best.score >= MIN_TABLE else None
 
 
@@ -186,18 +184,29 @@ def _own_plan(results_form: Form) -> str:
     return results_form.id
 
 
-def data_start(table: WTable, height: int) -> int:
-    """First data row: after the header and any "(1) (2) (3)…" numbering row."""
-    row = height
-    while row < len(table.rows) and _is_numbering(table.rows[row]):
+def is_numbering(row: list[WCell]) -> bool:
+    """A "(1) (2) (3) …" row under a header."""
+    cells = [c.text for c in row if c.text]
+    return len(cells) >= 3 and all(NUMBERING.fullmatch(t) for t in cells)
+
+
+def data_start(table: WTable, header_end: int) -> int:
+    """First data row: after the header and any numbering row."""
+    row = header_end
+    while row < len(table.rows) and is_numbering(table.rows[row]):
         row += 1
     return row
 
 
 def repeats_header(table: WTable, match: Match) -> int:
-    """How many leading rows of a continued table repeat the header (0 when none)."""
-    if len(table.rows) < match.header_rows:
-        return 0
-    again = header_texts(table.rows, match.header_rows)
-    same = sum(1 for a, b in zip(again, match.headers, strict=False) if a and fold(a) == fold(b))
-    return data_start(table, match.header_rows) if same >= max(2, len([h for h in match.headers if h]) // 2) else 0
+    """How many leading rows of a continued table repeat the header, with or without the title rows
+    above it (0 when none)."""
+    wanted = max(2, len([h for h in match.headers if h]) // 2)
+    for start in sorted({0, match.header_start}):
+        if len(table.rows) < start + match.header_rows:
+            continue
+        again = header_texts(table.rows[start:], match.header_rows)
+        same = sum(1 for a, b in zip(again, match.headers, strict=False) if a and fold(a) == fold(b))
+        if same >= wanted:
+            return data_start(table, start + match.header_rows)
+    return 0

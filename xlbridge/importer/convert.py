@@ -90,7 +90,7 @@ def _chain(doc: WordDoc, index: int, match: Match) -> list[SourceRow]:
     """Data rows of the table and of the tables that continue it on the next pages."""
     first = doc.tables[index]
     rows = [SourceRow(first.index, r + 1, first.rows[r], False)
-            for r in range(data_start(first, match.header_rows), len(first.rows))]
+            for r in range(data_start(first, match.header_start + match.header_rows), len(first.rows))]
     for table in doc.tables[index + 1:]:
         if table.width != first.width:
             break

@@ -22,6 +22,7 @@ NUMBER = re.compile(r"(?<![\d/.,])(\d{1,2})(?![\d/.,])")
 class Label:
     code: str | None           # criterion code in the framework, None when not understood
     note: str | None = None    # how it was understood, when that was not literal
+    by_title: bool = False     # found from the criterion's title only (weaker than a written code)
 
 
 def _starts(text: str, words: tuple[str, ...]) -> str | None:
@@ -101,5 +102,5 @@ def criterion_label(text: str, fw: Framework, standard: int | None, level4: bool
         return Label(None, f"«{text.strip()}» không rõ thuộc tiêu chuẩn nào")
     code = _by_title(rest if rest is not None else text, fw, standard, level4)
     if code is not None:
-        return Label(code, f"«{text.strip()}» hiểu là tiêu chí {code} (theo tên tiêu chí)")
+        return Label(code, f"«{text.strip()}» hiểu là tiêu chí {code} (theo tên tiêu chí)", by_title=True)
     return Label(None)

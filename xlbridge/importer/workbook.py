@@ -14,7 +14,7 @@ from xlbridge.importer.texts import import_texts
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
 from xlbridge.layout import config
-from xlbridge.template.builder import TemplateSpec, build_template
+from xlbridge.template.builder import TemplateSpec, build_template, row_height
 
 WIDTHS = (24, 16, 22, 12, 80)
 
@@ -35,10 +35,17 @@ def add_report_sheet(wb: openpyxl.Workbook, rows: list[Row]) -> None:
             if isinstance(value, str):
                 c.data_type = "s"               # text, never a formula
             c.font = bold if style in ("title", "heading", "header") else font
-            c.alignment = Alignment(vertical="top") if style in ("title", "heading") else wrap
+            c.alignment = wrap
             if style == "header":
                 c.fill = head
-    ws.freeze_panes = None
+        if len(cells) == 1:                      # a sentence: across the whole width
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(WIDTHS))
+            ws.row_dimensions[r].height = row_height([(str(cells[0]), sum(WIDTHS))])
+        else:
+            ws.row_dimensions[r].height = row_height([(str(v), w) for v, w in zip(cells, WIDTHS, strict=False)])
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_import(result: ImportResult, dst: Path) -> list[tuple[str, int]]:

@@ -57,14 +57,18 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
 
 def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
     """Replace the generated text of the "Báo cáo" sheet (column A from REPORT_FIRST_ROW down)."""
+    from xlbridge.template.builder import row_height
     for row in ws.iter_rows(min_row=REPORT_FIRST_ROW, max_col=1):
         row[0].value = None
+        ws.row_dimensions[row[0].row].height = None
     bold = Font(name=font.name, size=font.size, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    width = ws.column_dimensions["A"].width or 120
     for i, (style, text) in enumerate(rows):
         c = ws.cell(REPORT_FIRST_ROW + i, 1)
         c.value, c.data_type = text, "s"
         c.font, c.alignment = (bold if style != "paragraph" else font), wrap
+        ws.row_dimensions[c.row].height = row_height([(text, width * 0.7)])   # office suites do not autofit on load
 
 
 def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:

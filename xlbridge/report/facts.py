@@ -19,7 +19,7 @@ from xlbridge.data.forms import Review
 from xlbridge.data.vocab import Phase, Status, vocab
 from xlbridge.model import Item, PlanBook, ReviewResult
 from xlbridge.report import vn_format
-from xlbridge.report.reasons import Cause, classify
+from xlbridge.report.reasons import Cause, causes, classify
 
 TOTAL = "Tổng cộng"
 
@@ -217,7 +217,6 @@ def by_standard(facts: Iterable[ItemFact], standards: list[StandardFact]) -> lis
 
 def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
     """(shortcomings grouped by cause in the data file's order, items whose cause is "not yet due")."""
-    from xlbridge.report.reasons import causes
     buckets: dict[str, list[ItemFact]] = {}
     for f in facts:
         f.cause = classify(f.reason)

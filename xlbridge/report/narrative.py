@@ -200,13 +200,11 @@ def _tables(book: PlanBook, review: Review | None, facts: Facts, docs: Documents
     forms = [f for f in (layout.plan_form, layout.results_form) if f is not None]
     moments = docs.review_moments
     values = {"nam_hoc": str(book.info.school_year or book.meta.nam_hoc),
-              "ra_soat": (moments.get(review.id, review.label) if review else "Kết quả thực hiện").capitalize()}
+              "ra_soat": vn_format.upper_first(moments.get(review.id, review.label) if review else "Kết quả thực hiện")}
     empty = docs.empty_table_row
     plan = spec_from_form("ke-hoach", layout.plan_form, forms, values, full_labels=True)
     if layout.results_form is not None:
         results = spec_from_form("ket-qua", layout.results_form, forms, values, full_labels=False)
-        results = TableSpec(results.key, results.header, tuple("content" if c == "content" else c for c in results.columns),
-                            results.widths, results.row_groups, False, results.derive)
     elif book.framework.layout == "van-de-trong-tam":
         extra = extra_tables()["ra-soat"]
         header = tuple(tuple(None if h is None else h.replace("{ra_soat}", values["ra_soat"]) for h in row)

@@ -13,7 +13,7 @@ from xlbridge.data.forms import ROLES, Form
 from xlbridge.model import PlanBook
 from xlbridge.report.facts import ItemFact
 
-SPECIAL = {"tt": 6, "criterion": 14, "criterion_code": 8, "standard": 7, "latest_status": 14,
+SPECIAL = {"tt": 6, "criterion": 14, "criterion_code": 8, "standard": 9, "latest_status": 14,
            "done": 26, "in_progress": 26, "not_started": 22}    # default relative widths
 
 
@@ -87,7 +87,7 @@ def _width(key: str, forms: list[Form]) -> float:
     for form in forms:
         for col in form.columns:
             if col.key == name or col.role == name:
-                return col.width
+                return max(col.width, 14) if col.role == "money" else col.width   # "Không", "10 triệu" on one line
     return 16
 
 
