@@ -8,7 +8,9 @@ and turns every failure into a Vietnamese message in the workbook.
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from xlbridge.check import CheckResult, check_grid
 from xlbridge.core.outputs import CheckOutput
@@ -103,7 +105,55 @@ def kiem_tra(book, today=None, stamp: datetime | None = None) -> CheckResult | N
     return None
 
 
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """A file name not yet used in `folder`: reports are never written over an existing file."""
+    path = folder / f"{stem}{suffix}"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
+
+
+def report_folder(book) -> Path:
+    """Where a report can be saved: /data in xlwings Lite (Files → download), else beside the workbook."""
+    if sys.platform == "emscripten":
+        return Path("/data")
+    full = Path(getattr(book, "fullname", "") or "")
+    return full.parent if full.is_absolute() and full.parent.is_dir() else Path.cwd()
+
+
+def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today=None) -> Path | None:
+    """The Word report of the open workbook (the kind that fits its phase unless `loai` is given)."""
+    from xlbridge.data.vocab import vocab
+    from xlbridge.report.documents import documents
+    from xlbridge.report.docx_writer import write_docx
+    from xlbridge.report.narrative import build_report
+    try:
+        grid = read_book(book)
+        result = check_grid(grid, book.name, today)
+        phase = result.book.info.phase.id if result.book.info.phase else vocab().phases[0].id
+        loai = loai or documents().sheet_documents.get(phase, "ket-qua")
+        report = build_report(result.book, loai, today=result.summary.report_date)
+        target = _free_name(folder or report_folder(book), f"{Path(book.name).stem}-{loai}", ".docx")
+        write_docx(report, target)
+        where = "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
+        tell(book, f"Đã tạo văn bản {target.name} ({report.document.name}); tệp ở {where}.")
+        return target
+    except KdclError as exc:
+        tell(book, f"Không tạo được văn bản: {exc}")
+    except Exception as exc:
+        tell(book, f"Lỗi không mong đợi khi tạo văn bản ({type(exc).__name__}: {exc}).")
+    return None
+
+
 def kiem_tra_caller() -> None:
     """Entry point for classic xlwings: `RunPython "import macros.bridge as b; b.kiem_tra_caller()"`."""
     import xlwings as xw
     kiem_tra(xw.Book.caller())
+
+
+def tao_bao_cao_caller() -> None:
+    """Classic xlwings: `RunPython "import macros.bridge as b; b.tao_bao_cao_caller()"`."""
+    import xlwings as xw
+    tao_bao_cao(xw.Book.caller())

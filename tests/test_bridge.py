@@ -169,3 +169,20 @@ def test_every_write_is_allowed_by_the_sheet_protection(tmp_path, make):
             for j in range(a["column_count"]):
                 cell = ws.cell(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
                 assert cell.protection.locked is False, (ws.title, cell.coordinate, a["func"])
+
+
+def test_word_report_from_the_button(tmp_path):
+    import docx
+
+    from macros.bridge import tao_bao_cao
+    src = seed_workbook(tmp_path, "ket-qua-thpt")
+    out = tmp_path / "bao-cao"
+    out.mkdir()
+    book = xr.remote_book(src)
+    first = tao_bao_cao(book, folder=out, today=TODAY)
+    second = tao_bao_cao(xr.remote_book(src), folder=out, today=TODAY)
+    assert first.name.endswith("-ket-qua.docx") and second != first and second.exists()   # never over an existing file
+    text = "\n".join(p.text for p in docx.Document(first).paragraphs)
+    assert "KẾT QUẢ" in text.upper() and "Giồng Riềng" in text
+    alerts = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert alerts and alerts[0].startswith("Đã tạo văn bản")

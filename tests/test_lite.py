@@ -22,11 +22,15 @@ from xlbridge.bridge.webext import read_properties
 from xlbridge.data.catalog import choose_framework
 from xlbridge.examples import load_document
 from xlbridge.io.filler import fill_workbook
-from xlbridge.layout import button_cell
+from xlbridge.layout import REPORT_BUTTON_CELL, button_cell
 from xlbridge.template.builder import TemplateSpec, build_template
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
+
+
+def all_buttons(layout) -> list[Button]:
+    return [Button(s.name, *button_cell(s)) for s in layout.sheets] + [Button("Báo cáo", *REPORT_BUTTON_CELL, "tao_bao_cao")]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +49,7 @@ def test_lite_template_opens_and_carries_the_bundle(lite):
     wb = openpyxl.load_workbook(blank)                   # still a valid workbook for openpyxl
     assert "Tiêu chuẩn 1" in wb.sheetnames
     props = read_properties(blank)
-    buttons = [Button(s.name, *button_cell(s)) for s in layout.sheets]
+    buttons = all_buttons(layout)
     assert props["main.py"] == build_main_py(buttons)      # decodes back to exactly the bundled source
     assert props["requirements.txt"] == requirements_txt()
     assert set(props) == {"main.py", "requirements.txt", *lite_config()["properties"]}
@@ -74,11 +78,12 @@ def test_every_standard_sheet_has_a_bound_button(lite):
     with zipfile.ZipFile(blank) as z:
         names = z.namelist()
         drawings = sorted(n for n in names if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
-        assert len(drawings) == len(layout.sheets)
+        assert len(drawings) == len(layout.sheets) + 1                      # + "Tạo báo cáo Word" on Báo cáo
         targets = sorted(re.search(r'Target="#([^"]+)"', z.read(f"xl/drawings/_rels/{Path(d).name}.rels").decode())[1]
                          for d in drawings)
-        assert all("Kiểm tra" in z.read(d).decode() for d in drawings)
-    expected = sorted(Button(s.name, *button_cell(s)).address for s in layout.sheets)
+        captions = [z.read(d).decode() for d in drawings]
+        assert sum("Kiểm tra" in c for c in captions) == len(layout.sheets) and any("Tạo báo cáo Word" in c for c in captions)
+    expected = sorted(b.address for b in all_buttons(layout))
     assert targets == expected
     scripts = re.findall(r'@script\(button="([^"]+)"', main_py)
     assert sorted(scripts) == expected
@@ -110,7 +115,8 @@ def test_bundled_script_runs_under_pyodide_limits(lite, tmp_path):
     result = json.loads(run.stdout)
     buttons = {m["function_name"]: m.get("button") for m in result["meta"]}
     assert buttons["kiem_tra_1"] == Button(layout.sheets[0].name, *button_cell(layout.sheets[0])).address
-    assert buttons["kiem_tra"] is None and len(buttons) == len(layout.sheets) + 1
+    assert buttons["kiem_tra"] is None and buttons["tao_bao_cao"] is None and len(buttons) == len(layout.sheets) + 3
+    assert buttons[f"tao_bao_cao_{len(layout.sheets) + 1}"] == f"'Báo cáo'!{'B'}2"
     book = xr.remote_book(filled)
     kiem_tra(book, None, datetime.now())
     assert _normalize(result["actions"]) == _normalize(book.json()["actions"])

@@ -91,8 +91,9 @@ def test_buttons_and_conf_sheet(xlsm):
         k: str(v) for k, v in vba_config()["conf"].items()}
     with zipfile.ZipFile(path) as z:
         vml = [z.read(n).decode("utf-8") for n in z.namelist() if re.fullmatch(r"xl/drawings/vmlDrawing\d+\.vml", n)]
-    assert len(vml) == len(layout.sheets)
-    assert all("<x:FmlaMacro>[0]!KiemTra</x:FmlaMacro>" in v and "Kiểm tra" in v for v in vml)
+    assert len(vml) == len(layout.sheets) + 1
+    assert sum("<x:FmlaMacro>[0]!KiemTra</x:FmlaMacro>" in v and "Kiểm tra" in v for v in vml) == len(layout.sheets)
+    assert sum("<x:FmlaMacro>[0]!TaoBaoCao</x:FmlaMacro>" in v and "Tạo báo cáo Word" in v for v in vml) == 1
 
 
 def test_xlsm_opens_in_libreoffice_with_its_macros(xlsm, soffice, tmp_path):

@@ -90,8 +90,10 @@ def apply_actions(wb: openpyxl.Workbook, actions: list[dict]) -> list[str]:
         elif func == "setFontProperty":
             prop, value = a["args"][0], a["args"][1]
             for c in cells:
-                font = c.font.copy(**{prop: value}) if prop in ("bold", "italic") else c.font
-                c.font = Font(**{k: getattr(font, k) for k in ("name", "size", "bold", "italic", "color")})
+                attrs = {k: getattr(c.font, k) for k in ("name", "size", "bold", "italic", "color")}
+                if prop in ("bold", "italic"):
+                    attrs[prop] = value
+                c.font = Font(**attrs)
         else:
             raise AssertionError(f"action not replayed by the harness: {func}")
     return alerts

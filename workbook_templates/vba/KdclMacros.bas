@@ -7,3 +7,7 @@ Option Explicit
 Sub KiemTra()
     RunPython "import macros.bridge as kdcl; kdcl.kiem_tra_caller()"
 End Sub
+
+Sub TaoBaoCao()
+    RunPython "import macros.bridge as kdcl; kdcl.tao_bao_cao_caller()"
+End Sub

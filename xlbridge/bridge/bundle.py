@@ -23,6 +23,7 @@ class Button:
     sheet: str
     row: int        # 1-based cell under the button: selecting it runs the script
     col: int
+    action: str = "kiem_tra"    # a function of macros.bridge, listed under `buttons` in lite.yaml
 
     @property
     def address(self) -> str:
@@ -86,10 +87,11 @@ def data_files(globs: list[str]) -> dict[str, str]:
 
 
 def _script(button: Button, index: int) -> str:
+    caption = lite_config()["buttons"][button.action]["caption"]
     return (f'@script(button="{button.address}", show_taskpane=False)\n'
-            f"def kiem_tra_{index}(book: xw.Book):\n"
-            f'    """Kiểm tra sổ (nút trên trang {button.sheet})."""\n'
-            f"    _kiem_tra(book)\n")
+            f"def {button.action}_{index}(book: xw.Book):\n"
+            f'    """{caption} (nút trên trang {button.sheet})."""\n'
+            f"    _{button.action}(book)\n")
 
 
 def build_main_py(buttons: list[Button]) -> str:
@@ -109,9 +111,9 @@ def build_main_py(buttons: list[Button]) -> str:
         "install(KDCL_MODULES, KDCL_DATA)\n",
         "# ---- scripts ----",
         "import xlwings as xw  # noqa: E402\nfrom xlwings import script  # noqa: E402\n\n"
-        "from macros.bridge import kiem_tra as _kiem_tra  # noqa: E402\n",
-        '@script(show_taskpane=True)\ndef kiem_tra(book: xw.Book):\n    """Kiểm tra sổ và ghi kết quả vào trang Kiểm tra."""\n'
-        "    _kiem_tra(book)\n",
+        "".join(f"from macros.bridge import {a} as _{a}  # noqa: E402\n" for a in cfg["buttons"]),
+        *(f'@script(show_taskpane=True)\ndef {a}(book: xw.Book):\n    """{b["tip"]}."""\n    _{a}(book)\n'
+          for a, b in cfg["buttons"].items()),
         *(_script(b, i + 1) for i, b in enumerate(buttons)),
     ]
     return "\n\n".join(parts)

@@ -70,14 +70,14 @@ def _write_workbook_copy(src: Path, dst: Path, rows: list[tuple[str, str]]) -> N
     import openpyxl
     from openpyxl.styles import Font
 
-    from xlbridge.io.writer import save_atomic, write_report_rows
+    from xlbridge.io.writer import save_copy, write_report_rows
     from xlbridge.layout import config
     cfg = config()
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     if cfg.sheets["report"] not in wb.sheetnames:
         raise KdclError(f"Sổ {src.name} không có trang «{cfg.sheets['report']}» (mẫu cũ); hãy xuất ra .docx.")
     write_report_rows(wb[cfg.sheets["report"]], rows, Font(name=cfg.font, size=cfg.font_size))
-    save_atomic(wb, dst)
+    save_copy(wb, src, dst)
 
 
 def run(args: argparse.Namespace) -> int:

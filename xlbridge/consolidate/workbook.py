@@ -18,7 +18,8 @@ from xlbridge.consolidate.texts import texts
 from xlbridge.layout import config
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2          # 0-based: title, one line of notes, header, data below
-WRAPPED = {"noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_chi", "nguon", "nguon_giu"}
+WRAPPED = {"ten_truong", "noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_chi", "nguon", "nguon_giu", "tep", "tep_giu",
+           "giai_doan", "bo_tieu_chuan"}
 NUMBER_FORMATS = {"int": "0", "pct": "0.0%", "money": "#,##0", "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
 
 
@@ -67,6 +68,10 @@ def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
         ws.set_column(j, j, col.width)
         ws.write_string(HEADER_ROW, j, col.header, fmt.header)
     ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.set_landscape()                       # printing: A4 across, every column on the page, header on each page
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
     n = 0
     for n, values in enumerate(table.rows(), 1):
         r = HEADER_ROW + n

@@ -85,9 +85,14 @@ def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
 def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> None:
     if src.resolve() == dst.resolve():
         raise ValueError("never overwrite the input workbook")
-    from xlbridge.bridge.webext import carry_lite, has_lite
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     apply_output(wb, out)
+    save_copy(wb, src, dst)
+
+
+def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> None:
+    """Save an edited copy of `src` atomically, keeping what openpyxl would drop (xlwings Lite's code)."""
+    from xlbridge.bridge.webext import carry_lite, has_lite
     if not has_lite(src):
         save_atomic(wb, dst)
         return

@@ -23,6 +23,7 @@ from xlbridge.data.vocab import vocab
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
+    REPORT_BUTTON_CELL,
     Config,
     Layout,
     SheetLayout,
@@ -107,11 +108,13 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
 
     _meta(meta, spec, layout, cfg, st)
     _info(info, spec, layout, cfg, st, wb)
-    buttons = []
+    buttons: list = []
     for sl, ws in std_ws:
         _standard(ws, sl, layout, cfg, st)
         if spec.flavor != "xlsx":
-            buttons.append(_button(ws, sl, spec.flavor))
+            buttons.append(_button(ws, sl.name, *button_cell(sl), spec.flavor, "kiem_tra"))
+    if spec.flavor != "xlsx":
+        buttons.append(_button(report, sheets["report"], *REPORT_BUTTON_CELL, spec.flavor, "tao_bao_cao"))
     summary_formulas.write_summary(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
@@ -124,22 +127,22 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     return buttons
 
 
-def _button(ws: Worksheet, sl: SheetLayout, flavor: str):
-    """The "Kiểm tra" button: a shape linked to the cell under it (Lite), or a form button (VBA)."""
+def _button(ws: Worksheet, sheet: str, row: int, col: int, flavor: str, action: str):
+    """A button: a shape linked to the cell under it (Lite), or a form button calling a VBA macro."""
     from xlbridge.bridge.bundle import Button, lite_config
-    row, col = button_cell(sl)
-    opts = lite_config()["button"]
-    button = Button(sl.name, row, col)
+    cfg = lite_config()
+    opts, size = cfg["buttons"][action], cfg["button_size"]
+    button = Button(sheet, row, col, action)
     if flavor == "lite":
         ws.insert_textbox(row - 1, col - 1, opts["caption"], {
-            "width": opts["width"], "height": opts["height"], "url": f"internal:{button.address}",
-            "tip": "Kiểm tra sổ và ghi kết quả vào trang Kiểm tra",
+            "width": size["width"], "height": size["height"], "url": f"internal:{button.address}",
+            "tip": opts["tip"],
             "font": {"bold": True, "color": "white", "name": config().font, "size": 11},
             "fill": {"color": "#1F4E78"}, "line": {"none": True},
             "align": {"vertical": "middle", "horizontal": "center"}, "object_position": 3})
     else:
-        ws.insert_button(row - 1, col - 1, {"macro": "KiemTra", "caption": opts["caption"],
-                                            "width": opts["width"], "height": opts["height"]})
+        ws.insert_button(row - 1, col - 1, {"macro": opts["macro"], "caption": opts["caption"],
+                                            "width": size["width"], "height": size["height"]})
     return button
 
 
@@ -401,7 +404,7 @@ def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
 
 def _report(ws: Worksheet, st: Styles) -> None:
     """The generated report text: unprotected, so staff can edit it after generating."""
-    ws.set_column(0, 0, 120)
+    ws.set_column(0, 0, 95)         # fits A4 portrait at 100%: LibreOffice ignores fit-to-width here
     ws.write_string(0, 0, "BÁO CÁO (các phần văn bản sinh từ dữ liệu của sổ; có thể sửa sau khi sinh)", st.title)
     _print_setup(ws, landscape=False)
 
