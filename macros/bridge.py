@@ -147,6 +147,34 @@ def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today
     return None
 
 
+def ke_hoach_nam_sau(book, folder: Path | None = None) -> Path | None:
+    """Next year's workbook from the open one (as `kdcl nam-sau`), saved beside it (Lite: /data)."""
+    from xlbridge.carry.plan import plan_next_year
+    from xlbridge.carry.workbook import write_next_year
+    from xlbridge.io.reader import read_grid
+    try:
+        book_model = read_grid(read_book(book), book.name)
+        plan = plan_next_year(book_model)
+        target = _free_name(folder or report_folder(book), f"ke-hoach-{plan.new_year}", ".xlsx")
+        written = write_next_year(plan, target)
+        marks = written.questions
+        where = "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
+        tell(book, f"Đã tạo sổ năm học {plan.new_year}: {target.name} ({len(plan.items)} nội dung mang sang; "
+                   f"xem trang «Mang sang» để xác nhận {marks} điểm cần xem lại); tệp ở {where}.")
+        return target
+    except KdclError as exc:
+        tell(book, f"Không lập được sổ năm học sau: {exc}")
+    except Exception as exc:
+        tell(book, f"Lỗi không mong đợi khi lập sổ năm học sau ({type(exc).__name__}: {exc}).")
+    return None
+
+
+def ke_hoach_nam_sau_caller() -> None:
+    """Classic xlwings: `RunPython "import macros.bridge as b; b.ke_hoach_nam_sau_caller()"`."""
+    import xlwings as xw
+    ke_hoach_nam_sau(xw.Book.caller())
+
+
 def kiem_tra_caller() -> None:
     """Entry point for classic xlwings: `RunPython "import macros.bridge as b; b.kiem_tra_caller()"`."""
     import xlwings as xw

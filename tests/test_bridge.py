@@ -186,3 +186,18 @@ def test_word_report_from_the_button(tmp_path):
     assert "KẾT QUẢ" in text.upper() and "Giồng Riềng" in text
     alerts = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
     assert alerts and alerts[0].startswith("Đã tạo văn bản")
+
+
+def test_next_year_workbook_from_the_button(tmp_path):
+    from macros.bridge import ke_hoach_nam_sau
+    from xlbridge.check import check_file as check
+    src = seed_workbook(tmp_path, "ket-qua-thpt")
+    out = tmp_path / "nam-sau"
+    out.mkdir()
+    book = xr.remote_book(src)
+    target = ke_hoach_nam_sau(book, folder=out)
+    assert target is not None and target.name == "ke-hoach-2024-2025.xlsx"
+    result = check(target, TODAY)
+    assert result.book.info.text("nam_hoc") == "2024-2025" and len(result.book.items) == 25   # the open items only
+    alerts = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert alerts and "Đã tạo sổ năm học 2024-2025" in alerts[0]

@@ -358,9 +358,11 @@ def test_criteria_and_standards_tables(district):
     std = sheet_rows(district["out"], texts().tables["theo_tieu_chuan"].sheet)
     assert sum(r["Số nội dung"] for r in std) == district["report"].items
     wb = openpyxl.load_workbook(district["out"])
-    assert wb.sheetnames == [texts().tables[k].sheet for k in ("danh_sach", "loi", "theo_tieu_chi", "theo_tieu_chuan",
-                                                              "khong_doc_duoc", "ban_trung")]
-    assert len(wb[texts().tables["theo_tieu_chuan"].sheet]._charts) == 1
+    names = [texts().tables[k].sheet for k in ("danh_sach", "loi", "theo_tieu_chi", "theo_tieu_chuan")]
+    assert wb.sheetnames == [*names, texts().chart["sheet"], texts().tables["khong_doc_duoc"].sheet,
+                             texts().tables["ban_trung"].sheet]
+    chart = wb[texts().chart["sheet"]]._charts[0]                     # one series per framework in the district
+    assert len(chart.series) == len({r["Bộ tiêu chuẩn (thông tư · cấp học)"] for r in std}) == 5
 
 
 def test_csv_and_parquet_hold_the_same_tables(district):
@@ -521,6 +523,13 @@ def test_cli_tong_hop(tmp_path, books, capsys):
     assert "Không tìm thấy tệp Excel" in err and "Traceback" not in err
     assert main(["tong-hop", str(folder), "-o", str(tmp_path / "x.csv")]) == 2
     assert ".xlsx" in capsys.readouterr().err
+    school = folder / "mn.xlsx"                    # a school's workbook in the input folder: never overwritten
+    before = digest(school)
+    assert main(["tong-hop", str(folder), "-o", str(school), "--ghi-de"]) == 2
+    assert "không ghi đè" in capsys.readouterr().err and digest(school) == before
+    assert main(["tong-hop", str(folder), "-o", str(folder / "th.xlsx")]) == 0          # its own output in the folder:
+    assert main(["tong-hop", str(folder), "-o", str(folder / "th.xlsx"), "--ghi-de"]) == 0   # skipped, replaced
+    assert "Sổ của 1 trường" in capsys.readouterr().out
 
 
 def test_output_opens_in_libreoffice(district, soffice, tmp_path):

@@ -22,7 +22,7 @@ from xlbridge.bridge.webext import read_properties
 from xlbridge.data.catalog import choose_framework
 from xlbridge.examples import load_document
 from xlbridge.io.filler import fill_workbook
-from xlbridge.layout import REPORT_BUTTON_CELL, button_cell
+from xlbridge.layout import NEXT_YEAR_BUTTON_CELL, REPORT_BUTTON_CELL, button_cell
 from xlbridge.template.builder import TemplateSpec, build_template
 
 HERE = Path(__file__).parent
@@ -30,7 +30,8 @@ REPO = HERE.parent
 
 
 def all_buttons(layout) -> list[Button]:
-    return [Button(s.name, *button_cell(s)) for s in layout.sheets] + [Button("Báo cáo", *REPORT_BUTTON_CELL, "tao_bao_cao")]
+    return [Button(s.name, *button_cell(s)) for s in layout.sheets] + [
+        Button("Báo cáo", *REPORT_BUTTON_CELL, "tao_bao_cao"), Button("Báo cáo", *NEXT_YEAR_BUTTON_CELL, "ke_hoach_nam_sau")]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_bundle_holds_the_real_sources(lite):
     modules = ast.literal_eval(assigned["KDCL_MODULES"])
     data = ast.literal_eval(assigned["KDCL_DATA"])
     assert "macros.bridge" in modules and "xlbridge.core.rules.timing" in modules
-    assert not any(m.startswith(("xlbridge.template", "xlbridge.io.writer", "xlbridge.commands")) for m in modules)
+    assert not any(m.startswith(("xlbridge.commands", "xlbridge.importer", "xlbridge.cli")) for m in modules)
     for name, (is_package, source) in modules.items():
         base = REPO.joinpath(*name.split("."))
         path = base / "__init__.py" if is_package else base.with_suffix(".py")
@@ -78,14 +79,14 @@ def test_every_standard_sheet_has_a_bound_button(lite):
     with zipfile.ZipFile(blank) as z:
         names = z.namelist()
         drawings = sorted(n for n in names if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
-        assert len(drawings) == len(layout.sheets) + 1                      # + "Tạo báo cáo Word" on Báo cáo
-        targets = sorted(re.search(r'Target="#([^"]+)"', z.read(f"xl/drawings/_rels/{Path(d).name}.rels").decode())[1]
-                         for d in drawings)
+        assert len(drawings) == len(layout.sheets) + 1                      # + the two buttons of Báo cáo
+        targets = sorted(t for d in drawings
+                         for t in re.findall(r'Target="#([^"]+)"', z.read(f"xl/drawings/_rels/{Path(d).name}.rels").decode()))
         captions = [z.read(d).decode() for d in drawings]
         assert sum("Kiểm tra" in c for c in captions) == len(layout.sheets) and any("Tạo báo cáo Word" in c for c in captions)
     expected = sorted(b.address for b in all_buttons(layout))
     assert targets == expected
-    scripts = re.findall(r'@script\(button="([^"]+)"', main_py)
+    scripts = re.findall(r'^@script\(button="([^"]+)"', main_py, re.M)
     assert sorted(scripts) == expected
 
 
@@ -115,7 +116,7 @@ def test_bundled_script_runs_under_pyodide_limits(lite, tmp_path):
     result = json.loads(run.stdout)
     buttons = {m["function_name"]: m.get("button") for m in result["meta"]}
     assert buttons["kiem_tra_1"] == Button(layout.sheets[0].name, *button_cell(layout.sheets[0])).address
-    assert buttons["kiem_tra"] is None and buttons["tao_bao_cao"] is None and len(buttons) == len(layout.sheets) + 3
+    assert buttons["kiem_tra"] is None and buttons["tao_bao_cao"] is None and len(buttons) == len(layout.sheets) + 5
     assert buttons[f"tao_bao_cao_{len(layout.sheets) + 1}"] == f"'Báo cáo'!{'B'}2"
     book = xr.remote_book(filled)
     kiem_tra(book, None, datetime.now())

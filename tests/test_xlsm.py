@@ -94,6 +94,7 @@ def test_buttons_and_conf_sheet(xlsm):
     assert len(vml) == len(layout.sheets) + 1
     assert sum("<x:FmlaMacro>[0]!KiemTra</x:FmlaMacro>" in v and "Kiểm tra" in v for v in vml) == len(layout.sheets)
     assert sum("<x:FmlaMacro>[0]!TaoBaoCao</x:FmlaMacro>" in v and "Tạo báo cáo Word" in v for v in vml) == 1
+    assert sum("<x:FmlaMacro>[0]!KeHoachNamSau</x:FmlaMacro>" in v for v in vml) == 1
 
 
 def test_xlsm_opens_in_libreoffice_with_its_macros(xlsm, soffice, tmp_path):

@@ -18,6 +18,7 @@ CHECK_HEADER_ROW = 4    # "Kiểm tra": findings start on the next row
 CHECK_STATUS_CELL = (2, 1)
 REPORT_FIRST_ROW = 3    # "Báo cáo": generated paragraphs from this row down, one per row, in column A
 REPORT_BUTTON_CELL = (2, 2)   # "Báo cáo": cell under the "Tạo báo cáo Word" button (right of the text column)
+NEXT_YEAR_BUTTON_CELL = (4, 2)  # "Báo cáo": cell under the "Lập sổ năm học sau" button
 CHECK_COLUMNS = [       # header, width
     ("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8), ("Nội dung", 70), ("Cách sửa", 60), ("Mã quy tắc", 10),
 ]

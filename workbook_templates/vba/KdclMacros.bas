@@ -11,3 +11,7 @@ End Sub
 Sub TaoBaoCao()
     RunPython "import macros.bridge as kdcl; kdcl.tao_bao_cao_caller()"
 End Sub
+
+Sub KeHoachNamSau()
+    RunPython "import macros.bridge as kdcl; kdcl.ke_hoach_nam_sau_caller()"
+End Sub

@@ -60,10 +60,13 @@ def read_file(path: Path) -> bytes:
     """The bytes of an input file, refusing what is missing, empty or too large to be a plan."""
     if not path.is_file():
         raise Rejected("khong-tim-thay", path.name, path=str(path))
-    size = path.stat().st_size
-    if size > MAX_FILE:
-        raise Rejected("qua-lon", path.name, size=size // MIB, limit=MAX_FILE // MIB)
-    return path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise Rejected("qua-lon", path.name, size=size // MIB, limit=MAX_FILE // MIB)
+        return path.read_bytes()
+    except OSError as exc:              # no permission, a file vanishing while read, a broken network drive
+        raise Rejected("loi-khac", path.name, detail=_short(exc)) from None
 
 
 def open_package(data: bytes, name: str) -> Package:

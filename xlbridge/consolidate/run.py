@@ -28,7 +28,7 @@ from xlbridge.consolidate.sources import Entry, discover
 from xlbridge.consolidate.store import Store
 from xlbridge.consolidate.tables import build_tables
 from xlbridge.consolidate.texts import texts
-from xlbridge.consolidate.workbook import write_workbook
+from xlbridge.consolidate.workbook import is_consolidation, write_workbook
 from xlbridge.consolidate.worker import check_chunk
 from xlbridge.errors import KdclError
 
@@ -97,6 +97,10 @@ def _check_output(opts: Options) -> Path:
         raise KdclError(f"Không ghi đè lên tệp đầu vào {out}; chọn tên khác cho -o.")
     if out.exists() and not opts.overwrite:
         raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    folders = [Path(p).resolve() for p in opts.inputs if Path(p).is_dir()]
+    if out.exists() and any(f in out.resolve().parents for f in folders) and not is_consolidation(out):
+        raise KdclError(f"Tệp {out} nằm trong thư mục đầu vào và không phải sổ tổng hợp của kdcl (có thể là sổ của "
+                        "một trường); không ghi đè, chọn tên khác cho -o.")
     for folder in (opts.csv, opts.parquet):
         if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
             raise KdclError(f"{folder} đã có và không phải thư mục; chọn thư mục khác cho --csv/--parquet.")

@@ -49,8 +49,8 @@ class Entry:
         try:
             raw = mail.read_span(Path(self.path), self.span) if self.kind == "mbox" else _read_mail_file(Path(self.path))
             return mail.attachment(mail.parse(raw), self.part or 0)
-        except (mail.MailError, OSError, ValueError, LookupError) as exc:
-            raise Rejected("thu-hong", self.name, detail=str(exc)[:160]) from None
+        except Exception as exc:         # a malformed message, whatever the email package makes of it
+            raise Rejected("thu-hong", self.name, detail=str(exc)[:160] or type(exc).__name__) from None
 
     @property
     def mtime(self) -> datetime | None:
@@ -118,7 +118,7 @@ def _entries(file: Path, named: bool) -> Iterator[Entry]:
 def _eml(file: Path) -> Iterator[Entry]:
     try:
         env = mail.envelope(mail.parse(_read_mail_file(file)))
-    except (mail.MailError, OSError, ValueError, LookupError) as exc:
+    except Exception as exc:             # discovery must go on whatever one message holds
         yield Entry(0, file.name, str(file), str(file), problem="thu-hong", detail={"detail": str(exc)[:160]})
         return
     origin = texts().labels["email_source"].format(subject=env.subject or "…", mailbox=file)
@@ -135,7 +135,7 @@ def _mbox(file: Path) -> Iterator[Entry]:
         label = f"{file.name} #{n}"
         try:
             env = mail.envelope(mail.parse(mail.read_span(file, span)))
-        except (mail.MailError, OSError, ValueError, LookupError) as exc:
+        except Exception as exc:         # one malformed message does not hide the others
             yield Entry(0, label, str(file), str(file), "mbox", span, problem="thu-hong", detail={"detail": str(exc)[:160]})
             continue
         origin = texts().labels["mbox_source"].format(n=n, subject=env.subject or "…", mailbox=file)

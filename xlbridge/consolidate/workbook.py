@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,10 +17,13 @@ import xlsxwriter
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
 from xlbridge.layout import config
+from xlbridge.template.builder import row_height
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2          # 0-based: title, one line of notes, header, data below
 WRAPPED = {"ten_truong", "noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_chi", "nguon", "nguon_giu", "tep", "tep_giu",
-           "giai_doan", "bo_tieu_chuan"}
+           "giai_doan", "bo_tieu_chuan", "nguoi_gui"}
+MARK = ("kdcl", "tong-hop")
+LINE = 14.5                 # points per line of text at the tables' font size
 NUMBER_FORMATS = {"int": "0", "pct": "0.0%", "money": "#,##0", "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
 
 
@@ -45,18 +49,29 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str) -> dict[str, in
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False,
                                        "strings_to_urls": False, "strings_to_numbers": False})
+        wb.set_custom_property(MARK[0], MARK[1])        # how a later run knows it may overwrite this file
         fmt = _Formats(wb)
         for table in tables:
             ws = wb.add_worksheet(table.sheet)
             counts[table.key] = _write_table(ws, table, fmt, note if table.key == "danh_sach" else "")
             if table.key == "theo_tieu_chuan" and counts[table.key]:
-                _chart(wb, ws, table, counts[table.key])
+                _chart(wb, ws, table)
         wb.close()
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return counts
+
+
+def is_consolidation(path: Path) -> bool:
+    """The file is a consolidation workbook written by kdcl (its custom property says so)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            custom = z.read("docProps/custom.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f'name="{MARK[0]}"'.encode() in custom and f">{MARK[1]}<".encode() in custom
 
 
 def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
@@ -73,8 +88,12 @@ def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(HEADER_ROW)
     n = 0
+    wrapped = [j for j, c in enumerate(table.columns) if c.key in WRAPPED]
     for n, values in enumerate(table.rows(), 1):
         r = HEADER_ROW + n
+        height = row_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], LINE)
+        if height > LINE + 4:
+            ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
         for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
             _cell(ws, r, j, col.type, col.key, v, fmt)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), len(table.columns) - 1)
@@ -92,20 +111,28 @@ def _cell(ws, r: int, c: int, kind: str, key: str, v: object, fmt: _Formats) -> 
         ws.write_number(r, c, v, fmt.cells[kind])
 
 
-def _chart(wb, ws, table: OutTable, n: int) -> None:
-    """Completion by standard: a column chart beside the table (categories: framework and standard)."""
+def _chart(wb, ws, table: OutTable) -> None:
+    """Completion by standard on its own chart sheet: one series per framework (a district may have several:
+    tiểu học, THCS, mầm non), categories Tiêu chuẩn 1… (Mức 4), the figures of the "Theo tiêu chuẩn" sheet."""
     keys = [c.key for c in table.columns]
     value_col, name_col, fw_col = keys.index("ti_le_hoan_thanh"), keys.index("tieu_chuan"), keys.index("bo_tieu_chuan")
-    first, last = HEADER_ROW + 1, HEADER_ROW + n
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(table.rows()):
+        groups.setdefault(row[fw_col], []).append(HEADER_ROW + 1 + i)
+    longest = max(groups.values(), key=len)
     chart = wb.add_chart({"type": "column"})
-    chart.add_series({
-        "name": texts().chart["title"],
-        "categories": [ws.name, first, min(fw_col, name_col), last, max(fw_col, name_col)],
-        "values": [ws.name, first, value_col, last, value_col],
-        "data_labels": {"value": True, "num_format": "0%"},
-    })
+    for label, rows in groups.items():
+        chart.add_series({
+            "name": label,
+            "categories": [ws.name, longest[0], name_col, longest[-1], name_col],
+            "values": [ws.name, rows[0], value_col, rows[-1], value_col],
+            "data_labels": {"value": True, "num_format": "0%"},
+        })
     chart.set_title({"name": texts().chart["title"]})
-    chart.set_y_axis({"name": texts().chart["axis"], "min": 0, "max": 1, "num_format": "0%"})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": 760, "height": 380})
-    ws.insert_chart(HEADER_ROW + n + 3, 0, chart)
+    chart.set_y_axis({"name": texts().chart["axis"], "min": 0, "max": 1, "num_format": "0%",
+                      "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    sheet = wb.add_chartsheet(texts().chart["sheet"])
+    sheet.set_chart(chart)
+    sheet.set_landscape()
+    sheet.set_paper(9)

@@ -23,6 +23,7 @@ from xlbridge.data.vocab import vocab
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
+    NEXT_YEAR_BUTTON_CELL,
     REPORT_BUTTON_CELL,
     Config,
     Layout,
@@ -115,6 +116,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
             buttons.append(_button(ws, sl.name, *button_cell(sl), spec.flavor, "kiem_tra"))
     if spec.flavor != "xlsx":
         buttons.append(_button(report, sheets["report"], *REPORT_BUTTON_CELL, spec.flavor, "tao_bao_cao"))
+        buttons.append(_button(report, sheets["report"], *NEXT_YEAR_BUTTON_CELL, spec.flavor, "ke_hoach_nam_sau"))
     summary_formulas.write_summary(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
