@@ -88,21 +88,28 @@ def tell(book, message: str) -> None:
         pass
 
 
+def guarded(book, failure: str, action):
+    """Run `action()`; any failure becomes a Vietnamese message in the workbook, never a traceback."""
+    try:
+        return action()
+    except UnreadableWorkbook as exc:
+        tell(book, f"{failure}: {exc}")
+    except KdclError as exc:
+        tell(book, f"{failure}: {exc}")
+    except Exception as exc:  # never a traceback in front of school staff
+        tell(book, f"{failure} — lỗi không mong đợi ({type(exc).__name__}: {exc}). Nếu trang tính bị khóa theo cách "
+                   "khác mẫu, hãy dùng lại sổ mẫu của kdcl; gửi sổ này cho cán bộ phụ trách nếu lỗi còn.")
+    return None
+
+
 def kiem_tra(book, today=None, stamp: datetime | None = None) -> CheckResult | None:
     """The button: check the book and write findings, summary, report text and colours back."""
-    try:
+    def run() -> CheckResult:
         grid = read_book(book)
         result = check_grid(grid, book.name, today)
         apply_output(book, result.output(stamp or datetime.now()), grid)
         return result
-    except UnreadableWorkbook as exc:
-        tell(book, f"Không kiểm tra được: {exc}")
-    except KdclError as exc:
-        tell(book, f"Lỗi: {exc}")
-    except Exception as exc:  # never a traceback in front of school staff
-        tell(book, f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Nếu trang tính bị khóa theo cách khác mẫu, "
-                   "hãy dùng lại sổ mẫu của kdcl; gửi sổ này cho cán bộ phụ trách nếu lỗi còn.")
-    return None
+    return guarded(book, "Không kiểm tra được", run)
 
 
 def _free_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -125,48 +132,39 @@ def report_folder(book) -> Path:
 
 def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today=None) -> Path | None:
     """The Word report of the open workbook (the kind that fits its phase unless `loai` is given)."""
-    from xlbridge.data.vocab import vocab
-    from xlbridge.report.documents import documents
-    from xlbridge.report.docx_writer import write_docx
-    from xlbridge.report.narrative import build_report
-    try:
-        grid = read_book(book)
-        result = check_grid(grid, book.name, today)
+    def run() -> Path:
+        from xlbridge.data.vocab import vocab
+        from xlbridge.report.documents import documents
+        from xlbridge.report.docx_writer import write_docx
+        from xlbridge.report.narrative import build_report
+        result = check_grid(read_book(book), book.name, today)
         phase = result.book.info.phase.id if result.book.info.phase else vocab().phases[0].id
-        loai = loai or documents().sheet_documents.get(phase, "ket-qua")
-        report = build_report(result.book, loai, today=result.summary.report_date)
-        target = _free_name(folder or report_folder(book), f"{Path(book.name).stem}-{loai}", ".docx")
+        kind = loai or documents().sheet_documents.get(phase, "ket-qua")
+        report = build_report(result.book, kind, today=result.summary.report_date)
+        target = _free_name(folder or report_folder(book), f"{Path(book.name).stem}-{kind}", ".docx")
         write_docx(report, target)
-        where = "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
-        tell(book, f"Đã tạo văn bản {target.name} ({report.document.name}); tệp ở {where}.")
+        tell(book, f"Đã tạo văn bản {target.name} ({report.document.name}); tệp ở {_where(target)}.")
         return target
-    except KdclError as exc:
-        tell(book, f"Không tạo được văn bản: {exc}")
-    except Exception as exc:
-        tell(book, f"Lỗi không mong đợi khi tạo văn bản ({type(exc).__name__}: {exc}).")
-    return None
+    return guarded(book, "Không tạo được văn bản", run)
+
+
+def _where(target: Path) -> str:
+    return "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
 
 
 def ke_hoach_nam_sau(book, folder: Path | None = None) -> Path | None:
     """Next year's workbook from the open one (as `kdcl nam-sau`), saved beside it (Lite: /data)."""
-    from xlbridge.carry.plan import plan_next_year
-    from xlbridge.carry.workbook import write_next_year
-    from xlbridge.io.reader import read_grid
-    try:
-        book_model = read_grid(read_book(book), book.name)
-        plan = plan_next_year(book_model)
+    def run() -> Path:
+        from xlbridge.carry.plan import plan_next_year
+        from xlbridge.carry.workbook import write_next_year
+        from xlbridge.io.reader import read_grid
+        plan = plan_next_year(read_grid(read_book(book), book.name))
         target = _free_name(folder or report_folder(book), f"ke-hoach-{plan.new_year}", ".xlsx")
         written = write_next_year(plan, target)
-        marks = written.questions
-        where = "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
-        tell(book, f"Đã tạo sổ năm học {plan.new_year}: {target.name} ({len(plan.items)} nội dung mang sang; "
-                   f"xem trang «Mang sang» để xác nhận {marks} điểm cần xem lại); tệp ở {where}.")
+        tell(book, f"Đã tạo sổ năm học {plan.new_year}: {target.name} ({len(plan.items)} nội dung mang sang; xem trang "
+                   f"«Mang sang» để xác nhận {written.questions} điểm cần xem lại); tệp ở {_where(target)}.")
         return target
-    except KdclError as exc:
-        tell(book, f"Không lập được sổ năm học sau: {exc}")
-    except Exception as exc:
-        tell(book, f"Lỗi không mong đợi khi lập sổ năm học sau ({type(exc).__name__}: {exc}).")
-    return None
+    return guarded(book, "Không lập được sổ năm học sau", run)
 
 
 def ke_hoach_nam_sau_caller() -> None:

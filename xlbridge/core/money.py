@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from xlbridge.core.vntext import fold, parse_vn_number, unify_dashes
+from xlbridge.core.vntext import raw_text as _raw
 
 __all__ = ["Money", "parse_money", "format_vnd", "format_short", "KINDS", "SOURCES"]
 
@@ -121,17 +122,6 @@ def _sources(text: str) -> list[str]:
     """Funding sources named in the text, in the order they are written."""
     hits = [(m.start(), name) for name, pattern in _SOURCE_PATTERNS if (m := pattern.search(text))]
     return [name for _, name in sorted(hits)]
-
-
-def _raw(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except Exception:   # a hostile __str__ must not break reading a workbook
-        return object.__repr__(value)
 
 
 def _number_cell(raw: str, value: int | float | Decimal) -> Money:

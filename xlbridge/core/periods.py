@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from xlbridge.core.vntext import fold, unify_dashes
+from xlbridge.core.vntext import raw_text as _raw
 
 __all__ = ["SchoolYear", "Period", "parse_period", "describe", "KINDS"]
 
@@ -366,17 +367,6 @@ def _whole_number(value: int | float | Decimal) -> int | None:
         return int(value) if value == int(value) else None
     except (ValueError, OverflowError, ArithmeticError):   # nan / inf / Decimal("sNaN")
         return None
-
-
-def _raw(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    try:
-        return str(value)
-    except Exception:   # a hostile __str__ must not break reading a workbook
-        return object.__repr__(value)
 
 
 def parse_period(value: object, year: SchoolYear | None = None) -> Period:

@@ -13,7 +13,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-__all__ = ["fold", "unify_dashes", "parse_vn_number"]
+__all__ = ["fold", "unify_dashes", "parse_vn_number", "raw_text"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})  # Ð/ð: common look-alike typos for Đ/đ
@@ -75,3 +75,15 @@ def parse_vn_number(text: str, *, unit: bool = False) -> Decimal | None:
     whole, frac = s.split(sep)
     thousands = len(frac) == 3 and len(whole) <= 3 and whole[0] != "0" and (sep == "." or not unit)
     return Decimal(whole + frac) if thousands else Decimal(whole + "." + frac)
+
+
+def raw_text(value: object) -> str:
+    """What a cell holds, as text, for keeping beside a parsed value ("" for an empty cell)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:   # a hostile __str__ must not break reading a workbook
+        return object.__repr__(value)
