@@ -543,3 +543,23 @@ def test_report_date_field_is_a_date(district):
     rows = sheet_rows(district["out"], texts().tables["danh_sach"].sheet)
     dated = [r["Ngày báo cáo"] for r in rows if r["Ngày báo cáo"]]
     assert dated and all(isinstance(d, datetime) and d.date() > date(2020, 1, 1) for d in dated)
+
+
+def test_long_tables_keep_their_row_heights(tmp_path):
+    """Row heights are set for wrapped text and forgotten once written (memory flat in the number of rows)."""
+    from xlbridge.consolidate.tables import OutTable, columns
+    from xlbridge.consolidate.workbook import LINE, WRAPPED, write_workbook
+    from xlbridge.template.builder import row_height
+    text = texts().tables["loi"]
+    cols = columns(text)
+
+    def rows():
+        for i in range(4500):
+            yield [i + 1, "Trường THCS A", "a.xlsx", S1, f"C{i}", "Lỗi", "KH01", "Nội dung cần sửa. " * (i % 7), "Sửa."]
+    write_workbook([OutTable("loi", text.sheet, text.title, cols, rows)], tmp_path / "dai.xlsx", "")
+    ws = openpyxl.load_workbook(tmp_path / "dai.xlsx")[text.sheet]
+    wrapped = [j for j, c in enumerate(cols) if c.key in WRAPPED]
+    for i in (0, 1998, 1999, 2000, 2001, 4001, 4499):
+        values = list(rows())[i]
+        want = row_height([(str(values[j]), cols[j].width) for j in wrapped], LINE)
+        assert ws.row_dimensions[4 + i].height == (want if want > LINE + 4 else None), i

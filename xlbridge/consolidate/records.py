@@ -41,16 +41,26 @@ def standard_key(number: int) -> str:
 
 def school_outcome(entry, book: PlanBook, findings: list[Finding], today: date | None, saved: datetime | None,
                    digest: str) -> Outcome:
-    info = book.info
+    """The rows one readable workbook contributes: its school, findings, totals per standard and per criterion."""
     when = report_date(book, today)
-    sheets = {sl.name: [] for sl in book.layout.sheets}
+    sheets: dict[str, list[Item]] = {sl.name: [] for sl in book.layout.sheets}
     for it in book.items:
         sheets.setdefault(it.sheet, []).append(it)
     per_sheet = {name: item_totals(items, when, book.phase_order) for name, items in sheets.items()}
+    school = _school_row(entry, book, findings, per_sheet, saved or entry.sent or entry.mtime)
+    school.update(_keys(school, entry.seq, book, digest))
+    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in findings]
+    standards = [(book.framework.id, sl.standard, sl.name, *per_sheet[sl.name]) for sl in book.layout.sheets]
+    return Outcome(entry.seq, school, rows, standards, _criteria(book, when))
+
+
+def _school_row(entry, book: PlanBook, findings: list[Finding], per_sheet: dict[str, Totals],
+                stamp: datetime | None) -> dict:
+    """The "Danh sách" columns: who, which year and phase, how many findings, how far the plan has come."""
+    info = book.info
     total = tuple(sum(t[i] for t in per_sheet.values()) for i in range(5))
     errors = sum(f.is_error for f in findings)
-    stamp = saved or entry.sent or entry.mtime
-    school = {
+    row = {
         "ten_truong": info.text("ten_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
         "tinh": info.text("tinh"), "huyen": info.text("huyen"), "nam_hoc": info.text("nam_hoc"),
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
@@ -61,16 +71,17 @@ def school_outcome(entry, book: PlanBook, findings: list[Finding], today: date |
         "tep": entry.name, "nguon": entry.origin, "nguoi_gui": entry.sender, "ngay_gui": entry.sent,
     }
     for sl in book.layout.sheets:
-        school[f"ht_{standard_key(sl.standard)}"] = completion(*per_sheet[sl.name][:3])
-    name = fold(school["ten_truong"])
-    school["_dedup"] = "|".join((name, fold(school["tinh"]), fold(school["huyen"]), fold(school["nam_hoc"]))) \
-        if name else f"#{digest}"
-    school["_rank"] = f"{_iso(stamp)}|{_iso(info.report_date)}|{entry.seq:09d}"
-    school["_sort"] = "|".join((fold(school["tinh"]), fold(school["huyen"]), name))
-    school["_framework"] = book.framework.id
-    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in findings]
-    standards = [(book.framework.id, sl.standard, sl.name, *per_sheet[sl.name]) for sl in book.layout.sheets]
-    return Outcome(entry.seq, school, rows, standards, _criteria(book, when))
+        row[f"ht_{standard_key(sl.standard)}"] = completion(*per_sheet[sl.name][:3])
+    return row
+
+
+def _keys(row: dict, seq: int, book: PlanBook, digest: str) -> dict:
+    """Which school and year (duplicates share it), how new (the last saved wins), where it sorts."""
+    name = fold(row["ten_truong"])
+    place = (fold(row["tinh"]), fold(row["huyen"]))
+    return {"_dedup": "|".join((name, *place, fold(row["nam_hoc"]))) if name else f"#{digest}",   # no name: same bytes
+            "_rank": f"{_iso(row['ngay_luu'])}|{_iso(row['ngay_bao_cao'])}|{seq:09d}",
+            "_sort": "|".join((*place, name)), "_framework": book.framework.id}
 
 
 def unreadable_outcome(entry, exc: Rejected) -> Outcome:

@@ -96,8 +96,19 @@ def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
             ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
         for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
             _cell(ws, r, j, col.type, col.key, v, fmt)
+        if n % 2000 == 0:
+            _forget_written_rows(ws, r)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), len(table.columns) - 1)
     return n
+
+
+def _forget_written_rows(ws, current: int) -> None:
+    """XlsxWriter keeps every set_row() height even in constant-memory mode, where a row is written out as soon as
+    the next one starts; drop what was already written, so that memory does not grow with the number of rows."""
+    for kept in (getattr(ws, "row_info", None), getattr(ws, "row_sizes", None)):
+        if isinstance(kept, dict):
+            for row in [row for row in kept if row < current - 1]:
+                del kept[row]
 
 
 def _cell(ws, r: int, c: int, kind: str, key: str, v: object, fmt: _Formats) -> None:
