@@ -76,7 +76,7 @@ def main() -> int:
         grid = load_grid(path)
         book = read_grid(grid)
         parts = {
-            "read (openpyxl → grid)": timed(lambda: load_grid(path), args.runs),
+            "read (file → grid)": timed(lambda: load_grid(path), args.runs),
             "grid → model": timed(lambda: read_grid(grid), args.runs),
             "rules": timed(lambda: validate(book), args.runs),
             "summary (pandas)": timed(lambda: summarize(book), args.runs),
