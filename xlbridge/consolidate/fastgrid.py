@@ -86,11 +86,11 @@ def check_extent(pkg: Package) -> None:
                                                             f"({rows} dòng × {cols} cột)")
 
 
-def _value_extent(xml: bytes, name: str, part: str) -> Cell:
-    """(last row, last column) holding a value, from a full parse (addresses may be missing)."""
-    root = parse_xml(xml, name, part)
+def _sheet_cells(root) -> Iterator[tuple[int, int, str, object]]:
+    """(row, column, address, element) of every <c> of a parsed sheet; rows and cells may lack addresses,
+    in which case they follow the previous one, as Excel reads them."""
     data = next((el for el in root if local(el.tag) == "sheetData"), None)
-    last_row = last_col = row_no = 0
+    row_no = 0
     for row in data if data is not None else ():
         if local(row.tag) != "row":
             continue
@@ -100,9 +100,20 @@ def _value_extent(xml: bytes, name: str, part: str) -> Cell:
             if local(c.tag) != "c":
                 continue
             coord = c.get("r")
-            r, col_no = _cell(coord) if coord and _COORD.fullmatch(coord) else (row_no, col_no + 1)
-            if len(c):                                    # a value, an inline string or a formula
-                last_row, last_col = max(last_row, r), max(last_col, col_no)
+            if coord and _COORD.fullmatch(coord):
+                r, col_no = _cell(coord)
+            else:
+                r, col_no = row_no, col_no + 1
+                coord = f"{_letters(col_no)}{r}"
+            yield r, col_no, coord, c
+
+
+def _value_extent(xml: bytes, name: str, part: str) -> Cell:
+    """(last row, last column) holding a value, from a full parse (addresses may be missing)."""
+    last_row = last_col = 0
+    for r, col_no, _coord, c in _sheet_cells(parse_xml(xml, name, part)):
+        if len(c):                                        # a value, an inline string or a formula
+            last_row, last_col = max(last_row, r), max(last_col, col_no)
     return last_row, last_col
 
 
@@ -230,32 +241,16 @@ def _decode(raws: list[bytes]) -> Iterator[str]:
 
 def special_cells_exact(xml: bytes, name: str = "", part: str = "") -> dict[Cell, object]:
     """The same cells as `special_cells`, from a full defusedxml parse (rows and cells may lack addresses)."""
-    root = parse_xml(xml, name, part)
     out: dict[Cell, object] = {}
     shared: dict[str, object] = {}
-    data = next((el for el in root if local(el.tag) == "sheetData"), None)
-    row_no = 0
-    for row in data if data is not None else ():
-        if local(row.tag) != "row":
-            continue
-        row_no = int(row.get("r")) if (row.get("r") or "").isdigit() else row_no + 1
-        col_no = 0
-        for c in row:
-            if local(c.tag) != "c":
-                continue
-            coord = c.get("r")
-            if coord and _COORD.fullmatch(coord):
-                r, col_no = _cell(coord)
-            else:
-                r, col_no = row_no, col_no + 1
-                coord = f"{_letters(col_no)}{r}"
-            f = next((ch for ch in c if local(ch.tag) == "f"), None)
-            if f is not None:
-                out[(r, col_no)] = formula_value(f.text, dict(f.attrib), coord, shared)
-            elif c.get("t") == "e":
-                v = next((ch for ch in c if local(ch.tag) == "v"), None)
-                if v is not None and v.text is not None:
-                    out[(r, col_no)] = v.text
+    for r, col_no, coord, c in _sheet_cells(parse_xml(xml, name, part)):
+        f = next((ch for ch in c if local(ch.tag) == "f"), None)
+        if f is not None:
+            out[(r, col_no)] = formula_value(f.text, dict(f.attrib), coord, shared)
+        elif c.get("t") == "e":
+            v = next((ch for ch in c if local(ch.tag) == "v"), None)
+            if v is not None and v.text is not None:
+                out[(r, col_no)] = v.text
     return out
 
 
