@@ -7,11 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from xlbridge.data.catalog import choose_framework
 from xlbridge.examples import load_document
 from xlbridge.io.filler import fill_workbook
 from xlbridge.template.builder import TemplateSpec, build_template
+
+# Timing belongs in benchmarks/, not in unit tests: no per-example deadline on a busy 2-core machine.
+settings.register_profile("kdcl", deadline=None)
+settings.load_profile("kdcl")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = {
