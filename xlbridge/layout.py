@@ -33,6 +33,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """ "A" → 1, "AB" → 28: the inverse of `column_letter`."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
 @dataclass(frozen=True)
 class Config:
     template_id: str

@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.io.grid import FormulaText, Grid
+from xlbridge.layout import column_index, column_letter
 
 MAX_CELL_CHARS = 32767       # Excel's own limit for one cell; longer text can only come from a crafted file
 MAX_SHEETS = 40              # a kdcl workbook has about a dozen sheets
@@ -82,7 +83,7 @@ def check_extent(pkg: Package) -> None:
         rows, cols = _value_extent(xml, pkg.name, part)
         total += rows * cols
         if rows * cols > MAX_AREA or total > MAX_TOTAL_AREA:
-            raise Rejected("bang-qua-lon", pkg.name, detail=f"trang «{sheet}» có dữ liệu tới ô {_letters(cols)}{rows} "
+            raise Rejected("bang-qua-lon", pkg.name, detail=f"trang «{sheet}» có dữ liệu tới ô {column_letter(cols)}{rows} "
                                                             f"({rows} dòng × {cols} cột)")
 
 
@@ -104,7 +105,7 @@ def _sheet_cells(root) -> Iterator[tuple[int, int, str, object]]:
                 r, col_no = _cell(coord)
             else:
                 r, col_no = row_no, col_no + 1
-                coord = f"{_letters(col_no)}{r}"
+                coord = f"{column_letter(col_no)}{r}"
             yield r, col_no, coord, c
 
 
@@ -289,15 +290,4 @@ def _unescape(text: str) -> str:
 
 def _cell(coord: str) -> Cell:
     m = _COORD.fullmatch(coord)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
-
-
-def _letters(col: int) -> str:
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return int(m.group(2)), column_index(m.group(1))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from xlbridge.core.findings import Finding, rule_specs
+from xlbridge.layout import column_index
 from xlbridge.model import PlanBook
 
 RuleFn = Callable[["Context"], Iterator[Finding]]
@@ -47,8 +48,7 @@ def _load_rule_modules() -> None:
 def _sort_key(book: PlanBook, f: Finding) -> tuple:
     order = {name: i for i, name in enumerate(book.sheets_present)}
     m = re.fullmatch(r"([A-Z]+)(\d+)", f.cell or "")
-    col = sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(m[1]))) if m else 0
-    return (order.get(f.sheet, -1), int(m[2]) if m else 0, col, f.rule)
+    return (order.get(f.sheet, -1), int(m[2]) if m else 0, column_index(m[1]) if m else 0, f.rule)
 
 
 def validate(book: PlanBook, today: date | None = None) -> list[Finding]:
