@@ -13,6 +13,33 @@ from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
 
 LAYOUTS = ("theo-tieu-chi", "van-de-trong-tam")
+LEVEL_RULE_KINDS = ("cumulative", "mandatory-quota")
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """How criterion levels become the school's level (the circular's article, as data).
+
+    `cumulative` (2018 circulars): the school is at Mức n when every criterion meets Mức n; a criterion
+    whose highest level is below n (max_muc) meets n once it meets its highest; with `level4_list` the top
+    level also needs every item of the Mức 4 list. `mandatory-quota` (TT57/2026): Mức n needs every
+    mandatory criterion at n and `others_at_least` of the other criteria at n; the top level also needs
+    every other criterion at `top_floor` or above.
+    """
+    kind: str
+    names: tuple[str, ...]              # names[n] = how documents name level n; names[0] = below Mức 1
+    others_at_least: int = 0
+    top_floor: int = 0
+    level4_list: bool = False
+    accreditation: bool = False          # kiểm định cấp độ n = Mức n (2018 circulars)
+    chuan_quoc_gia: tuple[int, ...] = ()  # chuan_quoc_gia[i] = school level that mức độ i+1 needs
+    chuan_quoc_gia_note: str = ""
+    verified: bool = False
+    source: str = ""
+
+    @property
+    def top(self) -> int:
+        return len(self.names) - 1
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,7 @@ class Framework:
     level4: tuple[Criterion, ...] = ()
     citation: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    level_rule: LevelRule | None = None
 
     @property
     def short(self) -> str:
@@ -101,6 +129,27 @@ def _criterion(c: Checker, standard: int) -> Criterion:
         note=c.get("note", str, None))
 
 
+def _level_rule(path, data: dict | None, fw_levels: list, has_level4: bool) -> LevelRule | None:
+    if data is None:
+        return None
+    c = Checker(path, data, "level_rule")
+    names = tuple(str(n) for n in c.get("names", list))
+    if names[1:] != tuple(fw_levels):
+        c.fail(f"names phải là mức dưới Mức 1 rồi đúng các mức của bộ tiêu chuẩn ({', '.join(fw_levels)})", "names")
+    rule = LevelRule(
+        kind=c.get("kind", str, choices=LEVEL_RULE_KINDS), names=names,
+        others_at_least=c.get("others_at_least", int, 0), top_floor=c.get("top_floor", int, 0),
+        level4_list=c.get("level4_list", bool, False), accreditation=c.get("accreditation", bool, False),
+        chuan_quoc_gia=tuple(c.get("chuan_quoc_gia", list, [])),
+        chuan_quoc_gia_note=c.get("chuan_quoc_gia_note", str, ""), verified=c.get("verified", bool, False),
+        source=c.get("source", str, ""))
+    if rule.level4_list and not has_level4:
+        c.fail("level4_list cần danh sách Mức 4 (level4) trong tệp", "level4_list")
+    if any(not isinstance(n, int) or not 1 <= n <= rule.top for n in rule.chuan_quoc_gia):
+        c.fail(f"mỗi mức trong chuan_quoc_gia phải là số từ 1 đến {rule.top}", "chuan_quoc_gia")
+    return rule
+
+
 def _load(path) -> Framework:
     c = Checker(path, load_yaml(path))
     circ = Checker(path, c.get("circular", dict), "circular")
@@ -130,7 +179,8 @@ def _load(path) -> Framework:
         last_year=_year(years, "last"), levels=tuple(c.get("levels", list)),
         layout=c.get("layout", str, choices=LAYOUTS), forms={k: str(v) for k, v in forms.items()},
         standards=tuple(standards), level4=level4, citation=circ.get("citation", str, ""),
-        extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)})
+        extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)},
+        level_rule=_level_rule(path, c.get("level_rule", dict, None), c.get("levels", list), bool(level4)))
 
 
 @cached
