@@ -1060,3 +1060,81 @@ def _codes_asserted_in_this_file() -> set[str]:
 def test_every_rule_code_is_exercised_here():
     missing = set(SPECS) - _codes_asserted_in_this_file()
     assert missing == set(), f"rules of rules.yaml without a test in this file: {sorted(missing)}"
+
+
+# ---------------------------------------------------------------- Mức đánh giá (levels)
+
+LEVELS = "Mức đánh giá"
+
+
+def levels_cells(layout, current: dict[str, str] | str, target: dict[str, str] | None = None) -> dict[str, object]:
+    """Cells of "Mức đánh giá": `current` a level name for every criterion (capped at each one's highest) or a
+    {code: name} map; `target` {code: name}."""
+    from xlbridge.core.levels import choices
+    ll = layout.levels
+    cells: dict[str, object] = {}
+    for row, crit in ll.rows:
+        options = choices(layout.framework, crit, ("Chưa đạt", "Đạt"))
+        if isinstance(current, str):
+            if crit.standard:
+                cells[f"D{row}"] = current if current in options else options[-1]
+        elif crit.code in current:
+            cells[f"D{row}"] = current[crit.code]
+        if target and crit.code in target:
+            cells[f"E{row}"] = target[target and crit.code]
+    return cells
+
+
+def test_levels_sheet_rows_used_below():
+    ll = L18.levels
+    assert ll.sheet == LEVELS and ll.row_of("1.1") == 5 and ll.row_of("1.3") == 7 and (ll.current_col, ll.target_col) == (4, 5)
+    assert L57.levels.row_of("1.1") == 5
+
+
+def test_level_not_in_the_list(plan18):
+    r = check(put(plan18, LEVELS, {"D5": "Mức 5", "E5": "mức 3", "D6": "2"}))
+    expect(r, "LV04", LEVELS, "D5")
+    assert at(r, LEVELS, "E5") == set() and at(r, LEVELS, "D6") == set()     # any case, or a bare number
+
+
+def test_some_levels_missing(plan18):
+    r = check(put(plan18, LEVELS, {"D5": "Mức 2"}))
+    f = expect(r, "LV05", LEVELS, "D6")
+    assert "27 tiêu chí" in f.message          # the 28 criteria of TT18; the Mức 4 list only once it is assessed
+
+
+def test_target_without_items_and_items_at_maximum(plan18):
+    cells = levels_cells(L18, "Mức 2", {"1.3": "Mức 3"}) | {"D5": "Mức 3"}
+    r = check(put(plan18, LEVELS, cells))
+    expect(r, "LV01", LEVELS, "E7")                    # 1.3 aims at Mức 3, no item for it
+    expect(r, "LV02", S1, "C8")                        # 1.1 already at Mức 3 with an item "Đạt mức 3"
+    expect_none(r, "LV04", "LV05")
+    assert not [f for f in r.findings if f.rule == "LV02" and f.cell == "C12"]   # 1.2: "Duy trì mức 2"
+
+
+def test_blocking_criteria_left_out(plan18):
+    r = check(put(plan18, LEVELS, levels_cells(L18, "Mức 2", {"1.1": "Mức 3"})))
+    f = expect(r, "LV03", LEVELS, "D7")               # 1.3 is the first criterion below Mức 3 without an item
+    assert "Mức 2" in f.message and "Mức 3" in f.message and "1.1" not in f.message.split("chưa có nội dung cho")[1]
+    assert r.to_dict()["level"]["current"] == 2 and r.to_dict()["level"]["chuan_quoc_gia"] == 1
+    # a school that sets no higher target is maintaining its level: nothing to say
+    r = check(put(plan18, LEVELS, levels_cells(L18, "Mức 2") | {"E5": None}))
+    expect_none(r, "LV03", "LV01")
+
+
+def test_blocking_quota_tt57(tt57):
+    """Mức 1 now; Mức 2 needs one more of the other criteria at Mức 2 (the base plan has items for 3.3 and 3.5)."""
+    mandatory = {c: "Mức 2" for c in ("1.3", "1.4", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2")}
+    others = {"1.1": "Mức 2", "2.3": "Mức 2", "3.3": "Mức 2", "3.5": "Mức 2", "1.2": "Mức 1", "3.4": "Mức 1", "4.3": "Mức 1"}
+    r = check(put(tt57, LEVELS, levels_cells(L57, others | mandatory, {"3.4": "Mức 2"})))
+    level = r.to_dict()["level"]
+    assert (level["current"], level["next"], level["gap"], level["planned"]) == (1, 2, 1, 1)
+    expect(r, "LV01", LEVELS, f"E{L57.levels.row_of('3.4')}")
+    f = expect(r, "LV03", LEVELS, f"D{L57.levels.row_of('1.2')}")
+    assert "1 trong các tiêu chí 1.2, 3.4, 4.3" in f.message
+    # with 3.3 as one of the candidates, its item covers the quota: nothing blocks unplanned
+    others |= {"3.3": "Mức 1", "1.2": "Mức 2"}
+    cleared = {f"E{L57.levels.row_of('3.4')}": None}
+    r = check(put(tt57, LEVELS, levels_cells(L57, others | mandatory, {"3.3": "Mức 2"}) | cleared))
+    expect_none(r, "LV03", "LV01")
+    assert r.to_dict()["level"]["planned"] == 2

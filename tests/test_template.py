@@ -32,7 +32,7 @@ WORKBOOK = yaml.safe_load((DATA / "workbook.yaml").read_text(encoding="utf-8"))
 SHEETS = WORKBOOK["sheets"]
 UNVERIFIED = WORKBOOK["labels"]["unverified"]
 FONT = WORKBOOK["font"]
-_KNOWN = ("guide", "info", "standard", "level4", "summary", "check", "meta")
+_KNOWN = ("guide", "info", "levels", "standard", "level4", "summary", "check", "meta")
 EXTRA = [v for k, v in SHEETS.items() if k not in _KNOWN]      # further output sheets (e.g. "Báo cáo")
 UNPROTECTED = {SHEETS["check"], SHEETS.get("report")} - {None}    # written by kdcl, left editable
 
@@ -154,6 +154,7 @@ def list_items(dv, wb=None) -> list[str]:
 def test_sheet_names_and_order(built):
     fw = built.fw
     expected = [SHEETS["guide"], SHEETS["info"]]
+    expected += [SHEETS["levels"]] if fw.get("level_rule") else []
     expected += [SHEETS["standard"].format(n=s["number"]) for s in fw["standards"]]
     expected += [SHEETS["level4"]] if fw.get("level4") else []
     expected += [SHEETS["summary"], SHEETS["check"], *EXTRA, SHEETS["meta"]]
@@ -222,7 +223,7 @@ def test_protection(built):
         assert (p.formatCells, p.formatRows, p.formatColumns) == (False, False, False), ws.title
         assert p.deleteRows is True, ws.title
         assert p.deleteColumns is True and p.insertColumns is True, ws.title
-        if ws.title == SHEETS["summary"]:
+        if ws.title in (SHEETS["summary"], SHEETS["levels"]):
             assert p.insertRows is True        # fixed positions: kdcl writes its outputs by row
         else:
             assert p.insertRows is False, ws.title

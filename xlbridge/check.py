@@ -7,8 +7,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xlbridge.core.findings import Finding
+from xlbridge.core.levels import LevelReport
 from xlbridge.core.outputs import CheckOutput, check_output
 from xlbridge.core.rules import validate
+from xlbridge.core.school_level import book_levels
 from xlbridge.core.summary import Summary, summarize
 from xlbridge.io.grid import Grid, load_grid
 from xlbridge.io.reader import read_grid
@@ -22,6 +24,7 @@ class CheckResult:
     findings: list[Finding]
     summary: Summary
     previous_check_rows: list[list[object]] = field(default_factory=list)   # the "Kiểm tra" sheet as read
+    levels: LevelReport | None = None
 
     @property
     def errors(self) -> int:
@@ -33,22 +36,24 @@ class CheckResult:
 
     def output(self, stamp: datetime | None = None) -> CheckOutput:
         from xlbridge.report.narrative import report_rows
-        inputs = {s.name for s in self.book.layout.sheets} | {self.book.layout.info.sheet}
+        layout = self.book.layout
+        inputs = {s.name for s in layout.sheets} | {layout.info.sheet} | ({layout.levels.sheet} if layout.levels else set())
         out = check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs,
-                           self.previous_check_rows)
+                           self.previous_check_rows, self.levels, self.book)
         out.report_rows = report_rows(self.book, self.summary)     # the "Báo cáo" sheet: the text for the book's phase
         return out
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
                 "warnings": self.warnings, "findings": [f.to_dict() for f in self.findings],
-                "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_records()}
+                "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_records(),
+                "level": self.levels.as_json() if self.levels else None}
 
 
 def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:
     book = read_grid(grid, source)
     previous = grid.get(config().sheets["check"], [])
-    return CheckResult(book, validate(book, today), summarize(book, today), previous)
+    return CheckResult(book, validate(book, today), summarize(book, today), previous, book_levels(book))
 
 
 def check_file(path: str | Path, today: date | None = None) -> CheckResult:

@@ -130,6 +130,37 @@ class InfoLayout:
 
 
 @dataclass(frozen=True)
+class LevelsLayout:
+    """The "Mức đánh giá" sheet: one row per criterion (then the Mức 4 list), level cells in fixed columns."""
+    sheet: str
+    header_row: int
+    rows: tuple[tuple[int, Criterion], ...]       # (row, criterion), main criteria first, then Mức 4 items
+    level4_title_row: int | None = None
+    # columns (1-based): code, title, highest level, current, target, plan items, hidden helpers
+    code_col: int = 1
+    title_col: int = 2
+    top_col: int = 3
+    current_col: int = 4
+    target_col: int = 5
+    items_col: int = 6
+    num_col: int = 8           # current level as a number (formula), "" when not given or not readable
+    eff_col: int = 9           # the level that counts for the school's level (formula)
+    top_num_col: int = 10      # highest level as a number
+    flag_col: int = 11         # "x" for a mandatory criterion (TT57)
+
+    def row_of(self, code: str) -> int | None:
+        return next((r for r, c in self.rows if c.code == code), None)
+
+    @property
+    def main_rows(self) -> list[int]:
+        return [r for r, c in self.rows if c.standard != 0]
+
+    @property
+    def level4_rows(self) -> list[int]:
+        return [r for r, c in self.rows if c.standard == 0]
+
+
+@dataclass(frozen=True)
 class Layout:
     framework: Framework
     plan_form: Form
@@ -137,6 +168,7 @@ class Layout:
     issues_form: Form | None
     info: InfoLayout
     sheets: tuple[SheetLayout, ...] = field(default=())
+    levels: LevelsLayout | None = None
 
     @property
     def reviews(self):
@@ -223,6 +255,22 @@ def _info(fw: Framework) -> InfoLayout:
     return InfoLayout(form.sheet, field_rows, list_rows, sizes)
 
 
+LEVELS_HEADER_ROW = 4
+
+
+def _levels(fw: Framework, cfg: Config) -> LevelsLayout | None:
+    if fw.level_rule is None:
+        return None
+    main = [c for s in fw.standards for c in s.criteria]
+    row = LEVELS_HEADER_ROW + 1
+    rows = [(row + i, c) for i, c in enumerate(main)]
+    level4_title = None
+    if fw.level4:
+        level4_title = row + len(main) + 1
+        rows += [(level4_title + 1 + i, c) for i, c in enumerate(fw.level4)]
+    return LevelsLayout(cfg.sheets["levels"], LEVELS_HEADER_ROW, tuple(rows), level4_title)
+
+
 def build_layout(fw: Framework, plan_form_id: str | None = None, rows: dict[str, int] | None = None) -> Layout:
     """The layout of a workbook for a framework; `plan_form_id` picks a variant table form, `rows`
     overrides row counts of workbook.yaml (a carried or imported plan that needs more input rows)."""
@@ -246,7 +294,7 @@ def build_layout(fw: Framework, plan_form_id: str | None = None, rows: dict[str,
     if fw.level4:
         sheets.append(_by_criterion_sheet(cfg.sheets["level4"], "level4", 0,
                                           "MỨC 4: CÁC YÊU CẦU ĐÁNH GIÁ TRƯỜNG ĐẠT MỨC 4", fw.level4, forms, cfg))
-    return Layout(fw, plan, results, issues, _info(fw), tuple(sheets))
+    return Layout(fw, plan, results, issues, _info(fw), tuple(sheets), _levels(fw, cfg))
 
 
 def criterion_row_label(crit: Criterion) -> str:
@@ -266,6 +314,14 @@ def summary_positions(layout: Layout, n_statuses: int) -> dict[str, int]:
     total = first + len(layout.sheets)
     return {"first_row": first, "total_row": total, "items_col": 2, "pct_col": pct,
             "money_col": pct + 1, "overdue_col": pct + 2, "stamp_row": total + 3}
+
+
+def level_summary_rows(layout: Layout) -> dict[str, int]:
+    """1-based rows of the school-level block on "Tổng hợp" (label in A, value in B), below the stamp."""
+    from xlbridge.data.vocab import vocab
+    start = summary_positions(layout, len(vocab().statuses))["stamp_row"] + 2
+    keys = ("title", "current", "planned", "achieved", "chuan_quoc_gia", "blocking", "note")
+    return {k: start + i for i, k in enumerate(keys)}
 
 
 def button_cell(sheet: SheetLayout) -> tuple[int, int]:

@@ -131,6 +131,17 @@ class Info:
         return v.text if v else ""
 
 
+@dataclass
+class LevelEntry:
+    """A criterion's row on "Mức đánh giá": its current level (self-assessment) and its target."""
+    code: str
+    row: int
+    current: Value
+    target: Value
+    current_level: int | None = None
+    target_level: int | None = None
+
+
 @dataclass(frozen=True)
 class Anomaly:
     """Something the reader saw about the workbook's structure; rules turn it into a finding."""
@@ -164,6 +175,7 @@ class PlanBook:
     cells: list[Value]                 # every input cell that holds something
     anomalies: list[Anomaly]
     sheets_present: list[str]
+    levels: dict[str, LevelEntry] = field(default_factory=dict)     # "Mức đánh giá", by criterion code
     extra_sheets: dict[str, list[list[object]]] = field(default_factory=dict)  # sheets the template does not
     #                                             define (e.g. "Mang sang" of a carried plan), values as read
 

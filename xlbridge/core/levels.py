@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from xlbridge.core.vntext import fold
 from xlbridge.data.catalog import Criterion, Framework, LevelRule
 
 Levels = Mapping[str, int | None]
@@ -169,3 +170,27 @@ def report(fw: Framework, plans: Mapping[str, CriterionPlan]) -> LevelReport:
     return LevelReport(now, school_level(fw, planned_levels(plans)), school_level(fw, achieved_levels(plans)),
                        chuan_quoc_gia(fw, now), nxt, g, blocking,
                        sum(1 for c in every if plans.get(c) and plans[c].current is not None), len(every))
+
+
+def choices(fw: Framework, crit: Criterion, level4_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The drop-down of a criterion's level cell: position = level."""
+    if is_level4_item(crit):
+        return level4_names
+    return rule_of(fw).names[: criterion_top(fw, crit) + 1]
+
+
+def parse_level(text: str, options: tuple[str, ...]) -> int | None:
+    """A level cell as typed: one of the drop-down's names (any case or spacing), or a bare number
+    ("2", "2.0"); None when empty or not one of them."""
+    folded = fold(text)
+    if not folded:
+        return None
+    for n, name in enumerate(options):
+        if fold(name) == folded:
+            return n
+    digits = folded.removeprefix("muc").strip()
+    try:
+        n = int(float(digits))
+    except ValueError:
+        return None
+    return n if 0 <= n < len(options) and float(digits) == n else None

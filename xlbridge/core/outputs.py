@@ -12,7 +12,9 @@ from datetime import datetime
 from xlbridge.core.findings import Finding
 from xlbridge.core.summary import Summary
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import CHECK_HEADER_ROW, CHECK_STATUS_CELL, Layout, config, summary_positions
+from xlbridge.core.levels import LevelReport
+from xlbridge.layout import CHECK_HEADER_ROW, CHECK_STATUS_CELL, Layout, config, level_summary_rows, summary_positions
+from xlbridge.model import PlanBook
 
 
 @dataclass
@@ -48,8 +50,43 @@ def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]
     return out
 
 
+def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int, object]]:
+    """What kdcl fills about levels: the planned and achieved school level and the blocking criteria on
+    "Tổng hợp" (the current level there is a live formula), the plan items per criterion on "Mức đánh giá"."""
+    from xlbridge.core.levels import level_name
+    from xlbridge.core.school_level import criterion_plans
+    cfg, layout, fw = config(), book.layout, book.framework
+    ll = layout.levels
+    if ll is None:
+        return []
+    pos = level_summary_rows(layout)
+    sheet = cfg.sheets["summary"]
+    cells: list[tuple[str, int, int, object]] = [
+        (sheet, pos["planned"], 2, level_name(fw, levels.planned)),
+        (sheet, pos["achieved"], 2, level_name(fw, levels.achieved)),
+        (sheet, pos["blocking"], 2, blocking_text(levels))]
+    for code, plan in criterion_plans(book).items():
+        row = book.levels[code].row if code in book.levels else ll.row_of(code)
+        if row is not None:
+            cells.append((ll.sheet, row, ll.items_col, plan.items))
+    return cells
+
+
+def blocking_text(levels: LevelReport) -> str:
+    """ "1.3 (có kế hoạch); 2.1 (chưa có kế hoạch)" — what keeps the school below its next level."""
+    labels = config().labels["level_blocking"]
+    if levels.next_level is None:
+        return labels["top"]
+    parts = [f"{b.code} ({labels['planned'] if b.planned else labels['unplanned']})" for b in levels.blocking if b.required]
+    if levels.gap is not None and levels.gap.choose:
+        rest = [f"{b.code} ({labels['planned'] if b.planned else labels['unplanned']})" for b in levels.blocking if not b.required]
+        parts.append(labels["choose"].format(n=levels.gap.choose, codes="; ".join(rest)))
+    return "; ".join(parts)
+
+
 def check_output(findings: list[Finding], summary: Summary, layout: Layout, stamp: datetime,
-                 input_sheets: set[str], previous_rows: list[list[object]] | None = None) -> CheckOutput:
+                 input_sheets: set[str], previous_rows: list[list[object]] | None = None,
+                 levels: LevelReport | None = None, book: PlanBook | None = None) -> CheckOutput:
     cfg = config()
     limit = cfg.rows["check_findings"]
     rows, links = [], []
@@ -71,6 +108,8 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
         cells.append((sheet, r, pos["overdue_col"], int(rec[overdue])))
     cells.append((sheet, pos["stamp_row"], 1, f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, "
                                               f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."))
+    if levels is not None and book is not None:
+        cells += level_cells(levels, book)
     errors = list(dict.fromkeys((f.sheet, f.cell) for f in findings if f.is_error and f.sheet in input_sheets and f.cell))
     before = [c for c in previous_error_cells(previous_rows or []) if c[0] in input_sheets and c not in errors]
     return CheckOutput(rows, links, line, status_cells, cells, errors, list(dict.fromkeys(before)))

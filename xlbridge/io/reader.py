@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from xlbridge.core.levels import choices, parse_level
 from xlbridge.core.money import parse_money
 from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.core.vntext import fold
@@ -20,7 +21,7 @@ from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError, UnreadableWorkbook
 from xlbridge.io.grid import Grid, is_error, is_formula, text_of, value_at
 from xlbridge.layout import Layout, SheetLayout, Table, build_layout, config, criterion_row_label
-from xlbridge.model import Anomaly, CellRef, Info, Issue, Item, Meta, PlanBook, ReviewResult, Value
+from xlbridge.model import Anomaly, CellRef, Info, Issue, Item, LevelEntry, Meta, PlanBook, ReviewResult, Value
 
 SEARCH_ROWS = 60      # how far a moved header is looked for
 
@@ -244,6 +245,26 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
             row += 1
 
 
+def read_levels(grid: Grid, layout: Layout) -> dict[str, LevelEntry]:
+    """The "Mức đánh giá" sheet, rows found by their locked code (a workbook made before the sheet existed
+    simply has no levels)."""
+    ll = layout.levels
+    if ll is None or ll.sheet not in grid:
+        return {}
+    level4 = tuple(config().labels["levels_level4"])
+    out: dict[str, LevelEntry] = {}
+    for expected, crit in ll.rows:
+        row = _find_row(grid, ll.sheet, expected, ll.code_col, crit.code)
+        if row is None:
+            continue
+        current = _value(grid, ll.sheet, row, ll.current_col)
+        target = _value(grid, ll.sheet, row, ll.target_col)
+        options = choices(layout.framework, crit, level4)
+        out[crit.code] = LevelEntry(crit.code, row, current, target, parse_level(current.text, options),
+                                    parse_level(target.text, options))
+    return out
+
+
 def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
     """Turn cell values into the model. Raises UnreadableWorkbook only for a non-kdcl workbook."""
     meta = read_meta(grid, source)
@@ -272,9 +293,12 @@ def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
     cells += [v for entries in info.lists.values() for e in entries for v in e.values() if not v.empty]
     cells += [v for it in items for v in it.values.values() if not v.empty]
     cells += [v for iss in issues for v in iss.values.values() if not v.empty]
+    levels = read_levels(grid, layout)
+    cells += [v for e in levels.values() for v in (e.current, e.target) if not v.empty]
     known = {s.name for s in layout.sheets} | {layout.info.sheet} | set(config().sheets.values())
     extra = {name: rows for name, rows in grid.items() if name not in known}
-    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid), extra)
+    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid), extra_sheets=extra,
+                    levels=levels)
 
 
 def read_workbook(path) -> PlanBook:

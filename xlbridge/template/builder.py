@@ -34,7 +34,7 @@ from xlbridge.layout import (
     config,
     criterion_row_label,
 )
-from xlbridge.template import summary_formulas
+from xlbridge.template import levels_sheet, summary_formulas
 from xlbridge.template.styles import Styles
 
 PROTECT_OPTIONS = {
@@ -101,6 +101,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     sheets = {k: v for k, v in cfg.sheets.items()}
     guide = wb.add_worksheet(sheets["guide"])
     info = wb.add_worksheet(sheets["info"])
+    levels = wb.add_worksheet(sheets["levels"]) if layout.levels else None
     std_ws = [(s, wb.add_worksheet(s.name)) for s in layout.sheets]
     summary = wb.add_worksheet(sheets["summary"])
     check = wb.add_worksheet(sheets["check"])
@@ -118,6 +119,9 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
         buttons.append(_button(report, sheets["report"], *REPORT_BUTTON_CELL, spec.flavor, "tao_bao_cao"))
         buttons.append(_button(report, sheets["report"], *NEXT_YEAR_BUTTON_CELL, spec.flavor, "ke_hoach_nam_sau"))
     summary_formulas.write_summary(summary, layout, cfg, st)
+    if levels is not None:
+        levels_sheet.write_levels_sheet(levels, layout, cfg, st, wb)
+        levels_sheet.write_level_summary(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
     _guide(guide, spec, layout, cfg, st)
