@@ -146,7 +146,7 @@ class LevelsLayout:
     num_col: int = 8           # current level as a number (formula), "" when not given or not readable
     eff_col: int = 9           # the level that counts for the school's level (formula)
     top_num_col: int = 10      # highest level as a number
-    flag_col: int = 11         # "x" for a mandatory criterion (TT57)
+    flag_col: int = 11         # 1 for a mandatory criterion (TT57), else 0 (office suites differ on "<>x" over blanks)
 
     def row_of(self, code: str) -> int | None:
         return next((r for r, c in self.rows if c.code == code), None)

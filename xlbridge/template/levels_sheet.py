@@ -53,8 +53,8 @@ def school_level_formula(layout: Layout) -> str:
     conds: list[str] = []
     expr = "0"
     for n in range(1, rule.top + 1):       # Mức n also needs every level below it
-        conds += [f'COUNTIFS({flag},"x",{eff},">={n}")={mand}', f'COUNTIFS({flag},"<>x",{eff},">={n}")>={quota}']
-        floor = [f'COUNTIFS({flag},"<>x",{eff},">={rule.top_floor}")={others}'] if n == rule.top and rule.top_floor else []
+        conds += [f'COUNTIFS({flag},1,{eff},">={n}")={mand}', f'COUNTIFS({flag},0,{eff},">={n}")>={quota}']
+        floor = [f'COUNTIFS({flag},0,{eff},">={rule.top_floor}")={others}'] if n == rule.top and rule.top_floor else []
         expr = f"IF(AND({','.join(conds + floor)}),{n},{expr})"
     return expr
 
@@ -113,7 +113,7 @@ def write_levels_sheet(ws: Worksheet, layout: Layout, cfg: Config, st, wb) -> No
             counted = f'IF({num}="",-1,IF({num}>={top_num},{cap},{num}))' if rule.kind == "cumulative" \
                 else f'IF({num}="",-1,{num})'
             ws.write_formula(r, ll.eff_col - 1, "=" + counted, st.text, -1)
-            ws.write_string(r, ll.flag_col - 1, "x" if crit.mandatory else "", st.text)
+            ws.write_number(r, ll.flag_col - 1, 1 if crit.mandatory else 0, st.text)
     ws.freeze_panes(ll.header_row, 0)
     ws.repeat_rows(ll.header_row - 1)
     ws.print_area(0, 0, ll.rows[-1][0] - 1, ll.items_col - 1)
