@@ -359,7 +359,8 @@ def test_criteria_and_standards_tables(district):
     assert sum(r["Số nội dung"] for r in std) == district["report"].items
     wb = openpyxl.load_workbook(district["out"])
     names = [texts().tables[k].sheet for k in ("danh_sach", "loi", "theo_tieu_chi", "theo_tieu_chuan")]
-    assert wb.sheetnames == [*names, texts().chart["sheet"], texts().tables["khong_doc_duoc"].sheet,
+    assert wb.sheetnames == [*names, texts().chart["sheet"], texts().tables["theo_muc"].sheet,
+                             texts().tables["sap_len_muc"].sheet, texts().tables["khong_doc_duoc"].sheet,
                              texts().tables["ban_trung"].sheet]
     chart = wb[texts().chart["sheet"]]._charts[0]                     # one series per framework in the district
     assert len(chart.series) == len({r["Bộ tiêu chuẩn (thông tư · cấp học)"] for r in std}) == 5

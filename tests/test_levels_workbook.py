@@ -118,3 +118,71 @@ def test_json_and_out_carry_the_levels(tmp_path, capsys):
     assert "1.1 (có nội dung kế hoạch)" in got[SUMMARY].cell(pos["blocking"], 2).value
     assert got[ll.sheet].cell(ll.row_of("1.1"), ll.items_col).value == 1
     assert got[ll.sheet].cell(ll.row_of("1.2"), ll.items_col).value == 0
+
+
+def _school(tmp: Path, name: str, huyen: str, cap_hoc: str, nam_hoc: str, pick, item_for: str | None = None) -> Path:
+    """A school's workbook: levels from `pick`, and (optionally) one plan item for criterion `item_for`."""
+    path = _levels_filled(tmp, name, cap_hoc, nam_hoc, pick)
+    wb = openpyxl.load_workbook(path)
+    layout = check_file(path, today=TODAY).book.layout
+    info = wb[layout.info.sheet]
+    info.cell(layout.info.field_rows["ten_truong"], 2).value = f"Trường {name}"
+    info.cell(layout.info.field_rows["huyen"], 2).value = huyen
+    info.cell(layout.info.field_rows["tinh"], 2).value = "Kiên Giang"
+    if item_for:
+        crit = layout.framework.criterion(item_for)
+        sheet = next(s for s in layout.sheets if s.standard == crit.standard)
+        plan = sheet.table("plan")
+        if plan.criteria:
+            row = next(b for b in plan.criteria if b.criterion.code == item_for).item_rows[0]
+            wb[sheet.name].cell(row, plan.by_key("giai_phap").index).value = f"Cải tiến tiêu chí {item_for}"
+        else:
+            row = plan.first_row
+            keys = {p.column.role: p for p in plan.inputs()}
+            wb[sheet.name].cell(row, keys["criterion"].index).value = item_for
+            wb[sheet.name].cell(row, keys["content"].index).value = f"Cải tiến tiêu chí {item_for}"
+    wb.save(path)
+    return path
+
+
+def test_consolidation_by_level(tmp_path):
+    from xlbridge.consolidate.texts import texts
+    src = tmp_path / "nop"
+    src.mkdir()
+    top = lambda c, o: o[-1] if c.standard else None                                    # noqa: E731
+    _school(src, "THCS Số 2", "Châu Thành", "THCS", "2024-2025", top)                            # Mức 3, CQG 2
+    _school(src, "THCS Số 10", "Châu Thành", "THCS", "2024-2025",
+            lambda c, o: o[1] if c.code == "2.3" else top(c, o), item_for="2.3")                     # Mức 1, one away
+    _school(src, "THCS Lê Lợi", "Rạch Giá", "THCS", "2024-2025",
+            lambda c, o: o[min(2, len(o) - 1)] if c.standard else None)                        # Mức 2, many away
+    _school(src, "THCS Chưa Ghi", "Rạch Giá", "THCS", "2024-2025", lambda c, o: None)         # no levels
+    _school(src, "THCS Hòa Bình", "Rạch Giá", "THCS", "2026-2027",
+            lambda c, o: o[2] if c.mandatory or c.code in ("1.1", "1.2", "2.3", "3.3") else o[1])     # TT57 Mức 1, one away
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["tong-hop", str(src), "-o", str(out)]) in (0, 1)
+    wb = openpyxl.load_workbook(out)
+
+    def rows(key):
+        ws = wb[texts().tables[key].sheet]
+        values = list(ws.iter_rows(values_only=True))
+        header_at = next(i for i, r in enumerate(values) if r and r[0] in ("STT", "Bộ tiêu chuẩn (thông tư · cấp học)"))
+        head = values[header_at]
+        return [dict(zip(head, r, strict=False)) for r in values[header_at + 1:] if any(v is not None for v in r)]
+
+    by_level = {(r["Bộ tiêu chuẩn (thông tư · cấp học)"][:7], r["Xã/phường (huyện)"]): r for r in rows("theo_muc")}
+    ct = by_level[("18/2018", "Châu Thành")]
+    assert (ct["Số trường"], ct["Mức 3"], ct["Mức 1"], ct["Đủ chuẩn quốc gia mức độ 2"], ct["Đủ chuẩn quốc gia mức độ 1"],
+            ct["Trường chỉ còn một tiêu chí để lên mức tiếp theo"]) == (2, 1, 1, 1, 1, 1)
+    rg = by_level[("18/2018", "Rạch Giá")]
+    assert (rg["Số trường"], rg["Mức 2"], rg["Chưa ghi mức"], rg["Trường chỉ còn một tiêu chí để lên mức tiếp theo"]) == (2, 1, 1, 0)
+    tt57 = by_level[("57/2026", "Rạch Giá")]
+    assert (tt57["Mức 1"], tt57["Đủ chuẩn quốc gia mức độ 1"]) == (1, 1)
+    away = {r["Tên trường"]: r for r in rows("sap_len_muc")}
+    assert set(away) == {"Trường THCS Số 10", "Trường THCS Hòa Bình"}
+    assert away["Trường THCS Số 10"]["Tiêu chí cần nâng"] == "2.3 (có nội dung kế hoạch)"
+    assert (away["Trường THCS Số 10"]["Mức hiện tại"], away["Trường THCS Số 10"]["Mức tiếp theo"]) == (1, 2)
+    assert away["Trường THCS Số 10"]["Mức nếu hoàn thành kế hoạch"] == 1       # no target given for 2.3
+    assert "thêm 1 trong" in away["Trường THCS Hòa Bình"]["Tiêu chí cần nâng"]
+    schools = {r["Tên trường"]: r for r in rows("danh_sach")}
+    assert schools["Trường THCS Số 2"]["Mức hiện tại (0 = chưa đạt Mức 1)"] == 3
+    assert schools["Trường THCS Chưa Ghi"]["Mức hiện tại (0 = chưa đạt Mức 1)"] is None

@@ -72,7 +72,21 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], per_sheet: dict[
     }
     for sl in book.layout.sheets:
         row[f"ht_{standard_key(sl.standard)}"] = completion(*per_sheet[sl.name][:3])
+    row.update(level_columns(book))
     return row
+
+
+def level_columns(book: PlanBook) -> dict:
+    """The school's levels (now, if the plan is completed, at the results so far), chuẩn quốc gia, and what
+    keeps it from the next level — empty when the workbook records no levels."""
+    from xlbridge.core.outputs import blocking_text
+    from xlbridge.core.school_level import book_levels
+    levels = book_levels(book)
+    if levels is None or not levels.assessed:
+        return {}
+    return {"muc_hien_tai": levels.current, "muc_ke_hoach": levels.planned, "muc_ket_qua": levels.achieved,
+            "chuan_quoc_gia": levels.chuan_quoc_gia, "muc_tiep_theo": levels.next_level,
+            "so_tieu_chi_can_nang": levels.gap.size if levels.gap else 0, "tieu_chi_can_tro": blocking_text(levels)}
 
 
 def _keys(row: dict, seq: int, book: PlanBook, digest: str) -> dict:

@@ -17,7 +17,8 @@ from xlbridge.consolidate.texts import OutColumn, TableText, texts
 from xlbridge.data.catalog import Framework, frameworks
 from xlbridge.layout import config
 
-ORDER = ("danh_sach", "loi", "theo_tieu_chi", "theo_tieu_chuan", "khong_doc_duoc", "ban_trung")
+ORDER = ("danh_sach", "loi", "theo_tieu_chi", "theo_tieu_chuan", "theo_muc", "sap_len_muc", "khong_doc_duoc",
+         "ban_trung")
 
 
 @dataclass
@@ -32,7 +33,7 @@ class OutTable:
 def build_tables(store: Store) -> list[OutTable]:
     store.finish()
     makers = {"danh_sach": _schools, "loi": _findings, "theo_tieu_chi": _criteria, "theo_tieu_chuan": _standards,
-              "khong_doc_duoc": _unreadable, "ban_trung": _duplicates}
+              "theo_muc": _by_level, "sap_len_muc": _one_away, "khong_doc_duoc": _unreadable, "ban_trung": _duplicates}
     out = []
     for key in ORDER:
         t = texts().tables[key]
@@ -149,6 +150,47 @@ def _standards(store: Store, cols: list[OutColumn]) -> Iterator[list]:
             yield _row({"bo_tieu_chuan": framework_label(fw), "tieu_chuan": sheet, "so_truong": schools,
                         "so_noi_dung": items, "hoan_thanh": done, "khong_thuc_hien": cancelled,
                         "ti_le_hoan_thanh": _rate(done, items, cancelled), "qua_han": overdue, "kinh_phi": budget}, cols)
+
+
+def _kept_schools(store: Store) -> Iterator[tuple[str, dict]]:
+    sql = "SELECT s.framework, s.data FROM schools s JOIN kept k ON k.seq = s.seq ORDER BY s.sort, s.seq"
+    for fw, data in store.query(sql):
+        yield fw, json.loads(data)
+
+
+def _by_level(store: Store, cols: list[OutColumn]) -> Iterator[list]:
+    """Per framework and place: how many schools at each current level, chuẩn quốc gia, one criterion away."""
+    labels = {fw.id: framework_label(fw) for fw in frameworks()}
+    groups: dict[tuple[str, str, str], dict[str, int]] = {}
+    for fw, s in _kept_schools(store):
+        key = (labels.get(fw, fw), s.get("tinh") or "", s.get("huyen") or "")
+        g = groups.setdefault(key, {"so_truong": 0})
+        g["so_truong"] += 1
+        level = s.get("muc_hien_tai")
+        names = ["chua_ghi_muc"] if level is None else [f"muc_{level}"]
+        names += [f"chuan_quoc_gia_{n}" for n in range(1, (s.get("chuan_quoc_gia") or 0) + 1)]
+        names += ["mot_tieu_chi"] if s.get("so_tieu_chi_can_nang") == 1 else []
+        for name in names:
+            g[name] = g.get(name, 0) + 1
+    for (label, tinh, huyen), g in sorted(groups.items(), key=lambda kv: tuple(natural_key(x) for x in kv[0])):
+        yield _row({"bo_tieu_chuan": label, "tinh": tinh, "huyen": huyen,
+                    **{c.key: g.get(c.key, 0) for c in cols if c.type == "int"}}, cols)
+
+
+def _one_away(store: Store, cols: list[OutColumn]) -> Iterator[list]:
+    n = 0
+    for _fw, s in _kept_schools(store):
+        if s.get("so_tieu_chi_can_nang") == 1:
+            n += 1
+            yield _row(s, cols, stt=n)
+
+
+def natural_key(text: str) -> tuple:
+    """ "Số 2" before "Số 10": digits compared as numbers, text by its folded form."""
+    import re
+
+    from xlbridge.core.vntext import fold
+    return tuple(int(p) if p.isdigit() else fold(p) for p in re.split(r"(\d+)", text or ""))
 
 
 def _unreadable(store: Store, cols: list[OutColumn]) -> Iterator[list]:
