@@ -146,7 +146,7 @@ class LevelReport:
     next_level: int | None          # None at the top level
     gap: Gap | None
     blocking: tuple[Blocking, ...]
-    assessed: int                   # criteria with a current level
+    assessed: int                   # criteria (not counting the Mức 4 list) with a current level
     total: int
 
     def as_json(self) -> dict:
@@ -166,7 +166,7 @@ def report(fw: Framework, plans: Mapping[str, CriterionPlan]) -> LevelReport:
     if g is not None:
         blocking = tuple(Blocking(code, code in g.required, bool(plans.get(code) and plans[code].items))
                          for code in g.blocking)
-    every = [c.code for c in fw.criteria()]
+    every = [c.code for c in _main(fw)]          # the Mức 4 list is counted by the level, not here
     return LevelReport(now, school_level(fw, planned_levels(plans)), school_level(fw, achieved_levels(plans)),
                        chuan_quoc_gia(fw, now), nxt, g, blocking,
                        sum(1 for c in every if plans.get(c) and plans[c].current is not None), len(every))

@@ -73,15 +73,25 @@ def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int
 
 
 def blocking_text(levels: LevelReport) -> str:
-    """ "1.3 (có kế hoạch); 2.1 (chưa có kế hoạch)" — what keeps the school below its next level."""
+    """ "1.3 (có nội dung kế hoạch); 2.1, 2.2 (chưa có nội dung kế hoạch); thêm 1 trong: 3.4, 3.5 (…)" — what
+    keeps the school below its next level, and whether the plan aims at it."""
     labels = config().labels["level_blocking"]
     if levels.next_level is None:
         return labels["top"]
-    parts = [f"{b.code} ({labels['planned'] if b.planned else labels['unplanned']})" for b in levels.blocking if b.required]
+
+    def grouped(blocks) -> str:
+        parts = []
+        for planned in (True, False):
+            codes = [b.code for b in blocks if b.planned == planned]
+            if codes:
+                parts.append(f"{', '.join(codes)} ({labels['planned'] if planned else labels['unplanned']})")
+        return "; ".join(parts)
+
+    text = grouped([b for b in levels.blocking if b.required])
     if levels.gap is not None and levels.gap.choose:
-        rest = [f"{b.code} ({labels['planned'] if b.planned else labels['unplanned']})" for b in levels.blocking if not b.required]
-        parts.append(labels["choose"].format(n=levels.gap.choose, codes="; ".join(rest)))
-    return "; ".join(parts)
+        choice = labels["choose"].format(n=levels.gap.choose, codes=grouped([b for b in levels.blocking if not b.required]))
+        text = f"{text}; {choice}" if text else choice
+    return text
 
 
 def check_output(findings: list[Finding], summary: Summary, layout: Layout, stamp: datetime,
