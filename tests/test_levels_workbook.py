@@ -186,3 +186,29 @@ def test_consolidation_by_level(tmp_path):
     schools = {r["Tên trường"]: r for r in rows("danh_sach")}
     assert schools["Trường THCS Số 2"]["Mức hiện tại (0 = chưa đạt Mức 1)"] == 3
     assert schools["Trường THCS Chưa Ghi"]["Mức hiện tại (0 = chưa đạt Mức 1)"] is None
+
+
+def test_console_and_next_year_carry_the_levels(tmp_path, capsys):
+    from conftest import filled
+    levels = {c: {"current": "Mức 2"} for c in ("1.1", "1.2", "1.3")} | {"1.1": {"current": "Mức 2", "target": "Mức 3"},
+                                                                         "1.3": {"current": "Mức 1", "target": "Mức 2"}}
+    item = {"ket_qua_can_dat": "Đạt mức 3", "giai_phap": "Xây dựng chiến lược giai đoạn 2023-2028",
+            "chu_tri": "Hiệu trưởng", "thoi_gian": "Tháng 10/2023", "trang_thai": "Hoàn thành",
+            "ket_qua": "Chiến lược được hội đồng trường thông qua (Nghị quyết số 12/NQ-HĐT)"}
+    open_item = {**item, "giai_phap": "Kiện toàn các đoàn thể", "trang_thai": "Đang thực hiện", "ket_qua": "",
+                 "ly_do": "Chờ đại hội"}
+    data = {"info": {"ten_truong": "Trường THPT Mức", "cap_hoc": "THPT", "nam_hoc": "2023-2024",
+                     "giai_doan": "Báo cáo kết quả cuối năm học", "ngay_bao_cao": "25/05/2024"},
+            "items": [{"criterion": "1.1", "values": item}, {"criterion": "1.3", "values": open_item}],
+            "levels": levels}
+    src = filled(tmp_path, "THPT", "2023-2024", data)
+    main(["kiem-tra", str(src)])
+    text = capsys.readouterr().out
+    assert "MỨC CỦA NHÀ TRƯỜNG" in text and "Mới ghi mức của 3/28 tiêu chí" in text
+    dst = tmp_path / "nam-sau.xlsx"
+    assert main(["nam-sau", str(src), "-o", str(dst)]) == 0
+    capsys.readouterr()
+    new = check_file(dst, today=TODAY)
+    got = {code: (e.current.text, e.target.text) for code, e in new.book.levels.items() if e.current.text}
+    # 1.1's only item was completed: its target is reached; 1.3's item is still open: it stays where it was
+    assert got == {"1.1": ("Mức 3", ""), "1.2": ("Mức 2", ""), "1.3": ("Mức 1", "")}

@@ -65,10 +65,11 @@ class NextYear:
     group_questions: dict[int, Question]            # index in the "nhóm công tác" list → question
     skipped: Counter                                # why items stayed behind: status name or "no-status"
     rows: dict[str, int]                            # row counts for the template (workbook.yaml rows)
+    levels: dict[str, dict[str, str]] = field(default_factory=dict)   # next year's «Mức hiện tại»
 
     def fill_data(self) -> dict:
         """The data `xlbridge.io.filler.fill_workbook` types into the new template."""
-        return {"info": self.info, "lists": self.lists,
+        return {"info": self.info, "lists": self.lists, "levels": self.levels,
                 "items": [{"criterion": it.criterion, "values": it.values} for it in self.items]}
 
     @property
@@ -319,7 +320,24 @@ def plan_next_year(book: PlanBook, new_year: SchoolYear | None = None, thong_tu:
     rows = _rows(items, target)
     layout = build_layout(target, variant, rows or None)
     return NextYear(old_year, new_year, book.framework, target, layout, variant, cap_hoc, _info(ctx, cap_hoc), lists,
-                    items, group_questions, skipped, rows)
+                    items, group_questions, skipped, rows, carried_levels(book, target))
+
+
+def carried_levels(book: PlanBook, target: Framework) -> dict[str, dict[str, str]]:
+    """The levels the year reached (a criterion at its target where all its items were completed) become next
+    year's «Mức hiện tại» — within one framework only: levels of another circular measure other requirements."""
+    from xlbridge.core.levels import achieved_levels, choices
+    from xlbridge.core.school_level import criterion_plans
+    if target.id != book.framework.id or book.framework.level_rule is None or not book.levels:
+        return {}
+    reached = achieved_levels(criterion_plans(book))
+    level4 = tuple(config().labels["levels_level4"])
+    out = {}
+    for crit in target.criteria():
+        level = reached.get(crit.code)
+        if level is not None:
+            out[crit.code] = {"current": choices(target, crit, level4)[level]}
+    return out
 
 
 # ---------------------------------------------------------------- the "Mang sang" list

@@ -79,5 +79,21 @@ def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> list[tupl
             if v not in (None, ""):
                 ws.cell(rows[0], p.index).value = v
         _fit(ws, rows[0], table)
+    fill_levels(wb, layout, data.get("levels") or {})
     save_atomic(wb, Path(dst))
     return placed
+
+
+def fill_levels(wb, layout: Layout, levels: dict) -> None:
+    """Type criterion levels into "Mức đánh giá": {code: {"current": "Mức 2", "target": "Mức 3"}}."""
+    ll = layout.levels
+    if ll is None or not levels or ll.sheet not in wb.sheetnames:
+        return
+    ws = wb[ll.sheet]
+    for code, values in levels.items():
+        row = ll.row_of(code)
+        if row is None:
+            raise KdclError(f"Tiêu chí {code} không có trong {layout.framework.number}.")
+        for key, col in (("current", ll.current_col), ("target", ll.target_col)):
+            if values.get(key) not in (None, ""):
+                ws.cell(row, col).value = values[key]
