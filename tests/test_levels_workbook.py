@@ -174,7 +174,8 @@ def test_consolidation_by_level(tmp_path):
     assert (ct["Số trường"], ct["Mức 3"], ct["Mức 1"], ct["Đủ chuẩn quốc gia mức độ 2"], ct["Đủ chuẩn quốc gia mức độ 1"],
             ct["Trường chỉ còn một tiêu chí để lên mức tiếp theo"]) == (2, 1, 1, 1, 1, 1)
     rg = by_level[("18/2018", "Rạch Giá")]
-    assert (rg["Số trường"], rg["Mức 2"], rg["Chưa ghi mức"], rg["Trường chỉ còn một tiêu chí để lên mức tiếp theo"]) == (2, 1, 1, 0)
+    assert (rg["Số trường"], rg["Mức 2"], rg["Chưa ghi mức"],
+            rg["Trường chỉ còn một tiêu chí để lên mức tiếp theo"]) == (2, 1, 1, 0)
     tt57 = by_level[("57/2026", "Rạch Giá")]
     assert (tt57["Mức 1"], tt57["Đủ chuẩn quốc gia mức độ 1"]) == (1, 1)
     away = {r["Tên trường"]: r for r in rows("sap_len_muc")}

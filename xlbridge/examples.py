@@ -10,10 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from xlbridge.core.official import from_official
-from xlbridge.data.files import BUNDLED
+from xlbridge.data.files import BUNDLED, load_yaml
 from xlbridge.data.vocab import vocab
 
 DEMO_EXAMPLE = BUNDLED / "examples" / "bao-cao-ket-qua-thpt-2023-2024.yaml"
@@ -54,7 +52,7 @@ def _item(raw: dict, kind: str) -> dict:
 
 def load_document(path: Path | str, n_standards: int = 5) -> dict:
     """Fill data (info, lists, items, issues) for a transcribed document."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = load_yaml(Path(path), "example")
     info, lists = _info(raw.get("info") or {}, n_standards)
     items = [_item(it, raw.get("kind", "")) for it in raw.get("items") or []]
     issues = [{"standard": v["tieu_chuan"], "values": {k: v.get(k) for k in ("tieu_chi", "hien_trang", "han_che", "nguyen_nhan")}}

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from xlbridge.core.findings import Finding
+from xlbridge.core.levels import LevelReport
 from xlbridge.core.summary import Summary
 from xlbridge.data.vocab import vocab
-from xlbridge.core.levels import LevelReport
 from xlbridge.layout import CHECK_HEADER_ROW, CHECK_STATUS_CELL, Layout, config, level_summary_rows, summary_positions
 from xlbridge.model import PlanBook
 

@@ -7,10 +7,12 @@ the Mức 4 list where the circular has one, and which table forms it uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
 
 from xlbridge.data.files import Checker, cached, list_files, load_yaml
 from xlbridge.data.vocab import vocab
-from xlbridge.errors import KdclError
+from xlbridge.errors import DataFileError, KdclError
 
 LAYOUTS = ("theo-tieu-chi", "van-de-trong-tam")
 LEVEL_RULE_KINDS = ("cumulative", "mandatory-quota")
@@ -91,6 +93,7 @@ class Framework:
     citation: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     level_rule: LevelRule | None = None
+    path: str = ""            # the data file it was read from (for messages)
 
     @property
     def short(self) -> str:
@@ -109,6 +112,14 @@ class Framework:
     def governs(self, start_year: int) -> bool:
         return (self.first_year is None or start_year >= self.first_year) and (
             self.last_year is None or start_year <= self.last_year)
+
+    def years_label(self) -> str:
+        """ "2026-2027 trở đi", "đến 2025-2026", "2020-2021 đến 2025-2026", "mọi năm học"."""
+        first = f"{self.first_year}-{self.first_year + 1}" if self.first_year is not None else None
+        last = f"{self.last_year}-{self.last_year + 1}" if self.last_year is not None else None
+        if first and last:
+            return f"từ {first} đến {last}"
+        return f"từ {first} trở đi" if first else (f"đến {last}" if last else "mọi năm học")
 
 
 def _year(c: Checker, key: str) -> int | None:
@@ -150,7 +161,7 @@ def _level_rule(path, data: dict | None, fw_levels: list, has_level4: bool) -> L
     return rule
 
 
-def _load(path) -> Framework:
+def _load(path: Path) -> Framework:
     c = Checker(path, load_yaml(path))
     circ = Checker(path, c.get("circular", dict), "circular")
     years = Checker(path, c.get("school_years", dict), "school_years")
@@ -180,12 +191,35 @@ def _load(path) -> Framework:
         layout=c.get("layout", str, choices=LAYOUTS), forms={k: str(v) for k, v in forms.items()},
         standards=tuple(standards), level4=level4, citation=circ.get("citation", str, ""),
         extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)},
-        level_rule=_level_rule(path, c.get("level_rule", dict, None), c.get("levels", list), bool(level4)))
+        level_rule=_level_rule(path, c.get("level_rule", dict, None), c.get("levels", list), bool(level4)),
+        path=str(path))
+
+
+def _overlaps(a: Framework, b: Framework) -> bool:
+    lo = max(y for y in (a.first_year, b.first_year, -1) if y is not None)
+    his = [y for y in (a.last_year, b.last_year) if y is not None]
+    return not his or lo <= min(his)
+
+
+def check_overlaps(found: tuple[Framework, ...]) -> None:
+    """One framework per cấp học and school year: two that overlap are an error, not "the first file wins"."""
+    for a, b in combinations(found, 2):
+        shared = [x for x in a.applies_to if x in b.applies_to]
+        if a.id == b.id:
+            raise DataFileError(b.path, "id", f"mã {b.id!r} trùng với bộ tiêu chuẩn trong tệp {a.path}")
+        if shared and _overlaps(a, b):
+            raise DataFileError(
+                b.path, "school_years",
+                f"năm học {b.years_label()} chồng với bộ tiêu chuẩn {a.id} (năm học {a.years_label()}, tệp {a.path}) "
+                f"cho cấp học {', '.join(shared)}; mỗi năm học chỉ có một bộ tiêu chuẩn cho một cấp học — "
+                "sửa school_years (first, last) hoặc applies_to của một trong hai tệp")
 
 
 @cached
 def frameworks() -> tuple[Framework, ...]:
-    return tuple(_load(p) for p in list_files("frameworks"))
+    found = tuple(_load(p) for p in list_files("frameworks"))
+    check_overlaps(found)
+    return found
 
 
 def get_framework(fid: str) -> Framework:

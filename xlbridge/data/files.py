@@ -78,13 +78,31 @@ def read_text(path: Path) -> str:
 
 
 @cached
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, kind: str | None = None) -> Any:
+    """A data file's content, checked against the schema of its kind (xlbridge/data/schemas).
+
+    The kind follows from where the file sits in a data folder ("forms/x.yaml"); a file read from
+    elsewhere names it (`kind="example"`). Files embedded in an xlwings Lite workbook are the bundled
+    ones, checked when kdcl was built and tested; the button does not check them again.
+    """
     try:
-        return yaml.safe_load(read_text(path))
+        data = yaml.safe_load(read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}" if mark else "(cú pháp)"
         raise DataFileError(str(path), where, f"sai cú pháp YAML: {exc}") from None
+    if not EMBEDDED:
+        from xlbridge.data import schema
+        schema.check_file(path, data, kind or schema.kind_of(relative_name(path)))
+    return data
+
+
+def relative_name(path: Path) -> str:
+    """A data file's path inside the data folder holding it ("forms/x.yaml"), which decides its kind."""
+    for base in data_dirs():
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return f"{path.parent.name}/{path.name}"
 
 
 class Checker:
