@@ -79,7 +79,7 @@ def main() -> int:
             "read (file → grid)": timed(lambda: load_grid(path), args.runs),
             "grid → model": timed(lambda: read_grid(grid), args.runs),
             "rules": timed(lambda: validate(book), args.runs),
-            "summary (pandas)": timed(lambda: summarize(book), args.runs),
+            "summary": timed(lambda: summarize(book), args.runs),
             "kiem-tra total": timed(lambda: check_file(path), args.runs),
         }
     for name, times in parts.items():

@@ -90,3 +90,20 @@ def soffice() -> str:
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed on this machine: scripts/setup.sh installs it")
     return exe
+
+
+def sheet_records(summary) -> list[dict[str, object]]:
+    """The Python summary as the "Tổng hợp" sheet shows it: {column header: value} per row, left to right
+    (`layout.summary_headers`), the total last; a rate without base is NaN, as the sheet's empty cell reads."""
+    from xlbridge.data.vocab import vocab
+    from xlbridge.layout import summary_headers, summary_labels
+    statuses = vocab().status_names()
+    headers = summary_headers(statuses)
+    out = []
+    for row in summary.all_rows():
+        c = row.counts
+        rate = c.completion
+        values = [row.sheet or summary_labels()["total"], c.items, *(c.statuses[s] for s in statuses), c.no_status,
+                  float("nan") if rate is None else rate, c.budget, c.overdue]
+        out.append(dict(zip(headers, values, strict=True)))
+    return out

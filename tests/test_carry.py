@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SEEDS, TODAY, document, filled, seed_workbook, tt57_workbook
+from conftest import SEEDS, TODAY, document, filled, seed_workbook, sheet_records, tt57_workbook
 
 from xlbridge.carry.crosswalk import crosswalks, get_crosswalk
 from xlbridge.carry.plan import carry_period, plan_next_year, shift_years
@@ -304,7 +304,7 @@ def test_carried_and_imported_workbooks_recalculate_in_libreoffice(soffice, tmp_
     write_import(import_word(build_docx("ket-qua-thpt", tmp_path / "thpt.docx")), imported)
     outs = convert([carried, imported], tmp_path / "lo", exe=soffice)
     for original, converted in zip((carried, imported), outs, strict=True):
-        expected = check_file(original, TODAY).summary.table.to_dict(orient="records")
+        expected = sheet_records(check_file(original, TODAY).summary)
         ws = openpyxl.load_workbook(converted, data_only=True)[config().sheets["summary"]]
         headers = [c.value for c in ws[SUMMARY_HEADER_ROW]]
         got = [dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=SUMMARY_HEADER_ROW + 1,

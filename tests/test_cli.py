@@ -59,7 +59,7 @@ def test_clean_workbook_exits_zero_and_json(tmp_path, capsys):
     code, text, _ = run(capsys, "kiem-tra", str(path), "--json", "--ngay", "23/11/2026")
     data = json.loads(text)
     assert code == 0 and data["errors"] == 0 and data["framework"] == "tt57-2026-mam-non"
-    assert data["summary"][-1]["Tiêu chuẩn"] == "Tổng cộng" and data["summary"][-1]["Số nội dung"] == 8
+    assert data["summary"][-1]["sheet"] is None and data["summary"][-1]["items"] == 8          # the total row
 
 
 def test_checked_copy_fills_outputs_and_keeps_input(tmp_path, capsys):

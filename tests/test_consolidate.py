@@ -39,7 +39,7 @@ from xlbridge.consolidate.sources import discover
 from xlbridge.consolidate.tables import local_time
 from xlbridge.consolidate.texts import texts
 from xlbridge.consolidate.worker import check_chunk
-from xlbridge.core.summary import summarize
+from xlbridge.core.summary import count
 from xlbridge.data.catalog import get_framework
 from xlbridge.io.grid import is_formula, load_grid, load_grid_openpyxl
 from xlbridge.io.reader import read_grid
@@ -77,7 +77,7 @@ def normalized(grid: dict) -> dict:
 
 def facts(result) -> tuple:
     """What a check says: its findings and its summary."""
-    return result.findings, result.summary.to_records()
+    return result.findings, result.summary.to_dict()
 
 
 def set_saved(path: Path, when: str) -> None:
@@ -209,18 +209,23 @@ def test_workbook_saved_by_libreoffice_reads_the_same(tmp_path, books, soffice):
 
 @pytest.mark.parametrize("name", [n for _k, n in WORKBOOKS])
 def test_totals_are_the_summary_figures(books, name):
-    book = read_grid(load_grid(books[name]), books[name].name)
-    table = summarize(book, TODAY).table.set_index("Tiêu chuẩn")
-    when = records.report_date(book, TODAY)
-    for sl in book.layout.sheets:
-        items = [it for it in book.items if it.sheet == sl.name]
-        n, done, cancelled, budget, overdue = records.item_totals(items, when, book.phase_order)
-        row = table.loc[sl.name]
-        assert (n, done, cancelled, budget, overdue) == (row["Số nội dung"], row["Hoàn thành"], row["Không thực hiện"],
-                                                        row["Dự kiến kinh phí (đồng)"], row["Nội dung quá hạn"])
-        rate = records.completion(n, done, cancelled)
-        assert (rate is None and row["Tỉ lệ hoàn thành"] != row["Tỉ lệ hoàn thành"]) or rate == pytest.approx(
-            row["Tỉ lệ hoàn thành"])
+    """The worker (fast reader) and `kiem-tra` (openpyxl reader) give the same figures per standard, and per
+    criterion the same counting as the summary."""
+    path = books[name]
+    [entry] = discover([str(path)])
+    out = check_chunk([entry], TODAY)[0]
+    summary = check_file(path, TODAY).summary
+    assert out.unreadable is None
+    assert [s[2:] for s in out.standards] == [(r.sheet, *records.totals(r.counts)) for r in summary.rows]
+    assert out.school["ht_chung"] == summary.total.counts.completion
+    assert out.school["so_noi_dung"] == summary.total.counts.items
+    book = read_grid(load_grid(path), path.name)
+    by_code = {code: totals for _fw, code, *totals in out.criteria}
+    for code, got in by_code.items():
+        items = [it for it in book.items if it.criterion == code]
+        assert tuple(got) == records.totals(count(items, summary.report_date, book.phase_order)), code
+    assert sum(t[0] for t in by_code.values()) == sum(1 for it in book.items if it.criterion and
+                                                      book.framework.criterion(it.criterion) is not None)
 
 
 # ---- discovery: folders, e-mails, mailboxes -------------------------------------------------------------------
@@ -313,10 +318,10 @@ def test_tong_hop_lists_every_school_once(district, books):
     assert "Trường THCS Tân Hội" in names and "Trường THPT Giồng Riềng" in names
     thpt = next(r for r in rows if r["Tên trường"] == "Trường THPT Giồng Riềng")
     result = check_file(books["ket-qua-thpt"], TODAY)
-    total = result.summary.table.set_index("Tiêu chuẩn")
+    summary = result.summary
     assert thpt["Số nội dung"] == 34 and thpt["Số lỗi"] == result.errors and thpt["Số cảnh báo"] == result.warnings
-    assert thpt["% HT Tiêu chuẩn 1"] == pytest.approx(total.loc[S1, "Tỉ lệ hoàn thành"])
-    assert thpt["% hoàn thành chung"] == pytest.approx(total.loc["Tổng cộng", "Tỉ lệ hoàn thành"])
+    assert thpt["% HT Tiêu chuẩn 1"] == pytest.approx(summary.row(S1).counts.completion)
+    assert thpt["% hoàn thành chung"] == pytest.approx(summary.total.counts.completion)
     assert thpt["Thông tư"] == "18/2018" and thpt["Cấp học"] == "THPT" and thpt["Nguồn (thư mục hoặc thư)"].endswith(".xlsx")
     tan_hoi = next(r for r in rows if r["Tên trường"] == "Trường THCS Tân Hội")
     assert tan_hoi["Tệp"] == "lan-2.xlsx" and "gửi lại" in tan_hoi["Nguồn (thư mục hoặc thư)"]

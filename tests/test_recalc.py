@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
-from conftest import TODAY, seed_workbook, template, tt57_workbook
+from conftest import TODAY, seed_workbook, sheet_records, template, tt57_workbook
 from lo import LibreOfficeError, convert, recalculate
 
 from xlbridge.check import check_file
@@ -139,7 +139,7 @@ def sheet_summary(path: Path) -> list[dict[str, object]]:
 
 
 def python_summary(path: Path) -> list[dict[str, object]]:
-    return check_file(path, TODAY).summary.table.to_dict(orient="records")
+    return sheet_records(check_file(path, TODAY).summary)
 
 
 def assert_same(original: Path, converted: Path) -> list[dict[str, object]]:

@@ -1021,7 +1021,7 @@ def test_da_hoan_thanh_reads_as_hoan_thanh(mid18):
     r = check(mid18)
     assert r.book.items[0].status.name == "Hoàn thành"
     assert found(r) == [("KQ03", S1, "K8")]
-    assert r.summary.total["Hoàn thành"] == 1
+    assert r.summary.total.counts.statuses["Hoàn thành"] == 1
 
 
 # ---------------------------------------------------------------- the catalogue itself

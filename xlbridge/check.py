@@ -46,7 +46,7 @@ class CheckResult:
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
                 "warnings": self.warnings, "findings": [f.to_dict() for f in self.findings],
-                "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_records(),
+                "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_dict()["rows"],
                 "level": self.levels.as_json() if self.levels else None}
 
 

@@ -303,17 +303,26 @@ def criterion_row_label(crit: Criterion) -> str:
     return f"{crit.label}: {crit.title}{mark}"
 
 
-def standard_sheet_names(layout: Layout) -> list[str]:
-    return [s.name for s in layout.sheets]
+def summary_labels() -> dict[str, str]:
+    """Column titles of "Tổng hợp" by key (standard, items, no_status, completion, budget, overdue, total)."""
+    return dict(config().labels["summary"])
+
+
+def summary_headers(statuses: list[str]) -> list[str]:
+    """The header row of "Tổng hợp", left to right: the standard, items, one column per status, then the rest."""
+    lab = summary_labels()
+    return [lab["standard"], lab["items"], *statuses, lab["no_status"], lab["completion"], lab["budget"], lab["overdue"]]
 
 
 def summary_positions(layout: Layout, n_statuses: int) -> dict[str, int]:
-    """1-based cells of "Tổng hợp" that kdcl fills: per-standard rows, total row, its two columns, stamp."""
-    pct = 4 + n_statuses                 # A name, B items, C.. statuses, then "chưa cập nhật", then %
+    """1-based cells of "Tổng hợp", in the order of `summary_headers`: per-standard rows, the total row,
+    each column, and the row kdcl stamps."""
+    first_status = 3                     # A standard, B items, C.. statuses, then "chưa cập nhật", then %
+    pct = first_status + n_statuses + 1
     first = SUMMARY_HEADER_ROW + 1
     total = first + len(layout.sheets)
-    return {"first_row": first, "total_row": total, "items_col": 2, "pct_col": pct,
-            "money_col": pct + 1, "overdue_col": pct + 2, "stamp_row": total + 3}
+    return {"first_row": first, "total_row": total, "items_col": 2, "first_status_col": first_status,
+            "no_status_col": pct - 1, "pct_col": pct, "money_col": pct + 1, "overdue_col": pct + 2, "stamp_row": total + 3}
 
 
 def level_summary_rows(layout: Layout) -> dict[str, int]:

@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 from xlbridge.core.money import format_vnd
+from xlbridge.core.vntext import percent as pct
 
 
 def _num(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}".replace(".", ",")
-
-
-def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{_num(rate * 100)}%"
 
 
 def bar_line(done: int, total: int, elapsed: float, unreadable: int = 0, width: int = 28) -> str:

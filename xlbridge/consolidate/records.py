@@ -1,10 +1,10 @@
 """What the consolidation keeps of one checked workbook: a few small rows, so that memory stays flat.
 
-A worker turns a checked book into an `Outcome` (the school's row, its findings, its totals per
-standard and per criterion) and drops the book. The totals follow the definitions of
-`xlbridge.core.summary` (tested equal to it on every fixture workbook) without pandas, which would
-cost more than reading the workbook; `is_overdue` is the same function, so the district table and
-each school's "Tổng hợp" sheet agree.
+A worker turns a checked book (`xlbridge.check.CheckResult`, the same as `kiem-tra` gives) into an
+`Outcome` (the school's row, its findings, its totals per standard and per criterion) and drops the
+book. The totals per standard are the check's own summary, and the totals per criterion are counted
+by the same `xlbridge.core.summary.count`, so the district table and each school's "Tổng hợp"
+sheet agree by construction.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from xlbridge.check import CheckResult
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.core.findings import Finding
-from xlbridge.core.progress import is_overdue
+from xlbridge.core.levels import LevelReport
+from xlbridge.core.summary import Counts, Summary, count
 from xlbridge.core.vntext import fold
-from xlbridge.data.vocab import vocab
 from xlbridge.model import Item, PlanBook
 
 Totals = tuple[int, int, int, int, int]          # items, done, cancelled (không thực hiện), budget, overdue
@@ -39,26 +40,26 @@ def standard_key(number: int) -> str:
     return "muc4" if number == 0 else f"tc{number}"
 
 
-def school_outcome(entry, book: PlanBook, findings: list[Finding], today: date | None, saved: datetime | None,
-                   digest: str) -> Outcome:
+def school_outcome(entry, result: CheckResult, saved: datetime | None, digest: str) -> Outcome:
     """The rows one readable workbook contributes: its school, findings, totals per standard and per criterion."""
-    when = report_date(book, today)
-    sheets: dict[str, list[Item]] = {sl.name: [] for sl in book.layout.sheets}
-    for it in book.items:
-        sheets.setdefault(it.sheet, []).append(it)
-    per_sheet = {name: item_totals(items, when, book.phase_order) for name, items in sheets.items()}
-    school = _school_row(entry, book, findings, per_sheet, saved or entry.sent or entry.mtime)
+    book, summary = result.book, result.summary
+    school = _school_row(entry, book, result.findings, summary, saved or entry.sent or entry.mtime)
+    school.update(level_columns(result.levels))
     school.update(_keys(school, entry.seq, book, digest))
-    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in findings]
-    standards = [(book.framework.id, sl.standard, sl.name, *per_sheet[sl.name]) for sl in book.layout.sheets]
-    return Outcome(entry.seq, school, rows, standards, _criteria(book, when))
+    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in result.findings]
+    standards = [(book.framework.id, r.standard, r.sheet, *totals(r.counts)) for r in summary.rows]
+    return Outcome(entry.seq, school, rows, standards, _criteria(book, summary.report_date))
 
 
-def _school_row(entry, book: PlanBook, findings: list[Finding], per_sheet: dict[str, Totals],
-                stamp: datetime | None) -> dict:
+def totals(c: Counts) -> Totals:
+    """The figures the consolidation sums: items, done, cancelled, budget, overdue."""
+    return c.items, c.done, c.cancelled, c.budget, c.overdue
+
+
+def _school_row(entry, book: PlanBook, findings: list[Finding], summary: Summary, stamp: datetime | None) -> dict:
     """The "Danh sách" columns: who, which year and phase, how many findings, how far the plan has come."""
     info = book.info
-    total = tuple(sum(t[i] for t in per_sheet.values()) for i in range(5))
+    total = summary.total.counts
     errors = sum(f.is_error for f in findings)
     row = {
         "ten_truong": info.text("ten_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
@@ -66,22 +67,19 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], per_sheet: dict[
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
         "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": stamp,
         "so_loi": errors, "so_canh_bao": len(findings) - errors,
-        "so_noi_dung": total[0], "hoan_thanh": total[1], "ht_chung": completion(*total[:3]),
-        "kinh_phi": total[3], "qua_han": total[4],
+        "so_noi_dung": total.items, "hoan_thanh": total.done, "ht_chung": total.completion,
+        "kinh_phi": total.budget, "qua_han": total.overdue,
         "tep": entry.name, "nguon": entry.origin, "nguoi_gui": entry.sender, "ngay_gui": entry.sent,
     }
-    for sl in book.layout.sheets:
-        row[f"ht_{standard_key(sl.standard)}"] = completion(*per_sheet[sl.name][:3])
-    row.update(level_columns(book))
+    for r in summary.rows:
+        row[f"ht_{standard_key(r.standard)}"] = r.counts.completion
     return row
 
 
-def level_columns(book: PlanBook) -> dict:
+def level_columns(levels: LevelReport | None) -> dict:
     """The school's levels (now, if the plan is completed, at the results so far), chuẩn quốc gia, and what
-    keeps it from the next level — empty when the workbook records no levels."""
+    keeps it from the next level, as the check found them — empty when the workbook records no levels."""
     from xlbridge.core.outputs import blocking_text
-    from xlbridge.core.school_level import book_levels
-    levels = book_levels(book)
     if levels is None or not levels.assessed:
         return {}
     return {"muc_hien_tai": levels.current, "muc_ke_hoach": levels.planned, "muc_ket_qua": levels.achieved,
@@ -109,38 +107,9 @@ def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def report_date(book: PlanBook, today: date | None) -> date:
-    """The date deadlines are judged against, as in the summary: the report date, else `today`."""
-    return book.info.report_date or today or date.today()
-
-
-def item_totals(items: list[Item], when: date, phase_order: int) -> Totals:
-    """Items, done, cancelled, budget, overdue — with the definitions of `xlbridge.core.summary` (and of the
-    "Tổng hợp" sheet's formulas): an item's status is its latest review's; "done" and "cancelled" are the
-    first statuses of the vocabulary flagged done, and neither open nor done."""
-    done, cancelled = _status_names()
-    n_done = sum(1 for it in items if it.status is not None and it.status.name == done)
-    n_cancelled = sum(1 for it in items if it.status is not None and it.status.name == cancelled)
-    budget = sum(it.budget.amount for it in items if it.budget is not None and it.budget.amount is not None)
-    overdue = sum(1 for it in items if is_overdue(it, when, phase_order))
-    return len(items), n_done, n_cancelled, int(budget), overdue
-
-
-def completion(items: int, done: int, cancelled: int) -> float | None:
-    """% hoàn thành = Hoàn thành / (items − Không thực hiện); None when there is nothing to complete."""
-    base = items - cancelled
-    return done / base if base > 0 else None
-
-
-def _status_names() -> tuple[str, str | None]:
-    statuses = vocab().statuses
-    return (next(s.name for s in statuses if s.done),
-            next((s.name for s in statuses if not s.open and not s.done), None))
-
-
 def _criteria(book: PlanBook, when: date) -> list[tuple]:
     by_code: dict[str, list[Item]] = defaultdict(list)
     for it in book.items:
         if it.criterion and book.framework.criterion(it.criterion) is not None:
             by_code[it.criterion].append(it)
-    return [(book.framework.id, code, *item_totals(items, when, book.phase_order)) for code, items in by_code.items()]
+    return [(book.framework.id, code, *totals(count(items, when, book.phase_order))) for code, items in by_code.items()]

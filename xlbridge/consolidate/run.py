@@ -30,6 +30,7 @@ from xlbridge.consolidate.tables import build_tables
 from xlbridge.consolidate.texts import texts
 from xlbridge.consolidate.workbook import is_consolidation, write_workbook
 from xlbridge.consolidate.worker import check_chunk
+from xlbridge.core.summary import completion
 from xlbridge.errors import KdclError
 
 CHUNK = 4                 # inputs per task: fewer round trips, still a fine-grained progress bar
@@ -210,7 +211,7 @@ def _report(store: Store, inputs: int) -> RunReport:
         "SELECT COALESCE(SUM(items), 0), COALESCE(SUM(done), 0), COALESCE(SUM(cancelled), 0), COALESCE(SUM(budget), 0), "
         "COALESCE(SUM(overdue), 0) FROM standards WHERE seq IN (SELECT seq FROM kept)").fetchone()
     r.items, r.budget, r.overdue = items, budget, overdue
-    r.overall = done / (items - cancelled) if items - cancelled > 0 else None
+    r.overall = completion(items, done, cancelled)
     tables = {t.key: t for t in build_tables(store)}
     for row in tables["theo_tieu_chuan"].rows():
         rec = dict(zip([c.key for c in tables["theo_tieu_chuan"].columns], row, strict=True))

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from xlbridge.consolidate.records import standard_key
 from xlbridge.consolidate.store import Store
 from xlbridge.consolidate.texts import OutColumn, TableText, texts
+from xlbridge.core.summary import completion
 from xlbridge.data.catalog import Framework, frameworks
 from xlbridge.layout import config
 
@@ -111,11 +112,6 @@ def _findings(store: Store, cols: list[OutColumn]) -> Iterator[list]:
         yield _row(dict(zip(keys, values, strict=True)), cols, stt=n)
 
 
-def _rate(done: int, items: int, cancelled: int) -> float | None:
-    base = items - cancelled
-    return done / base if base > 0 else None
-
-
 def _used_frameworks(store: Store) -> list[tuple[Framework, int]]:
     counts = dict(store.query("SELECT s.framework, COUNT(*) FROM schools s JOIN kept k ON k.seq = s.seq GROUP BY 1"))
     return [(fw, counts[fw.id]) for fw in frameworks() if fw.id in counts]
@@ -133,7 +129,7 @@ def _criteria(store: Store, cols: list[OutColumn]) -> Iterator[list]:
             yield _row({"bo_tieu_chuan": framework_label(fw), "tieu_chuan": sheet, "ma_tieu_chi": crit.code,
                         "tieu_chi": crit.title, "so_truong": n_schools, "so_truong_co_ke_hoach": planning,
                         "ti_le_truong": planning / n_schools, "so_noi_dung": items, "hoan_thanh": done,
-                        "khong_thuc_hien": cancelled, "ti_le_hoan_thanh": _rate(done, items, cancelled),
+                        "khong_thuc_hien": cancelled, "ti_le_hoan_thanh": completion(items, done, cancelled),
                         "qua_han": overdue, "kinh_phi": budget}, cols)
 
 
@@ -149,7 +145,7 @@ def _standards(store: Store, cols: list[OutColumn]) -> Iterator[list]:
             sheet, schools, items, done, cancelled, overdue, budget = sums[(fw.id, number)]
             yield _row({"bo_tieu_chuan": framework_label(fw), "tieu_chuan": sheet, "so_truong": schools,
                         "so_noi_dung": items, "hoan_thanh": done, "khong_thuc_hien": cancelled,
-                        "ti_le_hoan_thanh": _rate(done, items, cancelled), "qua_han": overdue, "kinh_phi": budget}, cols)
+                        "ti_le_hoan_thanh": completion(items, done, cancelled), "qua_han": overdue, "kinh_phi": budget}, cols)
 
 
 def _kept_schools(store: Store) -> Iterator[tuple[str, dict]]:

@@ -9,22 +9,21 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from xlbridge.check import check_grid
 from xlbridge.consolidate.fastgrid import package_grid
 from xlbridge.consolidate.package import open_package
 from xlbridge.consolidate.reasons import Rejected, from_unreadable
 from xlbridge.consolidate.records import Outcome, school_outcome, unreadable_outcome
 from xlbridge.consolidate.sources import Entry
-from xlbridge.core.rules import validate
 from xlbridge.errors import UnreadableWorkbook
-from xlbridge.io.reader import read_grid
 
 
 def check_entry(entry: Entry, today: date | None = None) -> Outcome:
     try:
         data = entry.load()
         package = open_package(data, entry.name)
-        book = read_grid(package_grid(package), entry.name)           # as check_grid does, without the pandas summary
-        return school_outcome(entry, book, validate(book, today), today, package.saved, hashlib.sha1(data).hexdigest()[:16])
+        result = check_grid(package_grid(package), entry.name, today)       # the check `kiem-tra` runs, summary included
+        return school_outcome(entry, result, package.saved, hashlib.sha1(data).hexdigest()[:16])
     except Rejected as exc:
         return unreadable_outcome(entry, exc)
     except UnreadableWorkbook as exc:

@@ -110,12 +110,11 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, 3, 1) for s in layout.sheets]
     pos = summary_positions(layout, len(vocab().statuses))
     sheet = cfg.sheets["summary"]
-    money, overdue = "Dự kiến kinh phí (đồng)", "Nội dung quá hạn"
-    cells = []
-    for i, rec in enumerate(summary.to_records()):
+    cells: list[tuple[str, int, int, object]] = []
+    for i, row in enumerate(summary.all_rows()):
         r = pos["first_row"] + i
-        cells.append((sheet, r, pos["money_col"], int(rec[money])))
-        cells.append((sheet, r, pos["overdue_col"], int(rec[overdue])))
+        cells.append((sheet, r, pos["money_col"], row.counts.budget))
+        cells.append((sheet, r, pos["overdue_col"], row.counts.overdue))
     cells.append((sheet, pos["stamp_row"], 1, f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, "
                                               f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."))
     if levels is not None and book is not None:

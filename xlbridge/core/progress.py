@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from xlbridge.model import Item
+from xlbridge.model import Item, PlanBook
 
 
 def tracks_status(item: Item) -> bool:
@@ -20,3 +20,9 @@ def is_overdue(item: Item, when: date, phase_order: int) -> bool:
         return False
     status = item.status
     return status is None or (not status.done and status.open)
+
+
+def report_date(book: PlanBook, today: date | None = None) -> date:
+    """The date deadlines are judged against: the workbook's report date, else `today` (--ngay or the
+    caller's clock), else the real today. Rules, summary, consolidation and narrative all ask here."""
+    return book.info.report_date or today or date.today()

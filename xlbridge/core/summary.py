@@ -1,71 +1,124 @@
-"""Status summary per standard and overall, computed with pandas from the model.
+"""The status summary per standard sheet and in total: the one definition of the "Tổng hợp" figures.
 
-Counts follow the same definitions as the "Tổng hợp" sheet's formulas (see
-`xlbridge.template.summary_formulas`): an item is a row with any input; its status is the latest
-review's; % hoàn thành = Hoàn thành / (items − Không thực hiện).
+Plain Python (no pandas: the Lite button runs it in the browser, the consolidation once per
+workbook). `kiem-tra`, the button, `tong-hop` and the narrative all take their figures from here,
+and the sheet's formulas (`xlbridge.template.summary_formulas`) count the same things, read from the
+same vocabulary sets: an item is a row with any input; its status is the latest review's;
+done = any status flagged `done`; cancelled = any status neither open nor done;
+% hoàn thành = done / (items − cancelled).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-
-from xlbridge.core.progress import is_overdue
+from xlbridge.core.progress import is_overdue, report_date
 from xlbridge.data.vocab import vocab
-from xlbridge.model import PlanBook
+from xlbridge.model import Item, PlanBook
 
 NO_STATUS = "Chưa cập nhật trạng thái"
 
 
-@dataclass
-class Summary:
-    table: pd.DataFrame       # one row per standard sheet plus "Tổng cộng"
-    report_date: date
+@dataclass(frozen=True)
+class Counts:
+    """What the summary says of a group of items (a standard sheet, a criterion, a whole workbook)."""
+    items: int
+    statuses: dict[str, int]        # status name → items whose latest status it is, vocabulary order
+    budget: int                     # planned budget (đồng)
+    overdue: int
 
     @property
-    def total(self) -> pd.Series:
-        return self.table.iloc[-1]
+    def no_status(self) -> int:
+        return self.items - sum(self.statuses.values())
 
-    def to_records(self) -> list[dict]:
-        return [{k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v)) for k, v in row.items()}
-                for row in self.table.to_dict(orient="records")]
+    @property
+    def done(self) -> int:
+        return sum(self.statuses.get(s.name, 0) for s in vocab().done_statuses())
+
+    @property
+    def cancelled(self) -> int:
+        return sum(self.statuses.get(s.name, 0) for s in vocab().cancelled_statuses())
+
+    @property
+    def completion(self) -> float | None:
+        """done / (items − cancelled); None when nothing is left to complete."""
+        return completion(self.items, self.done, self.cancelled)
+
+    def __add__(self, other: Counts) -> Counts:
+        names = dict.fromkeys([*self.statuses, *other.statuses])
+        return Counts(self.items + other.items,
+                      {n: self.statuses.get(n, 0) + other.statuses.get(n, 0) for n in names},
+                      self.budget + other.budget, self.overdue + other.overdue)
+
+    def to_dict(self) -> dict:
+        return {"items": self.items, "statuses": dict(self.statuses), "no_status": self.no_status, "done": self.done,
+                "cancelled": self.cancelled, "completion": self.completion, "budget": self.budget,
+                "overdue": self.overdue}
 
 
-def _items_frame(book: PlanBook, when: date) -> pd.DataFrame:
-    rows = []
-    for it in book.items:
-        status = it.status
-        rows.append({
-            "sheet": it.sheet,
-            "status": status.name if status else NO_STATUS,
-            "budget": it.budget.amount if it.budget and it.budget.amount is not None else 0,
-            "overdue": is_overdue(it, when, book.phase_order),
-        })
-    return pd.DataFrame(rows, columns=["sheet", "status", "budget", "overdue"])
+def completion(items: int, done: int, cancelled: int) -> float | None:
+    """% hoàn thành = Hoàn thành / (items − Không thực hiện); None when there is nothing to complete."""
+    base = items - cancelled
+    return done / base if base > 0 else None
+
+
+def count(items: Iterable[Item], when: date, phase_order: int) -> Counts:
+    """The summary's figures for `items`, deadlines judged on `when`."""
+    statuses = dict.fromkeys(vocab().status_names(), 0)
+    n = budget = overdue = 0
+    for it in items:
+        n += 1
+        if it.status is not None:
+            statuses[it.status.name] = statuses.get(it.status.name, 0) + 1
+        if it.budget is not None and it.budget.amount is not None:
+            budget += int(it.budget.amount)
+        overdue += is_overdue(it, when, phase_order)
+    return Counts(n, statuses, budget, overdue)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One row of "Tổng hợp": a standard sheet (`sheet` and `standard` set) or the total (both None)."""
+    sheet: str | None
+    standard: int | None            # 0 = Mức 4
+    counts: Counts
+
+    @property
+    def is_total(self) -> bool:
+        return self.sheet is None
+
+    def to_dict(self) -> dict:
+        return {"sheet": self.sheet, "standard": self.standard, **self.counts.to_dict()}
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: tuple[SummaryRow, ...]    # one per standard sheet, in sheet order
+    total: SummaryRow
+    report_date: date               # the date deadlines were judged against
+
+    def all_rows(self) -> list[SummaryRow]:
+        """The sheet's rows: the standards, then the total."""
+        return [*self.rows, self.total]
+
+    def row(self, sheet: str) -> SummaryRow | None:
+        return next((r for r in self.rows if r.sheet == sheet), None)
+
+    def to_dict(self) -> dict:
+        return {"report_date": self.report_date.isoformat(), "rows": [r.to_dict() for r in self.all_rows()]}
 
 
 def summarize(book: PlanBook, today: date | None = None) -> Summary:
-    when = book.info.report_date or today or date.today()
-    statuses = vocab().status_names()
-    done = next(s.name for s in vocab().statuses if s.done)
-    cancelled = next((s.name for s in vocab().statuses if not s.open and not s.done), None)
-    frame = _items_frame(book, when)
-    sheets = [s.name for s in book.layout.sheets]
-    counts = (pd.crosstab(frame["sheet"], frame["status"]) if len(frame)
-              else pd.DataFrame(index=pd.Index([], name="sheet")))
-    counts = counts.reindex(index=sheets, columns=[*statuses, NO_STATUS], fill_value=0)
-    table = pd.DataFrame(index=sheets)
-    table["Số nội dung"] = counts.sum(axis=1)
-    for s in [*statuses, NO_STATUS]:
-        table[s] = counts[s]
-    grouped = frame.groupby("sheet")
-    table["Dự kiến kinh phí (đồng)"] = grouped["budget"].sum().reindex(sheets, fill_value=0)
-    table["Nội dung quá hạn"] = grouped["overdue"].sum().reindex(sheets, fill_value=0)
-    table.loc["Tổng cộng"] = table.sum(axis=0)
-    table = table.astype("int64")
-    base = table["Số nội dung"] - (table[cancelled] if cancelled else 0)
-    table.insert(len(statuses) + 2, "Tỉ lệ hoàn thành", (table[done] / base.where(base > 0)).astype("float64"))
-    table.index.name = "Tiêu chuẩn"
-    return Summary(table.reset_index(), when)
+    """The workbook's summary, deadlines judged on its report date (else `today`, else the real today)."""
+    when = report_date(book, today)
+    by_sheet: dict[str, list[Item]] = {sl.name: [] for sl in book.layout.sheets}
+    for it in book.items:
+        by_sheet.setdefault(it.sheet, []).append(it)
+    rows = tuple(SummaryRow(sl.name, sl.standard, count(by_sheet[sl.name], when, book.phase_order))
+                 for sl in book.layout.sheets)
+    total = count([], when, book.phase_order)
+    for r in rows:
+        total = total + r.counts
+    return Summary(rows, SummaryRow(None, None, total), when)

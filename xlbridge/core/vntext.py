@@ -8,12 +8,13 @@ happens on a *folded* form; numbers are read with the Vietnamese convention ("."
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-__all__ = ["fold", "unify_dashes", "parse_vn_number", "raw_text"]
+__all__ = ["fold", "unify_dashes", "parse_vn_number", "raw_text", "percent"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})  # Ð/ð: common look-alike typos for Đ/đ
@@ -87,3 +88,12 @@ def raw_text(value: object) -> str:
         return str(value)
     except Exception:   # a hostile __str__ must not break reading a workbook
         return object.__repr__(value)
+
+
+def percent(ratio: float | None, digits: int = 1) -> str:
+    """The one way kdcl writes a rate, as Vietnamese documents do: 0.6667 → "66,7%", 0.5 → "50%",
+    1.0 → "100%" (decimal comma, no space, no trailing zeros); None/NaN → "—" (no base to compute it on)."""
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "—"
+    text = f"{ratio * 100:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{round(ratio * 100)}"
+    return text.replace(".", ",") + "%"

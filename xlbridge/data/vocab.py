@@ -17,6 +17,11 @@ class Status:
     acknowledges_delay: bool
     aliases: tuple[str, ...]
 
+    @property
+    def cancelled(self) -> bool:
+        """Taken out of the plan: neither done nor still open ("Không thực hiện")."""
+        return not self.done and not self.open
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -42,6 +47,16 @@ class Vocab:
 
     def status_names(self) -> list[str]:
         return [s.name for s in self.statuses]
+
+    def done_statuses(self) -> list[Status]:
+        """Statuses that count as completed: the numerator of every completion rate (summary, sheet
+        formulas, consolidation, narrative)."""
+        return [s for s in self.statuses if s.done]
+
+    def cancelled_statuses(self) -> list[Status]:
+        """Statuses that take an item out of the plan (neither done nor still open): left out of the
+        completion rate's base."""
+        return [s for s in self.statuses if s.cancelled]
 
     def phase(self, text: str) -> Phase | None:
         key = fold(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xlbridge.core.vntext import percent
 from xlbridge.importer.convert import ImportResult
 from xlbridge.importer.texts import fill_text, import_texts
 
@@ -24,7 +25,7 @@ def _column_rows(result: ImportResult) -> list[Row]:
             continue
         target, score = hit
         name = content if target.key == "content" else special.get(target.key, labels.get(target.key, target.header))
-        rows.append(("text", [head, name, f"{score:.0%}"]))
+        rows.append(("text", [head, name, percent(score, 0)]))
     return rows
 
 

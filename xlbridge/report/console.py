@@ -5,23 +5,24 @@ from __future__ import annotations
 import textwrap
 
 from xlbridge.core.money import format_vnd
-
-
-def _pct(v) -> str:
-    return "—" if v is None or v != v else f"{v * 100:.1f}%".replace(".", ",")
+from xlbridge.core.vntext import percent
+from xlbridge.data.vocab import vocab
+from xlbridge.layout import summary_labels
 
 
 def render_summary(result) -> str:
-    records = result.summary.to_records()
-    if not records:
-        return ""
-    keys = [k for k in records[0] if k not in ("Tiêu chuẩn", "Tỉ lệ hoàn thành", "Dự kiến kinh phí (đồng)")]
-    head = f"{'':<14}" + "".join(f"{k[:9]:>10}" for k in keys) + f"{'% HT':>8}  Kinh phí"
-    lines = [head]
-    for rec in records:
-        nums = "".join(f"{int(rec[k]):>10}" for k in keys)
-        lines.append(f"{rec['Tiêu chuẩn'][:14]:<14}{nums}{_pct(rec['Tỉ lệ hoàn thành']):>8}  "
-                     f"{format_vnd(int(rec['Dự kiến kinh phí (đồng)']))}")
+    """The "Tổng hợp" table as text: counts per standard, % hoàn thành, budget."""
+    summary = result.summary
+    lab = summary_labels()
+    statuses = vocab().status_names()
+    heads = [lab["items"], *statuses, lab["no_status"], lab["overdue"]]
+    lines = [f"{'':<14}" + "".join(f"{k[:9]:>10}" for k in heads) + f"{'% HT':>8}  Kinh phí"]
+    for row in summary.all_rows():
+        c = row.counts
+        nums = [c.items, *(c.statuses[s] for s in statuses), c.no_status, c.overdue]
+        name = row.sheet or lab["total"]
+        lines.append(f"{name[:14]:<14}" + "".join(f"{n:>10}" for n in nums) + f"{percent(c.completion):>8}  "
+                     f"{format_vnd(c.budget)}")
     return "\n".join(lines)
 
 

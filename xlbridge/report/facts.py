@@ -8,15 +8,14 @@ at one date. `at_review` gives a view of the workbook as it stood at that review
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from xlbridge.core.progress import is_overdue, tracks_status
-from xlbridge.core.summary import NO_STATUS, Summary, summarize
+from xlbridge.core.summary import NO_STATUS, Counts, Summary, summarize
 from xlbridge.data.forms import Review
-from xlbridge.data.vocab import Phase, Status, vocab
+from xlbridge.data.vocab import Phase, Status
 from xlbridge.model import Item, PlanBook, ReviewResult
 from xlbridge.report import vn_format
 from xlbridge.report.reasons import Cause, causes, classify
@@ -100,13 +99,16 @@ class StandardFact:
     sheet: str
     label: str                      # "Tiêu chuẩn 1", "Mức 4", "Tổng cộng"
     title: str
-    n: int
-    counts: dict[str, int]
-    no_status: int
-    ratio: float | None
-    budget: int
-    overdue: int
+    figures: Counts                 # the summary's row: the same figures as the "Tổng hợp" sheet
     items: list[ItemFact] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return self.figures.items
+
+    @property
+    def no_status(self) -> int:
+        return self.figures.no_status
 
     @property
     def ten_day_du(self) -> str:
@@ -116,26 +118,26 @@ class StandardFact:
     @property
     def dem(self) -> list[Count]:
         """Non-zero counts per status, in vocabulary order, then items without status."""
-        out = [Count(name.lower(), k) for name, k in self.counts.items() if k]
-        if self.no_status:
-            out.append(Count(NO_STATUS.lower(), self.no_status))
+        out = [Count(name.lower(), k) for name, k in self.figures.statuses.items() if k]
+        if self.figures.no_status:
+            out.append(Count(NO_STATUS.lower(), self.figures.no_status))
         return out
 
     @property
     def so_hoan_thanh(self) -> int:
-        return sum(k for name, k in self.counts.items() if _status(name).done)
+        return self.figures.done
 
     @property
     def ti_le(self) -> float | None:
-        return self.ratio
+        return self.figures.completion
 
     @property
     def kinh_phi(self) -> int:
-        return self.budget
+        return self.figures.budget
 
     @property
     def qua_han(self) -> int:
-        return self.overdue
+        return self.figures.overdue
 
     @property
     def ma_tieu_chi(self) -> list[str]:
@@ -158,10 +160,6 @@ class Group:
         return [f.code for f in self.items if f.code]
 
 
-def _status(name: str) -> Status:
-    return next(s for s in vocab().statuses if s.name == name)
-
-
 def _not_yet_due(item: Item, when: date) -> bool:
     """Not started, and its period starts after `when`: not a shortcoming at this date."""
     status = item.status
@@ -179,26 +177,15 @@ def item_fact(item: Item, book: PlanBook, when: date) -> ItemFact:
                     item.budget.amount if item.budget and item.budget.amount else 0)
 
 
-def _number(v) -> int:
-    return 0 if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
-
-
 def standard_facts(book: PlanBook, summary: Summary, facts: list[ItemFact]) -> list[StandardFact]:
     """One StandardFact per summary row (standard sheets, then the total)."""
-    statuses = vocab().status_names()
     out = []
-    for rec in summary.to_records():
-        name = rec["Tiêu chuẩn"]
-        sheet = book.layout.sheet(name)
-        number = sheet.standard if sheet is not None else None
-        std = book.framework.standard(number) if number else None
-        title = std.title if std else ""
-        ratio = rec["Tỉ lệ hoàn thành"]
-        mine = facts if sheet is None else [f for f in facts if f.item.sheet == name]
-        out.append(StandardFact(number, name, name if sheet is not None else TOTAL, title, _number(rec["Số nội dung"]),
-                                {s: _number(rec[s]) for s in statuses}, _number(rec[NO_STATUS]),
-                                None if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)) else float(ratio),
-                                _number(rec["Dự kiến kinh phí (đồng)"]), _number(rec["Nội dung quá hạn"]), mine))
+    for row in summary.all_rows():
+        sheet = book.layout.sheet(row.sheet) if row.sheet is not None else None
+        std = book.framework.standard(row.standard) if row.standard else None
+        mine = facts if sheet is None else [f for f in facts if f.item.sheet == row.sheet]
+        out.append(StandardFact(row.standard, row.sheet or TOTAL, row.sheet or TOTAL, std.title if std else "",
+                                row.counts, mine))
     return out
 
 
@@ -286,6 +273,6 @@ def collect(view: PlanBook, when: date) -> Facts:
         shortcomings=shortcomings, not_yet_due=apart,
         overdue=[f for f in facts if f.overdue],
         carry_over=by_standard(open_items if tracked else [], standards),
-        cancelled=[f for f in facts if f.status is not None and not f.status.open and not f.status.done],
+        cancelled=[f for f in facts if f.status is not None and f.status.cancelled],
         no_status=[f for f in facts if f.status is None] if tracked else [],
         with_results=[f for f in facts if f.result])

@@ -6,12 +6,12 @@ Everything here is used as a jinja2 filter by the narrative templates, so that a
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from datetime import date
 
 from xlbridge.core.money import format_vnd
+from xlbridge.core.vntext import percent
 
 __all__ = ["number", "pct", "vnd", "join", "criteria", "standards", "long_date", "short_date", "sentence",
            "lower_first", "upper_first"]
@@ -26,11 +26,8 @@ def number(n: int | float) -> str:
 
 
 def pct(ratio: float | None, digits: int = 1) -> str:
-    """0.6428 → "64,3%"; 1.0 → "100%"; None/NaN → "—" (no base to compute it on)."""
-    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
-        return "—"
-    text = f"{ratio * 100:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{round(ratio * 100)}"
-    return text.replace(".", ",") + "%"
+    """0.6428 → "64,3%"; 1.0 → "100%"; None/NaN → "—" (`xlbridge.core.vntext.percent`)."""
+    return percent(ratio, digits)
 
 
 def vnd(amount: int | float | None) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from xlbridge.core.findings import Finding, rule_specs
+from xlbridge.core.progress import report_date
 from xlbridge.layout import column_index
 from xlbridge.model import PlanBook
 
@@ -26,8 +27,8 @@ class Context:
 
     @property
     def report_date(self) -> date:
-        """The date deadlines are judged against: the workbook's report date, else today."""
-        return self.book.info.report_date or self.today
+        """The date deadlines are judged against (`xlbridge.core.progress.report_date`)."""
+        return report_date(self.book, self.today)
 
 
 def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
