@@ -133,13 +133,11 @@ def report_folder(book) -> Path:
 def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today=None) -> Path | None:
     """The Word report of the open workbook (the kind that fits its phase unless `loai` is given)."""
     def run() -> Path:
-        from xlbridge.data.vocab import vocab
         from xlbridge.report.documents import documents
         from xlbridge.report.docx_writer import write_docx
         from xlbridge.report.narrative import build_report
         result = check_grid(read_book(book), book.name, today)
-        phase = result.book.info.phase.id if result.book.info.phase else vocab().phases[0].id
-        kind = loai or documents().sheet_documents.get(phase, "ket-qua")
+        kind = loai or documents().kind_for(result.book)
         report = build_report(result.book, kind, today=result.summary.report_date)
         target = _free_name(folder or report_folder(book), f"{Path(book.name).stem}-{kind}", ".docx")
         write_docx(report, target)

@@ -319,8 +319,11 @@ def test_tt07_unreadable_report_date(mid18, typed):
     assert typed in f.message
 
 
-def test_tt07_report_date_typed_as_text(mid18):
-    put(mid18, INFO, {"B10": "15/1/2024 "})
+@pytest.mark.parametrize("typed", ["15/1/2024 ", "ngày 15 tháng 01 năm 2024", "15-01-2024", "15.1.2024", "2024-01-15",
+                                   "Ngày 15 tháng 1/2024"])
+def test_tt07_report_date_typed_as_text(mid18, typed):
+    """Every way a day is written that a period cell accepts is a report date too (one parser)."""
+    put(mid18, INFO, {"B10": typed})
     r = check(mid18)
     expect_none(r, "TT07", "TT08", "TT10")
     assert r.book.info.report_date == date(2024, 1, 15)

@@ -89,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.file:
         raise KdclError("Thiếu sổ cần lập văn bản: kdcl bao-cao SỔ.xlsx -o bao-cao.docx")
     from xlbridge.check import check_file
-    from xlbridge.data.vocab import vocab
     from xlbridge.report.documents import documents
     from xlbridge.report.narrative import build_report, sheet_rows
     src = Path(args.file)
@@ -100,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     templates = Path(args.mau_van_ban) if args.mau_van_ban else None
     result = check_file(src, when)
     book = result.book
-    loai = args.loai or documents().sheet_documents.get(book.info.phase.id if book.info.phase else vocab().phases[0].id,
-                                                         "ket-qua")
+    loai = args.loai or documents().kind_for(book)
     report = build_report(book, loai, when, args.ra_soat, templates)
     if out.suffix.lower() == ".docx":
         from xlbridge.report.docx_writer import write_docx

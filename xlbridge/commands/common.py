@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from xlbridge.errors import KdclError
@@ -21,10 +21,12 @@ def school_year(text: str):
 
 
 def parse_date(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise KdclError(f"Ngày «{text}» không hợp lệ; ghi dạng ngày/tháng/năm, ví dụ 30/05/2024.") from None
+    """A --ngay argument, read as a workbook's report date is (`xlbridge.core.dates.parse_day`)."""
+    from xlbridge.core.dates import parse_day
+    day = parse_day(text)
+    if day is None:
+        raise KdclError(f"Ngày «{text}» không hợp lệ; ghi dạng ngày/tháng/năm, ví dụ 30/05/2024.")
+    return day
 
 
 def print_result(result, as_json: bool, stream=None) -> None:

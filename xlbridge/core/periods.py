@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from xlbridge.core.dates import MAX_YEAR, MIN_YEAR, calendar_day, match_day
 from xlbridge.core.vntext import fold, unify_dashes
 from xlbridge.core.vntext import raw_text as _raw
 
 __all__ = ["SchoolYear", "Period", "parse_period", "describe", "KINDS"]
 
-MIN_YEAR, MAX_YEAR = 1900, 2100   # years outside are typos, not plans
 MAX_LENGTH = 200                  # a longer cell is prose, not a period; also bounds the parser's work
 KINDS = ("ngay", "thang", "nam", "hoc-ky", "nam-hoc", "dau-nam", "cuoi-nam", "hang-nam", "quy", "trong", "khong-ro")
 
@@ -102,9 +102,7 @@ def _day(year: int, month: int, day: int) -> date | None:
     """A valid date or None; day 0 means the month's last day."""
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         return None
-    last = calendar.monthrange(year, month)[1]
-    day = last if day == 0 else day
-    return date(year, month, day) if 1 <= day <= last else None
+    return calendar_day(year, month, day or calendar.monthrange(year, month)[1])
 
 
 def _fixed(kind: str, start: date | None, end: date | None) -> _Piece | None:
@@ -162,9 +160,6 @@ _RE_RECURRING = re.compile(r"hang (?:nam|thang|tuan|quy|ky|ngay)(?: hoc)?|dinh k
 _RE_RECURRING_SUFFIX = re.compile(r"(.+?)\s+(?:hang nam(?: hoc)?|dinh ky)")
 _RE_YEAR = re.compile(r"(?:nam\s*)?(\d{4})")
 _RE_EDGE_OF_YEAR = re.compile(r"(dau|cuoi) nam\s*(\d{4})")
-_RE_DAY = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4})")
-_RE_DAY_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_RE_DAY_WORDS = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*thang\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})")
 _RE_DAY_NO_YEAR = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*/\s*(\d{1,2})")
 _RE_MONTH = re.compile(rf"(?:thang|t)\s*(\d{{1,2}})(?:{_MY_SEP}(\d{{4}}))?")
 _RE_MONTH_BARE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{4})")
@@ -214,14 +209,8 @@ def _item(s: str, nested: bool = False) -> _Piece | None:
         y = int(m[2])
         return _fixed("dau-nam", _day(y, 1, 1), _day(y, 3, 31)) if m[1] == "dau" else \
             _fixed("cuoi-nam", _day(y, 10, 1), _day(y, 12, 31))
-    if m := _RE_DAY.fullmatch(s):
-        d = _day(int(m[4]), int(m[3]), int(m[1])) if int(m[1]) else None
-        return _fixed("ngay", d, d)
-    if m := _RE_DAY_ISO.fullmatch(s):
-        d = _day(int(m[1]), int(m[2]), int(m[3])) if int(m[3]) else None
-        return _fixed("ngay", d, d)
-    if m := _RE_DAY_WORDS.fullmatch(s):
-        d = _day(int(m[3]), int(m[2]), int(m[1])) if int(m[1]) else None
+    is_day, d = match_day(s)
+    if is_day:
         return _fixed("ngay", d, d)
     if m := _RE_DAY_NO_YEAR.fullmatch(s):
         dd, mm = int(m[1]), int(m[2])

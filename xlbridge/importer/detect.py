@@ -10,14 +10,13 @@ import re
 from collections import Counter
 from datetime import date
 
+from xlbridge.core.dates import find_day
 from xlbridge.core.periods import SchoolYear
 from xlbridge.core.vntext import fold, unify_dashes
 from xlbridge.data.catalog import frameworks
 from xlbridge.data.vocab import vocab
 from xlbridge.importer.texts import import_texts
 
-DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-DATE_SLASH = re.compile(r"(?<!\d)(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?!\d)")
 PLACE_DATE = re.compile(r"^[^,]{2,40},\s*ngay\s*\d")
 CIRCULAR = re.compile(r"(\d{1,2})\s*/\s*(\d{4})\s*/\s*tt")
 
@@ -35,26 +34,13 @@ def school_year(lines: list[str]) -> SchoolYear | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def _date(text: str) -> date | None:
-    key = fold(text)
-    for m in (DATE_WORDS.search(key), DATE_SLASH.search(key)):
-        if m is None:
-            continue
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        try:
-            return date(y, mo, d)
-        except ValueError:
-            continue
-    return None
-
-
 def report_date(lines: list[str]) -> date | None:
     """The document's own date: on a "(Kèm theo …)", "Tính đến …" or "<địa danh>, ngày …" line."""
     markers = import_texts().labels["date_lines"]
     for line in lines:
         key = fold(line).strip(" (")
         if any(m in key for m in markers) or PLACE_DATE.match(key):
-            found = _date(line)
+            found = find_day(line)
             if found is not None:
                 return found
     return None

@@ -9,8 +9,8 @@ template at all, which raises `UnreadableWorkbook`.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
+from xlbridge.core.dates import parse_day
 from xlbridge.core.levels import choices, parse_level
 from xlbridge.core.money import parse_money
 from xlbridge.core.periods import SchoolYear, parse_period
@@ -65,20 +65,6 @@ def _find_row(grid: Grid, sheet: str, expected: int, col: int, text: str) -> int
     return None
 
 
-def _parse_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = re.fullmatch(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*", str(value or ""))
-    if m:
-        try:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            return None
-    return None
-
-
 def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
     form, il = info_form(), layout.info
     values: dict[str, Value] = {}
@@ -115,7 +101,7 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
     info = Info(values, lists, label_rows)
     info.school_year = SchoolYear.parse(info.text("nam_hoc"))
     info.phase = vocab().phase(info.text("giai_doan")) if info.text("giai_doan") else vocab().phases[0]
-    info.report_date = _parse_date(values["ngay_bao_cao"].raw) if "ngay_bao_cao" in values else None
+    info.report_date = parse_day(values["ngay_bao_cao"].raw) if "ngay_bao_cao" in values else None
     info.cap_hoc = vocab().cap_hoc_name(info.text("cap_hoc"))
     return info
 

@@ -9,6 +9,7 @@ from xlbridge.data.catalog import LAYOUTS
 from xlbridge.data.files import Checker, cached, find, load_yaml
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
+from xlbridge.model import PlanBook
 
 KINDS = ("ket-qua", "tien-do", "ke-hoach")
 REVIEW_CHOICES = ("latest", "first-midyear")
@@ -45,6 +46,12 @@ class Documents:
                 return d
         raise KdclError(f"Chưa có mẫu văn bản loại «{loai}» cho sổ bố cục «{layout}» "
                         f"(narrative/van-ban.yaml). Chọn --loai: {', '.join(KINDS)}.")
+
+    def kind_for(self, book: PlanBook) -> str:
+        """The document that fits the workbook's phase (`sheet_documents`): what `bao-cao` writes without
+        --loai, what the button's Word report is and what a check puts on the "Báo cáo" sheet."""
+        phase = book.info.phase or vocab().phases[0]
+        return self.sheet_documents.get(phase.id, "ket-qua")
 
     def by_cap_hoc(self, table: dict, cap_hoc: str | None) -> str:
         return str((table.get("by_cap_hoc") or {}).get(cap_hoc or "", table["default"]))

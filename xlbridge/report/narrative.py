@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from xlbridge.core.periods import parse_period
+from xlbridge.core.progress import report_date as judged_on
 from xlbridge.core.summary import Summary
 from xlbridge.core.vntext import fold
 from xlbridge.data.forms import Review
@@ -83,7 +84,7 @@ def report_date(book: PlanBook, asked: date | None, today: date | None, review: 
     the end of the review reported on (a cuối học kỳ I review of a year-end workbook speaks of mid-January)."""
     if asked is not None:
         return asked
-    base = book.info.report_date or today or date.today()
+    base = judged_on(book, today)
     end = review_end(book, review)
     return min(base, end) if end else base
 
@@ -310,6 +311,5 @@ def sheet_rows(report: Report) -> list[tuple[str, str]]:
 
 def report_rows(book: PlanBook, summary: Summary, template_dir: Path | None = None) -> list[tuple[str, str]]:
     """Rows for the "Báo cáo" sheet written by a check: the document that fits the workbook's phase."""
-    phase = book.info.phase.id if book.info.phase else vocab().phases[0].id
-    loai = documents().sheet_documents.get(phase, "ket-qua")
+    loai = documents().kind_for(book)
     return sheet_rows(build_report(book, loai, template_dir=template_dir, today=summary.report_date))
