@@ -8,8 +8,6 @@ CSV is UTF-8, comma-separated, for analysis tools; the Excel workbook is the fil
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import islice
@@ -17,6 +15,7 @@ from pathlib import Path
 
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.errors import KdclError
+from xlbridge.io.atomic import atomic_path
 
 BATCH = 5000
 
@@ -26,27 +25,16 @@ def _batches(rows: Iterator[list], size: int = BATCH) -> Iterator[list[list]]:
         yield batch
 
 
-def _atomic(dst: Path):
-    fd, tmp = tempfile.mkstemp(prefix=".kdcl-", suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    return Path(tmp)
-
-
 def write_csv(tables: list[OutTable], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in tables:
         dst = folder / f"{table.key}.csv"
-        tmp = _atomic(dst)
-        try:
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                out = csv.writer(fh)
-                out.writerow([c.key for c in table.columns])
-                for row in table.rows():
-                    out.writerow(["" if v is None else v.isoformat() if isinstance(v, (date, datetime)) else v for v in row])
-            os.replace(tmp, dst)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_path(dst) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow([c.key for c in table.columns])
+            for row in table.rows():
+                out.writerow(["" if v is None else v.isoformat() if isinstance(v, (date, datetime)) else v for v in row])
         written.append(dst)
     return written
 
@@ -64,14 +52,9 @@ def write_parquet(tables: list[OutTable], folder: Path) -> list[Path]:
     for table in tables:
         schema = pa.schema([(c.key, types[c.type]) for c in table.columns])
         dst = folder / f"{table.key}.parquet"
-        tmp = _atomic(dst)
-        try:
-            with pq.ParquetWriter(tmp, schema) as writer:
-                for batch in _batches(table.rows()):
-                    arrays = [pa.array([row[j] for row in batch], type=schema.field(j).type) for j in range(len(schema))]
-                    writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-            os.replace(tmp, dst)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_path(dst) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+            for batch in _batches(table.rows()):
+                arrays = [pa.array([row[j] for row in batch], type=schema.field(j).type) for j in range(len(schema))]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
         written.append(dst)
     return written

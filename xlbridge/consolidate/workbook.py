@@ -6,8 +6,6 @@ starts with "=" must never become a formula in the officer's workbook.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ import xlsxwriter
 
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
+from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import config
 from xlbridge.template.builder import row_height
 
@@ -43,11 +42,9 @@ class _Formats:
 
 def write_workbook(tables: list[OutTable], dst: Path, note: str) -> dict[str, int]:
     """Write every table on its sheet (and the chart) to `dst` atomically; returns rows written per table."""
-    fd, tmp = tempfile.mkstemp(prefix=".kdcl-", suffix=".xlsx", dir=dst.parent)
-    os.close(fd)
     counts: dict[str, int] = {}
-    try:
-        wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False,
+    with atomic_path(dst) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
                                        "strings_to_urls": False, "strings_to_numbers": False})
         wb.set_custom_property(MARK[0], MARK[1])        # how a later run knows it may overwrite this file
         fmt = _Formats(wb)
@@ -57,10 +54,6 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str) -> dict[str, in
             if table.key == "theo_tieu_chuan" and counts[table.key]:
                 _chart(wb, ws, table)
         wb.close()
-        os.replace(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return counts
 
 

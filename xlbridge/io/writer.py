@@ -7,8 +7,6 @@ input file itself is never opened for writing.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlbridge.core.outputs import CheckOutput
+from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, config
 
 
@@ -72,14 +71,8 @@ def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
 
 
 def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
-    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dst) as tmp:
         wb.save(tmp)
-        os.replace(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> None:
@@ -97,12 +90,6 @@ def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> None:
         save_atomic(wb, dst)
         return
     # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
-    fd, tmp = tempfile.mkstemp(suffix=dst.suffix, dir=dst.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dst) as tmp:
         wb.save(tmp)
-        carry_lite(src, Path(tmp))
-        os.replace(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        carry_lite(src, tmp)

@@ -8,9 +8,7 @@ landscape section where a template asks for one (the Phụ lục).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from xlbridge.io.atomic import atomic_path
 from xlbridge.report.markup import Block, rule_fraction
 from xlbridge.report.narrative import Report
 from xlbridge.report.tables import TableData
@@ -343,14 +342,5 @@ def write_docx(report: Report, path: Path) -> None:
     """Write the document atomically (temporary file in the same folder, then rename)."""
     doc = build_document(report)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".docx", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)             # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))

@@ -5,8 +5,6 @@ Every position comes from `xlbridge.layout`, every text from the data files.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
 from xlbridge.data.vocab import vocab
+from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
@@ -75,18 +74,12 @@ def build_template(spec: TemplateSpec, path: str | Path) -> Layout:
     """Write the template to `path` atomically and return its layout."""
     layout = build_layout(spec.framework, spec.plan_form, spec.rows or None)
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=spec.suffix, dir=path.parent or ".")
-    os.close(fd)
-    try:
-        buttons = _write(spec, layout, tmp)
+    with atomic_path(path, spec.suffix) as tmp:
+        buttons = _write(spec, layout, str(tmp))
         if spec.flavor == "lite":        # last step: nothing may re-save the file after this
             from xlbridge.bridge.bundle import build_main_py, lite_config, requirements_txt
             from xlbridge.bridge.webext import inject
-            inject(Path(tmp), lite_config(), build_main_py(buttons), requirements_txt())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            inject(tmp, lite_config(), build_main_py(buttons), requirements_txt())
     return layout
 
 
