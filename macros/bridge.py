@@ -16,7 +16,7 @@ from xlbridge.check import CheckResult, check_grid
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.errors import KdclError, UnreadableWorkbook
 from xlbridge.io.grid import Grid
-from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, CHECK_STATUS_CELL, REPORT_FIRST_ROW, config
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, CHECK_STATUS_CELL, REPORT_FIRST_ROW, check_column, config
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -54,7 +54,8 @@ def apply_output(book, out: CheckOutput, grid: Grid) -> None:
             check.range((CHECK_HEADER_ROW + 1, 1), (old, len(CHECK_COLUMNS))).clear_contents()
         _write_block(check, CHECK_HEADER_ROW + 1, 1, out.check_rows)
         for i, sheet, ref in out.links:
-            check.range((CHECK_HEADER_ROW + 1 + i, 4)).add_hyperlink(f"#'{sheet}'!{ref}", ref, f"Đến ô {ref} của {sheet}")
+            link = check.range((CHECK_HEADER_ROW + 1 + i, check_column("cell")))
+            link.add_hyperlink(f"#'{sheet}'!{ref}", ref, f"Đến ô {ref} của {sheet}")
     for name, r, c in out.status_cells:
         if name in sheets:
             sheets[name].range((r, c)).value = as_text(out.status_line)

@@ -14,13 +14,13 @@ from conftest import SEEDS, TODAY, document, filled, seed_workbook, sheet_record
 
 from xlbridge.carry.crosswalk import crosswalks, get_crosswalk
 from xlbridge.carry.plan import carry_period, plan_next_year, shift_years
-from xlbridge.carry.review_list import read_marks
-from xlbridge.carry.texts import carry_texts
 from xlbridge.carry.workbook import write_next_year
 from xlbridge.check import check_file
 from xlbridge.cli import main
+from xlbridge.core.carried import read_marks
 from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.data import files
+from xlbridge.data.carry_texts import carry_texts
 from xlbridge.data.catalog import get_framework
 from xlbridge.errors import DataFileError, KdclError
 from xlbridge.io.reader import read_workbook
@@ -282,7 +282,7 @@ def test_broken_crosswalk_names_file_and_field(tmp_path, monkeypatch):
 
 
 def test_carry_core_needs_no_excel_library():
-    code = ("import sys, xlbridge.carry.plan, xlbridge.carry.review_list; "
+    code = ("import sys, xlbridge.carry.plan, xlbridge.core.carried; "
             "bad = [m for m in ('openpyxl', 'xlsxwriter', 'xlwings') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,13 +15,20 @@ from xlbridge.data.forms import Column, Form, get_form, info_form
 FIRST_TABLE_ROW = 5     # rows 1-3: title, school line, check status; row 4 blank
 SUMMARY_HEADER_ROW = 4  # "Tổng hợp": header row; one row per standard sheet below, then the total
 CHECK_HEADER_ROW = 4    # "Kiểm tra": findings start on the next row
-CHECK_STATUS_CELL = (2, 1)
+CHECK_STATUS_CELL = (2, 1)   # "Kiểm tra": the one-line result of the last check
+SHEET_STATUS_CELL = (3, 1)   # each standard sheet: the same line, under the school line
 REPORT_FIRST_ROW = 3    # "Báo cáo": generated paragraphs from this row down, one per row, in column A
 REPORT_BUTTON_CELL = (2, 2)   # "Báo cáo": cell under the "Tạo báo cáo Word" button (right of the text column)
 NEXT_YEAR_BUTTON_CELL = (4, 2)  # "Báo cáo": cell under the "Lập sổ năm học sau" button
-CHECK_COLUMNS = [       # header, width
-    ("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8), ("Nội dung", 70), ("Cách sửa", 60), ("Mã quy tắc", 10),
+CHECK_COLUMNS = [       # "Kiểm tra", left to right: key, header, width
+    ("n", "STT", 6), ("severity", "Mức độ", 10), ("sheet", "Trang tính", 16), ("cell", "Ô", 8), ("message", "Nội dung", 70),
+    ("hint", "Cách sửa", 60), ("rule", "Mã quy tắc", 10),
 ]
+
+
+def check_column(key: str) -> int:
+    """1-based column of "Kiểm tra" holding `key` ("cell" is the one that links to the cell)."""
+    return next(i for i, (k, _h, _w) in enumerate(CHECK_COLUMNS, 1) if k == key)
 
 
 def column_letter(index: int) -> str:

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from xlbridge.carry.crosswalk import Crosswalk, Mapping, get_crosswalk
-from xlbridge.carry.review_list import ReviewRow
-from xlbridge.carry.texts import CarryTexts, carry_texts, fill
+from xlbridge.core.carried import ReviewRow
 from xlbridge.core.periods import Period, SchoolYear, parse_period
 from xlbridge.core.vntext import fold
+from xlbridge.data.carry_texts import CarryTexts, carry_texts, fill
 from xlbridge.data.catalog import Criterion, Framework, choose_framework
 from xlbridge.data.forms import Column, Form, get_form, info_form
 from xlbridge.data.vocab import vocab

@@ -1,7 +1,7 @@
 """Write next year's workbook: a fresh template, the carried items typed in, and the "Mang sang" list.
 
 The list sheet is locked except its "Xác nhận" column, where the user confirms each question; the
-MS01 rule reads it back (`xlbridge.carry.review_list.read_marks`).
+MS01 rule reads it back (`xlbridge.core.carried.read_marks`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xlbridge.carry.plan import NextYear, review_rows
-from xlbridge.carry.review_list import TITLE_ROWS, ReviewRow, header_row
-from xlbridge.carry.texts import carry_texts, fill
+from xlbridge.core.carried import TITLE_ROWS, ReviewRow, header_row
+from xlbridge.data.carry_texts import carry_texts, fill
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
 from xlbridge.layout import config

@@ -9,11 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xlbridge.core.findings import Finding
+from xlbridge.core.findings import SEVERITIES, Finding
 from xlbridge.core.levels import LevelReport
 from xlbridge.core.summary import Summary
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import CHECK_HEADER_ROW, CHECK_STATUS_CELL, Layout, config, level_summary_rows, summary_positions
+from xlbridge.layout import (
+    CHECK_COLUMNS,
+    CHECK_HEADER_ROW,
+    CHECK_STATUS_CELL,
+    SHEET_STATUS_CELL,
+    Layout,
+    check_column,
+    config,
+    level_summary_rows,
+    summary_positions,
+)
 from xlbridge.model import PlanBook
 
 
@@ -41,13 +51,26 @@ def status_line(findings: list[Finding], stamp: datetime) -> str:
 
 
 def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]]:
-    """Cells the last run coloured: the "Lỗi" rows still listed on the "Kiểm tra" sheet (all its rows)."""
+    """Cells the last run coloured: the error rows still listed on the "Kiểm tra" sheet (all its rows).
+    The sheet holds only the severity's label, so the label is read back to its key."""
+    severity_of = {label: key for key, label in SEVERITIES.items()}
+    at = {key: check_column(key) - 1 for key in ("severity", "sheet", "cell")}
     out = []
     for row in check_rows[CHECK_HEADER_ROW:]:
-        cells = list(row) + [None] * 4
-        if cells[1] == "Lỗi" and cells[2] and cells[3]:
-            out.append((str(cells[2]), str(cells[3])))
+        cells = list(row) + [None] * len(CHECK_COLUMNS)
+        sheet, cell = cells[at["sheet"]], cells[at["cell"]]
+        if severity_of.get(str(cells[at["severity"]])) == "loi" and sheet and cell:
+            out.append((str(sheet), str(cell)))
     return out
+
+
+def check_row(n: int | str, f: Finding | None, note: str = "") -> list[object]:
+    """One row of the "Kiểm tra" table, in `CHECK_COLUMNS` order (a finding, or a note row without one)."""
+    values: dict[str, object] = {"n": n, "message": note}
+    if f is not None:
+        values = {"n": n, "severity": f.severity_label, "sheet": f.sheet or "", "cell": f.cell or "",
+                  "message": f.message, "hint": f.hint, "rule": f.rule}
+    return [values.get(key, "") for key, _h, _w in CHECK_COLUMNS]
 
 
 def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int, object]]:
@@ -101,13 +124,13 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     limit = cfg.rows["check_findings"]
     rows, links = [], []
     for i, f in enumerate(findings[:limit]):
-        rows.append([i + 1, f.severity_label, f.sheet or "", f.cell or "", f.message, f.hint, f.rule])
+        rows.append(check_row(i + 1, f))
         if f.sheet and f.cell:
             links.append((i, f.sheet, f.cell))
     if len(findings) > limit:
-        rows.append(["", "", "", "", f"… và {len(findings) - limit} phát hiện khác (chỉ ghi {limit} dòng đầu).", "", ""])
+        rows.append(check_row("", None, f"… và {len(findings) - limit} phát hiện khác (chỉ ghi {limit} dòng đầu)."))
     line = status_line(findings, stamp)
-    status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, 3, 1) for s in layout.sheets]
+    status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, *SHEET_STATUS_CELL) for s in layout.sheets]
     pos = summary_positions(layout, len(vocab().statuses))
     sheet = cfg.sheets["summary"]
     cells: list[tuple[str, int, int, object]] = []

@@ -15,7 +15,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.io.atomic import atomic_path
-from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, config
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, check_column, config
 
 
 def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
@@ -35,7 +35,7 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
             c.data_type = "s" if isinstance(v, str) else c.data_type   # text starting with "="
             c.font, c.alignment = font, wrap
     for i, sheet, ref in out.links:
-        c = check.cell(CHECK_HEADER_ROW + 1 + i, 4)
+        c = check.cell(CHECK_HEADER_ROW + 1 + i, check_column("cell"))
         c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{sheet}'!{ref}")    # a link inside the workbook
         c.font = Font(name=cfg.font, size=cfg.font_size, color="0563C1", underline="single")
     for sheet, r, col in out.status_cells:

@@ -22,8 +22,10 @@ from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
+    CHECK_STATUS_CELL,
     NEXT_YEAR_BUTTON_CELL,
     REPORT_BUTTON_CELL,
+    SHEET_STATUS_CELL,
     Config,
     Layout,
     SheetLayout,
@@ -321,7 +323,7 @@ def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, it
 def _sheet_head(ws: Worksheet, sl: SheetLayout, cfg: Config, st: Styles) -> None:
     ws.write_string(0, 0, sl.title, st.title)
     ws.write_formula(1, 0, f'="Trường: "&{info_name("ten_truong")}&" — Năm học "&{info_name("nam_hoc")}', st.subtitle)
-    ws.write_string(2, 0, cfg.labels["status_cell"], st.status)
+    ws.write_string(SHEET_STATUS_CELL[0] - 1, SHEET_STATUS_CELL[1] - 1, cfg.labels["status_cell"], st.status)
 
 
 def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
@@ -393,8 +395,8 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
     """The findings sheet: left unprotected, it is output only (the bridge writes here)."""
     ws.write_string(0, 0, "KẾT QUẢ KIỂM TRA SỔ KẾ HOẠCH", st.title)
-    ws.write_string(1, 0, cfg.labels["status_cell"], st.status)
-    for j, (header, width) in enumerate(CHECK_COLUMNS):
+    ws.write_string(CHECK_STATUS_CELL[0] - 1, CHECK_STATUS_CELL[1] - 1, cfg.labels["status_cell"], st.status)
+    for j, (_key, header, width) in enumerate(CHECK_COLUMNS):
         ws.write_string(CHECK_HEADER_ROW - 1, j, header, st.header)
         ws.set_column(j, j, width)
     ws.freeze_panes(CHECK_HEADER_ROW, 0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xlbridge.carry.review_list import Mark, read_marks
-from xlbridge.carry.texts import carry_texts
+from xlbridge.core.carried import Mark, read_marks
 from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.vntext import fold
+from xlbridge.data.carry_texts import carry_texts
 from xlbridge.model import Item
 
 

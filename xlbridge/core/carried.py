@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xlbridge.carry.texts import carry_texts
 from xlbridge.core.vntext import fold
+from xlbridge.data.carry_texts import carry_texts
 from xlbridge.layout import column_letter
 
 TITLE_ROWS = 4          # title, two intro lines, blank; the header follows
