@@ -95,6 +95,31 @@ def test_checked_copy_fills_outputs_and_keeps_input(tmp_path, capsys):
     assert not any(r[6] == "TG01" for r in again["Kiểm tra"].iter_rows(min_row=CHECK_HEADER_ROW + 1, values_only=True))
 
 
+def test_broken_narrative_template_does_not_stop_the_check(tmp_path, capsys, monkeypatch):
+    """A province's edited narrative template that cannot be rendered: kiem-tra still checks and writes the copy
+    (exit code from the findings, not 2); the Báo cáo sheet and the terminal name the template and line."""
+    from xlbridge.data import files
+    from xlbridge.layout import REPORT_FIRST_ROW, config
+    path = seed_workbook(tmp_path, "ket-qua-thpt")
+    data = tmp_path / "du-lieu"
+    (data / "narrative" / "ket-qua").mkdir(parents=True)
+    (data / "narrative" / "ket-qua" / "ii-ket-qua.j2").write_text("Kết quả {% if %}\n", encoding="utf-8")
+    monkeypatch.setenv("KDCL_DU_LIEU", str(data))
+    files.reload()
+    try:
+        plain = main(["kiem-tra", str(path), "--ngay", "30/05/2024"])
+        capsys.readouterr()
+        out = tmp_path / "checked.xlsx"
+        code, _, err = run(capsys, "kiem-tra", str(path), "--ngay", "30/05/2024", "--out", str(out))
+    finally:
+        monkeypatch.delenv("KDCL_DU_LIEU")
+        files.reload()
+    assert code == plain in (0, 1) and out.exists()
+    assert "ii-ket-qua.j2" in err and "dòng 1" in err and "Traceback" not in err
+    sheet = openpyxl.load_workbook(out)[config().sheets["report"]]
+    assert "ii-ket-qua.j2" in sheet.cell(REPORT_FIRST_ROW, 1).value
+
+
 def test_out_never_overwrites_input(tmp_path, capsys):
     path = tt57_workbook(tmp_path, "gdtx")
     before = digest(path)

@@ -35,13 +35,26 @@ class CheckResult:
         return len(self.findings) - self.errors
 
     def output(self, stamp: datetime | None = None) -> CheckOutput:
-        from xlbridge.report.narrative import report_rows
+        """What a check writes back into the workbook (`kiem-tra --out`, the button)."""
         layout = self.book.layout
         inputs = {s.name for s in layout.sheets} | {layout.info.sheet} | ({layout.levels.sheet} if layout.levels else set())
         out = check_output(self.findings, self.summary, self.book.layout, stamp or datetime.now(), inputs,
                            self.previous_check_rows, self.levels, self.book)
-        out.report_rows = report_rows(self.book, self.summary)     # the "Báo cáo" sheet: the text for the book's phase
+        if config().sheets["report"] in self.book.sheets_present:
+            out.report_rows, out.report_problem = self.report_sheet()
         return out
+
+    def report_sheet(self) -> tuple[list[tuple[str, str]], str | None]:
+        """The "Báo cáo" sheet's rows: the text for the book's phase, rendered only here (where it is written).
+        A narrative template that cannot be rendered (a province's edited copy under KDCL_DU_LIEU) does not
+        stop the check: the sheet says why, and the problem is returned for the command to report."""
+        from xlbridge.errors import KdclError
+        from xlbridge.report.narrative import report_rows
+        try:
+            return report_rows(self.book, self.summary), None
+        except KdclError as exc:
+            problem = f"Không lập được văn bản cho trang {config().sheets['report']}: {exc}"
+            return [("heading", problem)], problem
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,

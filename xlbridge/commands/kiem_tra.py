@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from xlbridge.commands.common import EXIT_FINDINGS, EXIT_OK, parse_date, print_result
@@ -29,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
         dst = Path(args.out)
         if dst.resolve() == src.resolve():
             raise KdclError("Không ghi đè lên tệp đang kiểm tra; chọn tên khác cho --out.")
-        write_checked_copy(src, dst, result.output())
+        out = result.output()
+        write_checked_copy(src, dst, out)
+        if out.report_problem:
+            print(f"Lưu ý: {out.report_problem}", file=sys.stderr)
         if not args.json:
             print(f"Đã ghi bản có kết quả kiểm tra: {dst}")
     return EXIT_FINDINGS if result.errors else EXIT_OK

@@ -37,6 +37,7 @@ class CheckOutput:
     error_cells: list[tuple[str, str]] = field(default_factory=list)   # (sheet, "C7") to colour
     clear_cells: list[tuple[str, str]] = field(default_factory=list)   # coloured by the last run, fixed since
     report_rows: list[tuple[str, str]] = field(default_factory=list)  # ("heading"|"paragraph", text) for "Báo cáo"
+    report_problem: str | None = None                  # why the "Báo cáo" text could not be made (the sheet says so too)
 
 
 def status_line(findings: list[Finding], stamp: datetime) -> str:
