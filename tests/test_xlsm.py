@@ -82,6 +82,24 @@ def test_build_is_deterministic(xlsm, tmp_path):
     assert again.read_bytes() == xlsm[0].read_bytes()
 
 
+def test_build_leaves_the_process_as_it_was(tmp_path, monkeypatch):
+    """ms-ovba writes into the working directory and draws from `random`: that happens in a child process,
+    so the caller's directory, its random generator and the libraries stay as they were."""
+    import os
+    import random
+
+    from ms_ovba_compression.ms_ovba import MsOvba
+
+    from xlbridge.bridge.xlsm import build_vba_project
+    monkeypatch.chdir(tmp_path)
+    random.seed(1)
+    state, compress = random.getstate(), MsOvba.compress
+    first = build_vba_project(["Sheet1", "Sheet2"])
+    assert os.getcwd() == str(tmp_path) and list(tmp_path.iterdir()) == []
+    assert random.getstate() == state and MsOvba.compress is compress
+    assert build_vba_project(["Sheet1", "Sheet2"]) == first
+
+
 def test_buttons_and_conf_sheet(xlsm):
     path, layout = xlsm
     wb = openpyxl.load_workbook(path, keep_vba=True)
