@@ -32,9 +32,9 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
     from xlbridge.bridge.bundle import lite_config
     from xlbridge.bridge.xlsm import vba_config
     from xlbridge.carry.crosswalk import crosswalks
-    from xlbridge.carry.texts import carry_texts
     from xlbridge.consolidate.texts import texts
     from xlbridge.core.findings import rule_specs
+    from xlbridge.data.carry_texts import carry_texts
     from xlbridge.data.catalog import frameworks
     from xlbridge.data.forms import get_form, info_form
     from xlbridge.data.vocab import vocab
