@@ -23,6 +23,11 @@ WRAPPED = {"ten_truong", "noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_ch
            "giai_doan", "bo_tieu_chuan", "nguoi_gui"}
 MARK = ("kdcl", "tong-hop")
 LINE = 14.5                 # points per line of text at the tables' font size
+EXCEL_ROWS = 1_048_576      # rows of one worksheet (Excel 2007 and later); XlsxWriter ignores rows past it
+
+
+class RowLimitError(RuntimeError):
+    """A write that XlsxWriter refused (it returns -1 instead of raising): never lose a row silently."""
 NUMBER_FORMATS = {"int": "0", "pct": "0.0%", "money": "#,##0", "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
 
 
@@ -40,8 +45,34 @@ class _Formats:
         self.wrapped = wb.add_format({**base, "text_wrap": True})
 
 
-def write_workbook(tables: list[OutTable], dst: Path, note: str) -> dict[str, int]:
-    """Write every table on its sheet (and the chart) to `dst` atomically; returns rows written per table."""
+def sheet_capacity(max_rows: int = EXCEL_ROWS) -> int:
+    """Data rows that fit on one sheet under the title, note and header rows."""
+    return max_rows - HEADER_ROW - 1
+
+
+def split_sheets(table: OutTable, rows: int, capacity: int) -> list[str]:
+    """Sheet names for a table of `rows` rows: "Lỗi", then "Lỗi (2)", "Lỗi (3)"… past Excel's row limit."""
+    parts = max(1, -(-rows // capacity))
+    return [table.sheet] + [texts().labels["continued_sheet"].format(sheet=table.sheet, n=n)[:31] for n in range(2, parts + 1)]
+
+
+def split_note(tables: list[OutTable], counts: dict[str, int], capacity: int) -> str:
+    """One sentence per table that had to be split, for the note of the first sheet."""
+    notes = []
+    for table in tables:
+        sheets = split_sheets(table, counts.get(table.key, 0), capacity)
+        if len(sheets) > 1:
+            notes.append(texts().labels["split_note"].format(
+                sheet=table.sheet, rows=f"{counts[table.key]:,}".replace(",", "."), sheets="», «".join(sheets)))
+    return " ".join(notes)
+
+
+def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int = EXCEL_ROWS) -> dict[str, int]:
+    """Write every table on its sheet(s) (and the chart) to `dst` atomically; returns rows written per table.
+    A table longer than a worksheet continues on further sheets, and the first sheet's note says so."""
+    capacity = sheet_capacity(max_rows)
+    sizes = {t.key: sum(1 for _ in t.rows()) for t in tables}     # known before writing: constant-memory mode
+    note = " ".join(x for x in (note, split_note(tables, sizes, capacity)) if x)
     counts: dict[str, int] = {}
     with atomic_path(dst) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
@@ -49,10 +80,17 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str) -> dict[str, in
         wb.set_custom_property(MARK[0], MARK[1])        # how a later run knows it may overwrite this file
         fmt = _Formats(wb)
         for table in tables:
-            ws = wb.add_worksheet(table.sheet)
-            counts[table.key] = _write_table(ws, table, fmt, note if table.key == "danh_sach" else "")
+            names = split_sheets(table, sizes[table.key], capacity)
+            rows = table.rows()
+            counts[table.key] = 0
+            for i, name in enumerate(names):
+                ws = wb.add_worksheet(name)
+                counts[table.key] += _write_table(ws, table, rows, fmt, note if table.key == "danh_sach" else "",
+                                                  capacity, part=(i + 1, len(names)))
             if table.key == "theo_tieu_chuan" and counts[table.key]:
-                _chart(wb, ws, table)
+                _chart(wb, wb.get_worksheet_by_name(names[0]), table)
+            if counts[table.key] != sizes[table.key]:
+                raise RowLimitError(f"{table.sheet}: {counts[table.key]} of {sizes[table.key]} rows written")
         wb.close()
     return counts
 
@@ -67,8 +105,11 @@ def is_consolidation(path: Path) -> bool:
     return f'name="{MARK[0]}"'.encode() in custom and f">{MARK[1]}<".encode() in custom
 
 
-def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
-    ws.write_string(TITLE_ROW, 0, table.title, fmt.title)
+def _write_table(ws, table: OutTable, rows, fmt: _Formats, note: str, capacity: int, part: tuple[int, int] = (1, 1)) -> int:
+    """Up to `capacity` rows of the iterator `rows` on one sheet; returns how many were written."""
+    title = table.title if part[0] == 1 else texts().labels["continued_title"].format(title=table.title, n=part[0],
+                                                                                      of=part[1])
+    ws.write_string(TITLE_ROW, 0, title, fmt.title)
     if note:
         ws.write_string(NOTE_ROW, 0, note, fmt.note)
     ws.set_row(HEADER_ROW, 45)
@@ -82,15 +123,18 @@ def _write_table(ws, table: OutTable, fmt: _Formats, note: str) -> int:
     ws.repeat_rows(HEADER_ROW)
     n = 0
     wrapped = [j for j, c in enumerate(table.columns) if c.key in WRAPPED]
-    for n, values in enumerate(table.rows(), 1):
+    for n, values in enumerate(rows, 1):
         r = HEADER_ROW + n
         height = row_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], LINE)
         if height > LINE + 4:
             ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
         for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
-            _cell(ws, r, j, col.type, col.key, v, fmt)
+            if _cell(ws, r, j, col.type, col.key, v, fmt) == -1:
+                raise RowLimitError(f"{ws.name}: row {r + 1} refused")
         if n % 2000 == 0:
             _forget_written_rows(ws, r)
+        if n == capacity:
+            break
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), len(table.columns) - 1)
     return n
 
@@ -104,15 +148,15 @@ def _forget_written_rows(ws, current: int) -> None:
                 del kept[row]
 
 
-def _cell(ws, r: int, c: int, kind: str, key: str, v: object, fmt: _Formats) -> None:
+def _cell(ws, r: int, c: int, kind: str, key: str, v: object, fmt: _Formats) -> int:
+    """XlsxWriter's return code: 0 written, -1 outside the sheet (checked by the caller), -2 string too long."""
     if v is None or v == "":
-        return
+        return 0
     if kind == "text":
-        ws.write_string(r, c, str(v), fmt.wrapped if key in WRAPPED else fmt.text)
-    elif kind in ("date", "datetime") and isinstance(v, (date, datetime)):
-        ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day), fmt.cells[kind])
-    else:
-        ws.write_number(r, c, v, fmt.cells[kind])
+        return ws.write_string(r, c, str(v), fmt.wrapped if key in WRAPPED else fmt.text)
+    if kind in ("date", "datetime") and isinstance(v, (date, datetime)):
+        return ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day), fmt.cells[kind])
+    return ws.write_number(r, c, v, fmt.cells[kind])
 
 
 def _chart(wb, ws, table: OutTable) -> None:
