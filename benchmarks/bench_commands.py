@@ -81,7 +81,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
-    from bench_kiem_tra import full_plan       # the fully filled THPT workbook (every criterion, 3 items)
+    from bench_kiem_tra import full_plan  # the fully filled THPT workbook (every criterion, 3 items)
 
     from xlbridge.data.catalog import choose_framework
     from xlbridge.io.filler import fill_workbook
