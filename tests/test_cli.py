@@ -163,3 +163,18 @@ def test_demo_writes_and_checks_example(tmp_path, capsys):
     files = sorted(p.name for p in (tmp_path / "vi-du").iterdir())
     assert files == ["vi-du-thpt-giong-rieng-2023-2024-da-kiem-tra.xlsx", "vi-du-thpt-giong-rieng-2023-2024.xlsx"]
     assert "0 lỗi" in text
+
+
+def test_newer_template_names_the_kdcl_that_made_it(tmp_path, capsys):
+    """A workbook made by a newer kdcl: the message says which kdcl made it (the one to install)."""
+    from xlbridge import __version__
+    path, _layout = template(tmp_path, "THCS", "2024-2025")
+    wb = openpyxl.load_workbook(path)
+    for row in wb["_kdcl"].iter_rows():
+        if row[0].value == "template_version":
+            row[1].value = 99
+        if row[0].value == "kdcl_version":
+            row[1].value = "9.9.0"
+    wb.save(path)
+    code, _, err = run(capsys, "kiem-tra", str(path))
+    assert code == 2 and "kdcl 9.9.0" in err and f"({__version__})" in err and "Traceback" not in err

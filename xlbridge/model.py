@@ -159,7 +159,6 @@ class Meta:
     plan_form: str
     cap_hoc: str
     nam_hoc: str
-    kdcl_version: str = ""
 
 
 @dataclass

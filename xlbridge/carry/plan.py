@@ -72,10 +72,6 @@ class NextYear:
         return {"info": self.info, "lists": self.lists, "levels": self.levels,
                 "items": [{"criterion": it.criterion, "values": it.values} for it in self.items]}
 
-    @property
-    def open_questions(self) -> int:
-        return sum(len(it.questions) > 0 for it in self.items) + len(self.group_questions)
-
 
 # ---------------------------------------------------------------- values
 

@@ -51,10 +51,6 @@ class Column:
     hint: str | None = None
     number: int | None = None
 
-    @property
-    def is_result(self) -> bool:
-        return self.review is not None
-
 
 @dataclass(frozen=True)
 class Form:

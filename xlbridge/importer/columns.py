@@ -43,10 +43,6 @@ class Match:
     headers: tuple[str, ...]                       # the table's own header text per column
     score: float
 
-    def key_of(self, col: int) -> str | None:
-        hit = self.columns.get(col)
-        return hit[0].key if hit else None
-
     def col_of(self, key: str) -> int | None:
         return next((c for c, (t, _s) in self.columns.items() if t.key == key), None)
 

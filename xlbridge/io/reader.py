@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from xlbridge import __version__
 from xlbridge.core.dates import parse_day
 from xlbridge.core.levels import choices, parse_level
 from xlbridge.core.money import parse_money
@@ -40,10 +41,12 @@ def read_meta(grid: Grid, source: str) -> Meta:
     except (TypeError, ValueError):
         version = 0
     if version < 1 or version > cfg.version:
+        made_by = text_of(kv.get("kdcl_version"))          # the kdcl that made the template: the one to install
         raise UnreadableWorkbook(f"{source}: mẫu phiên bản {kv.get('template_version')!r} không được phiên bản kdcl "
-                                 f"này hỗ trợ (hỗ trợ đến phiên bản {cfg.version}). Hãy cập nhật kdcl.")
+                                 f"này ({__version__}) hỗ trợ (hỗ trợ đến phiên bản {cfg.version}). Hãy cập nhật kdcl"
+                                 + (f" (sổ được tạo bằng kdcl {made_by})." if made_by else "."))
     return Meta(cfg.template_id, version, str(kv.get("framework") or ""), str(kv.get("plan_form") or ""),
-                text_of(kv.get("cap_hoc")), text_of(kv.get("nam_hoc")), text_of(kv.get("kdcl_version")))
+                text_of(kv.get("cap_hoc")), text_of(kv.get("nam_hoc")))
 
 
 def _value(grid: Grid, sheet: str, row: int, col: int) -> Value:
