@@ -178,9 +178,20 @@ def _previous(ctx: _Context, item: Item) -> str:
                 circular=ctx.book.framework.short, status=status, why=_why(item, ctx.texts))
 
 
-def _carry_item(ctx: _Context, item: Item, mapping: Mapping) -> CarriedItem:
+def _carry_cell(ctx: _Context, item: Item, col: Column, v: Value) -> tuple[object, str | None, str | None]:
+    """(value for next year's cell, text kept aside as a note, question about it) for one plan cell."""
     t = ctx.texts
-    dest = [c for c in ctx.form.plan_columns() if c.role != "criterion"]
+    if col.role == "content":
+        adjusted = fill(t.adjusted, text=v.text) if fold(item.content) != fold(v.text) else None
+        return item.content, adjusted, None
+    if col.role == "period":
+        text, question = carry_period(v.text, item.period, ctx.old_year, ctx.new_year, t)
+        return text, None, question
+    return _typed(v), None, None
+
+
+def _carry_values(ctx: _Context, item: Item, dest: list[Column]) -> tuple[dict[str, object], list[str], list[Question]]:
+    """The item's plan cells in next year's columns; what has no column there is kept as text (leftovers)."""
     values: dict[str, object] = {}
     leftovers: list[str] = []
     questions: list[Question] = []
@@ -190,28 +201,33 @@ def _carry_item(ctx: _Context, item: Item, mapping: Mapping) -> CarriedItem:
             continue
         target = _dest_column(col, dest)
         if target is None or target.key in values:
-            leftovers.append(fill(t.unmapped, header=col.header, text=v.text))
+            leftovers.append(fill(ctx.texts.unmapped, header=col.header, text=v.text))
             continue
-        if col.role == "content":
-            values[target.key] = item.content
-            if fold(item.content) != fold(v.text):
-                leftovers.append(fill(t.adjusted, text=v.text))
-        elif col.role == "period":
-            text, question = carry_period(v.text, item.period, ctx.old_year, ctx.new_year, t)
-            values[target.key] = text
-            if question:
-                questions.append(Question("period", question, target.key))
-        else:
-            values[target.key] = _typed(v)
+        values[target.key], aside, question = _carry_cell(ctx, item, col, v)
+        if aside:
+            leftovers.append(aside)
+        if question:
+            questions.append(Question("period", question, target.key))
     content_col = next((c for c in dest if c.role == "content"), None)
     if content_col is not None and content_col.key not in values and item.content:
         values[content_col.key] = item.content            # adjusted content of an item whose plan cell was empty
+    return values, leftovers, questions
+
+
+def _unrated(ctx: _Context, item: Item, content_col: Column | None) -> list[Question]:
+    """An item that was never rated is carried, but someone must say whether it is still to do."""
+    if item.status is not None:
+        return []
+    return [Question("unrated", fill(ctx.texts.questions["unrated"], sheet=item.sheet), content_col.key if content_col else None)]
+
+
+def _carry_item(ctx: _Context, item: Item, mapping: Mapping) -> CarriedItem:
+    t = ctx.texts
+    dest = [c for c in ctx.form.plan_columns() if c.role != "criterion"]
+    values, leftovers, cell_questions = _carry_values(ctx, item, dest)
+    content_col = next((c for c in dest if c.role == "content"), None)
     mq = _mapping_question(ctx, item, mapping)
-    if mq is not None:
-        questions.insert(0, mq)
-    if item.status is None:
-        text = fill(t.questions["unrated"], sheet=item.sheet)
-        questions.append(Question("unrated", text, content_col.key if content_col else None))
+    questions = ([mq] if mq is not None else []) + cell_questions + _unrated(ctx, item, content_col)
     status = item.status.name if item.status else t.no_status
     note = fill(t.note, old=str(ctx.old_year), status=status, why=_why(item, t))
     previous = _previous(ctx, item)

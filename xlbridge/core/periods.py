@@ -186,6 +186,96 @@ def _school_suffix(s: str) -> tuple[str, SchoolYear] | None:
     return (_strip_prefixes(s[:m.start()].strip(" ,(:-")), sy) if sy else None
 
 
+_Read = tuple[bool, "_Piece | None"]     # (the phrase is of this kind, its piece: None when it names no real date)
+_NOT_MINE: _Read = (False, None)
+
+
+def _year(s: str) -> _Read:
+    """"2025", "năm 2025"; "đầu năm 2025" / "cuối năm 2025" (a calendar year's first / last quarter)."""
+    if m := _RE_YEAR.fullmatch(s):
+        y = int(m[1])
+        return True, _fixed("nam", _day(y, 1, 1), _day(y, 12, 31))
+    if m := _RE_EDGE_OF_YEAR.fullmatch(s):
+        y = int(m[2])
+        if m[1] == "dau":
+            return True, _fixed("dau-nam", _day(y, 1, 1), _day(y, 3, 31))
+        return True, _fixed("cuoi-nam", _day(y, 10, 1), _day(y, 12, 31))
+    return _NOT_MINE
+
+
+def _one_day(s: str) -> _Read:
+    """A written day (`xlbridge.core.dates`), or a day and month whose year a neighbour or the school year gives."""
+    is_day, d = match_day(s)
+    if is_day:
+        return True, _fixed("ngay", d, d)
+    if m := _RE_DAY_NO_YEAR.fullmatch(s):
+        dd, mm = int(m[1]), int(m[2])
+        ok = 1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
+        return True, _Piece("ngay", floating=(mm, dd, mm, dd)) if ok else None
+    return _NOT_MINE
+
+
+def _month(s: str) -> _Read:
+    """"Tháng 10", "T10/2024", "10/2024"."""
+    m = _RE_MONTH.fullmatch(s) or _RE_MONTH_BARE.fullmatch(s)
+    if m is None:
+        return _NOT_MINE
+    mm = int(m[1])
+    if not 1 <= mm <= 12:
+        return True, None
+    if m[2] is None:
+        return True, _Piece("thang", floating=(mm, 1, mm, 0))
+    y = int(m[2])
+    return True, _fixed("thang", _day(y, mm, 1), _day(y, mm, 0))
+
+
+def _quarter(s: str) -> _Read:
+    """"Quý II", "quý 3/2025"."""
+    if (m := _RE_QUARTER.fullmatch(s)) is None:
+        return _NOT_MINE
+    q = _NUMERALS[m[1]]
+    first, last = 3 * q - 2, 3 * q
+    if m[2] is None:
+        return True, _Piece("quy", floating=(first, 1, last, 0))
+    y = int(m[2])
+    return True, _fixed("quy", _day(y, first, 1), _day(y, last, 0))
+
+
+def _school_part(s: str) -> _Read:
+    """A part of the school year: "Học kỳ I", "cuối HK2", "Đầu năm học", "Thường xuyên", "Hằng tháng"."""
+    if m := _RE_SEMESTER.fullmatch(s):
+        return True, _Piece("hoc-ky", school=_SEMESTERS[(m[1] or "", _NUMERALS[m[2]])])
+    if s in _PHRASES:
+        kind, offsets = _PHRASES[s]
+        return True, _Piece(kind, school=offsets)
+    if _RE_RECURRING.fullmatch(s):
+        return True, _Piece("hang-nam", school=_WHOLE_YEAR)
+    return _NOT_MINE
+
+
+_READERS = (_year, _one_day, _month, _quarter, _school_part)
+
+
+def _in_school_year(head: str, sy: SchoolYear) -> _Piece | None:
+    """"<phrase> năm học 2024-2025": the phrase pinned to that school year ("" = the whole year)."""
+    if not head:
+        return _fixed("nam-hoc", sy.start, sy.end)
+    p = _item(head, nested=True)
+    if p is None or p.kind == "nam":     # "2025 năm học 2024-2025" contradicts itself
+        return None
+    return _resolve(p, sy)
+
+
+def _recurring(s: str) -> _Piece | None:
+    """"Tháng 9 hằng năm": that month (or part of the year), every year."""
+    if (m := _RE_RECURRING_SUFFIX.fullmatch(s)) is None:
+        return None
+    p = _item(m[1], nested=True)
+    if p is not None and p.start is None:
+        return _Piece("hang-nam", school=p.school, floating=p.floating)
+    return None
+
+
 def _item(s: str, nested: bool = False) -> _Piece | None:
     """One phrase, no ranges or lists: a day, a month, a quarter, a year, a semester, a named part of a year.
 
@@ -195,54 +285,12 @@ def _item(s: str, nested: bool = False) -> _Piece | None:
     if not s:
         return None
     if not nested and (split := _school_suffix(s)) is not None:
-        head, sy = split
-        if not head:
-            return _fixed("nam-hoc", sy.start, sy.end)
-        p = _item(head, nested=True)
-        if p is None or p.kind == "nam":     # "2025 năm học 2024-2025" contradicts itself
-            return None
-        return _resolve(p, sy)
-    if m := _RE_YEAR.fullmatch(s):
-        y = int(m[1])
-        return _fixed("nam", _day(y, 1, 1), _day(y, 12, 31))
-    if m := _RE_EDGE_OF_YEAR.fullmatch(s):     # a calendar year's first / last quarter
-        y = int(m[2])
-        return _fixed("dau-nam", _day(y, 1, 1), _day(y, 3, 31)) if m[1] == "dau" else \
-            _fixed("cuoi-nam", _day(y, 10, 1), _day(y, 12, 31))
-    is_day, d = match_day(s)
-    if is_day:
-        return _fixed("ngay", d, d)
-    if m := _RE_DAY_NO_YEAR.fullmatch(s):
-        dd, mm = int(m[1]), int(m[2])
-        ok = 1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
-        return _Piece("ngay", floating=(mm, dd, mm, dd)) if ok else None
-    if (m := _RE_MONTH.fullmatch(s)) or (m := _RE_MONTH_BARE.fullmatch(s)):
-        mm = int(m[1])
-        if not 1 <= mm <= 12:
-            return None
-        if m[2] is None:
-            return _Piece("thang", floating=(mm, 1, mm, 0))
-        y = int(m[2])
-        return _fixed("thang", _day(y, mm, 1), _day(y, mm, 0))
-    if m := _RE_QUARTER.fullmatch(s):
-        q = _NUMERALS[m[1]]
-        first, last = 3 * q - 2, 3 * q
-        if m[2] is None:
-            return _Piece("quy", floating=(first, 1, last, 0))
-        y = int(m[2])
-        return _fixed("quy", _day(y, first, 1), _day(y, last, 0))
-    if m := _RE_SEMESTER.fullmatch(s):
-        return _Piece("hoc-ky", school=_SEMESTERS[(m[1] or "", _NUMERALS[m[2]])])
-    if s in _PHRASES:
-        kind, offsets = _PHRASES[s]
-        return _Piece(kind, school=offsets)
-    if _RE_RECURRING.fullmatch(s):
-        return _Piece("hang-nam", school=_WHOLE_YEAR)
-    if not nested and (m := _RE_RECURRING_SUFFIX.fullmatch(s)):   # "Tháng 9 hằng năm": that month, every year
-        p = _item(m[1], nested=True)
-        if p is not None and p.start is None:
-            return _Piece("hang-nam", school=p.school, floating=p.floating)
-    return None
+        return _in_school_year(*split)
+    for read in _READERS:
+        mine, piece = read(s)
+        if mine:
+            return piece
+    return None if nested else _recurring(s)
 
 
 # ---------------------------------------------------------------- combining pieces

@@ -29,59 +29,74 @@ def _fit(ws, row: int, table: Table) -> None:
 def fill_workbook(src: Path, dst: Path, layout: Layout, data: dict) -> list[tuple[str, int]]:
     """Type `data` into a copy of the template; returns (sheet, row) of each item, in order."""
     wb = openpyxl.load_workbook(src)
-    placed: list[tuple[str, int]] = []
-    info = wb[layout.info.sheet]
-    for key, value in (data.get("info") or {}).items():
-        if key in layout.info.field_rows and value not in (None, ""):
-            info.cell(layout.info.field_rows[key], 2).value = value
+    fill_info(wb[layout.info.sheet], layout, data.get("info") or {}, data.get("lists") or {})
+    placed = [fill_item(wb, layout, item) for item in data.get("items") or []]
+    for issue in data.get("issues") or []:
+        fill_issue(wb, layout, issue)
+    fill_levels(wb, layout, data.get("levels") or {})
+    save_atomic(wb, Path(dst))
+    return placed
+
+
+def fill_info(ws, layout: Layout, fields: dict, lists: dict) -> None:
+    """The "Thông tin" fields (column B) and the editable columns of its lists."""
     from xlbridge.data.forms import info_form
+    for key, value in fields.items():
+        if key in layout.info.field_rows and value not in (None, ""):
+            ws.cell(layout.info.field_rows[key], 2).value = value
     for lst in info_form().lists:
-        entries = (data.get("lists") or {}).get(lst.key) or []
+        entries = lists.get(lst.key) or []
         first = layout.info.list_rows[lst.key][2]
         if len(entries) > layout.info.list_sizes[lst.key]:
             raise KdclError(f"Danh sách {lst.title} có {len(entries)} dòng, mẫu chỉ có {layout.info.list_sizes[lst.key]}.")
         for i, entry in enumerate(entries):
             for j, (key, _h, locked, _w) in enumerate(lst.columns):
                 if not locked and entry.get(key) not in (None, ""):
-                    info.cell(first + i, 2 + j).value = entry[key]
-    fw = layout.framework
-    for item in data.get("items") or []:
-        code = item["criterion"]
-        crit = fw.criterion(code)
-        if crit is None:
-            raise KdclError(f"Tiêu chí {code} không có trong {fw.number}.")
-        sl = next(s for s in layout.sheets if s.standard == crit.standard)
-        ws, table = wb[sl.name], sl.table("plan")
-        if table.criteria:
-            block = next(b for b in table.criteria if b.criterion.code == code)
-            rows = _free_rows(table, ws, list(block.item_rows))
-        else:
-            rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
-        if not rows:
-            raise KdclError(f"Hết dòng trống cho tiêu chí {code} trên trang {sl.name}.")
-        values = dict(item["values"])
-        crit_col = next((p for p in table.inputs() if p.column.role == "criterion"), None)
-        if crit_col is not None:
-            values.setdefault(crit_col.column.key, code)
-        for p in table.inputs():
-            if values.get(p.column.key) not in (None, ""):
-                ws.cell(rows[0], p.index).value = values[p.column.key]
-        _fit(ws, rows[0], table)
-        placed.append((sl.name, rows[0]))
-    for issue in data.get("issues") or []:
-        sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
-        ws, table = wb[sl.name], sl.table("issues")
-        rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
-        if not rows:
-            raise KdclError(f"Hết dòng trống cho vấn đề trọng tâm trên trang {sl.name}.")
-        for p in table.inputs():
-            v = issue["values"].get(p.column.key)
-            if v not in (None, ""):
-                ws.cell(rows[0], p.index).value = v
-        _fit(ws, rows[0], table)
-    fill_levels(wb, layout, data.get("levels") or {})
-    save_atomic(wb, Path(dst))
-    return placed
+                    ws.cell(first + i, 2 + j).value = entry[key]
+
+
+def _item_rows(ws, table: Table, code: str) -> list[int]:
+    """The empty input rows an item of criterion `code` may go to: its block, or the sheet's plan table."""
+    if table.criteria:
+        block = next(b for b in table.criteria if b.criterion.code == code)
+        return _free_rows(table, ws, list(block.item_rows))
+    return _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
+
+
+def _type_row(ws, row: int, table: Table, values: dict) -> None:
+    for p in table.inputs():
+        if values.get(p.column.key) not in (None, ""):
+            ws.cell(row, p.index).value = values[p.column.key]
+    _fit(ws, row, table)
+
+
+def fill_item(wb, layout: Layout, item: dict) -> tuple[str, int]:
+    """One plan item in the first empty row for its criterion; returns (sheet, row)."""
+    fw, code = layout.framework, item["criterion"]
+    crit = fw.criterion(code)
+    if crit is None:
+        raise KdclError(f"Tiêu chí {code} không có trong {fw.number}.")
+    sl = next(s for s in layout.sheets if s.standard == crit.standard)
+    ws, table = wb[sl.name], sl.table("plan")
+    rows = _item_rows(ws, table, code)
+    if not rows:
+        raise KdclError(f"Hết dòng trống cho tiêu chí {code} trên trang {sl.name}.")
+    values = dict(item["values"])
+    crit_col = next((p for p in table.inputs() if p.column.role == "criterion"), None)
+    if crit_col is not None:
+        values.setdefault(crit_col.column.key, code)
+    _type_row(ws, rows[0], table, values)
+    return sl.name, rows[0]
+
+
+def fill_issue(wb, layout: Layout, issue: dict) -> None:
+    """One "vấn đề trọng tâm" (TT57) in the first empty row of its standard's issues table."""
+    sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
+    ws, table = wb[sl.name], sl.table("issues")
+    rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
+    if not rows:
+        raise KdclError(f"Hết dòng trống cho vấn đề trọng tâm trên trang {sl.name}.")
+    _type_row(ws, rows[0], table, issue["values"])
 
 
 def fill_levels(wb, layout: Layout, levels: dict) -> None:
