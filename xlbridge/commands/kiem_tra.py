@@ -21,12 +21,12 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from xlbridge.check import check_file
-    from xlbridge.io.writer import write_checked_copy
     src = Path(args.file)
     today = parse_date(args.ngay) if args.ngay else None
     result = check_file(src, today)
     print_result(result, args.json)
     if args.out:
+        from xlbridge.io.writer import write_checked_copy      # openpyxl (and numpy with it) only when writing
         dst = Path(args.out)
         if dst.resolve() == src.resolve():
             raise KdclError("Không ghi đè lên tệp đang kiểm tra; chọn tên khác cho --out.")

@@ -28,8 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from xlbridge.data.files import parse_yaml
 from xlbridge.errors import DataFileError
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -68,7 +67,7 @@ def schemas() -> dict[str, dict]:
     """Every schema by kind (file stem), each checked for keywords this validator does not implement."""
     out = {}
     for path in sorted(SCHEMA_DIR.glob("*.yaml")):
-        schema = yaml.safe_load(path.read_text(encoding="utf-8"))
+        schema = parse_yaml(path.read_text(encoding="utf-8"))
         _check_keywords(schema, path.stem)
         out[path.stem] = schema
     return out
