@@ -18,7 +18,8 @@ DEMO_EXAMPLE = BUNDLED / "examples" / "bao-cao-ket-qua-thpt-2023-2024.yaml"
 
 
 def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
-    info = {k: v for k, v in raw.items() if isinstance(v, (str, int)) and k not in ("giai_doan", "ngay_bao_cao")}
+    info: dict[str, object] = {k: v for k, v in raw.items()
+                               if isinstance(v, (str, int)) and k not in ("giai_doan", "ngay_bao_cao")}
     if not info.get("huyen") and raw.get("xa"):
         info["huyen"] = raw["xa"]
     if raw.get("giai_doan"):

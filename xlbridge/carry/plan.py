@@ -137,15 +137,12 @@ def _dest_column(col: Column, dest: list[Column]) -> Column | None:
 @dataclass
 class _Context:
     book: PlanBook
+    old_year: SchoolYear
     new_year: SchoolYear
     target: Framework
     form: Form
     crosswalk: Crosswalk
     texts: CarryTexts
-
-    @property
-    def old_year(self) -> SchoolYear:
-        return self.book.info.school_year or SchoolYear.parse(self.book.meta.nam_hoc)
 
 
 def _mapping_question(ctx: _Context, item: Item, mapping: Mapping) -> Question | None:
@@ -155,7 +152,7 @@ def _mapping_question(ctx: _Context, item: Item, mapping: Mapping) -> Question |
     crit_col = next((c for c in ctx.form.plan_columns() if c.role == "criterion"), None)
     change = fill(q["change_column"], column=crit_col.header) if crit_col else q["change_row"]
     code = mapping.best.code
-    old = ctx.book.framework.criterion(item.criterion)
+    old = ctx.book.framework.criterion(item.criterion) if item.criterion else None
     label = f"{old.label}" if old else item.criterion
     if len(mapping.targets) > 1:
         choices = ", ".join(f"{tg.code} ({_title(ctx.target.criterion(tg.code))})" for tg in mapping.targets)
@@ -244,7 +241,7 @@ def _carry_item(ctx: _Context, item: Item, mapping: Mapping) -> CarriedItem:
 
 
 def _info(ctx: _Context, cap_hoc: str) -> dict[str, object]:
-    info = {k: ctx.book.info.text(k) for k in ctx.texts.info_fields if ctx.book.info.text(k)}
+    info: dict[str, object] = {k: ctx.book.info.text(k) for k in ctx.texts.info_fields if ctx.book.info.text(k)}
     info.update(cap_hoc=cap_hoc, nam_hoc=str(ctx.new_year), giai_doan=vocab().phases[0].name)
     return info
 
@@ -271,7 +268,8 @@ def _lists(ctx: _Context) -> tuple[dict[str, list[dict]], dict[int, Question]]:
             entry = by_standard.get(old, {}) if old is not None else {}
             groups.append(entry)
             if entry and not ctx.crosswalk.identity:
-                title = book.framework.standard(old).title if book.framework.standard(old) else "…"
+                previous = book.framework.standard(old) if old is not None else None
+                title = previous.title if previous else "…"
                 questions[i] = Question("group", fill(t.questions["group"], new=std.number, old=old, title=title))
         lists[key] = groups
     return lists, questions
@@ -286,7 +284,7 @@ def _rows(items: list[CarriedItem], target: Framework) -> dict[str, int]:
     if target.layout == "theo-tieu-chi":
         need = max(Counter(it.criterion for it in items).values(), default=0)
         return {"per_criterion": need} if need > rows["per_criterion"] else {}
-    per_std = Counter(target.criterion(it.criterion).standard for it in items)
+    per_std = Counter(crit.standard for crit in map(target.criterion, (it.criterion for it in items)) if crit is not None)
     need = max(per_std.values(), default=0)
     return {"plan_per_standard": need} if need > rows["plan_per_standard"] else {}
 
@@ -312,7 +310,7 @@ def plan_next_year(book: PlanBook, new_year: SchoolYear | None = None, thong_tu:
     variant = book.layout.plan_form.id if target.id == book.framework.id and book.layout.plan_form.id != target.forms["plan"] \
         else None
     form = get_form(variant or target.forms["plan"])
-    ctx = _Context(book, new_year, target, form, crosswalk, carry_texts())
+    ctx = _Context(book, old_year, new_year, target, form, crosswalk, carry_texts())
     items: list[CarriedItem] = []
     skipped: Counter = Counter()
     for item in book.items:
@@ -360,10 +358,11 @@ def review_rows(plan: NextYear, placements: list[tuple[str, int]]) -> list[Revie
     layout = plan.layout
     rows = []
     for it, (sheet, row) in zip(plan.items, placements, strict=True):
-        table = layout.sheet(sheet).table("plan")
+        placed = layout.sheet(sheet)
+        table = placed.table("plan") if placed else None
         content = next((c.key for c in plan.layout.plan_form.plan_columns() if c.role == "content"), None)
         key = it.focus or content
-        cell = f"{table.by_key(key).letter}{row}" if key else f"A{row}"
+        cell = f"{table.by_key(key).letter}{row}" if key and table else f"A{row}"
         rows.append(ReviewRow(sheet, cell, it.criterion, str(it.values.get(content, "")) if content else "",
                               it.previous, "\n".join(q.text for q in it.questions)))
     info = layout.info

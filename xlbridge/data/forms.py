@@ -96,10 +96,10 @@ def get_form(form_id: str) -> Form:
     path = find("forms", f"{form_id}.yaml")
     c = Checker(path, load_yaml(path))
     phases = [p.id for p in vocab().phases]
-    reviews = []
+    reviews: list[Review] = []
     for i, raw in enumerate(c.get("reviews", list, [])):
-        r = Checker(path, raw, f"reviews[{i}]")
-        reviews.append(Review(r.get("id", str), r.get("label", str), r.get("phase", str, choices=phases)))
+        rc = Checker(path, raw, f"reviews[{i}]")
+        reviews.append(Review(rc.get("id", str), rc.get("label", str), rc.get("phase", str, choices=phases)))
     ids = {r.id for r in reviews}
     statuses = vocab().status_names()
     cols = tuple(_column(Checker(path, raw, f"columns[{i}]"), phases, statuses, ids)

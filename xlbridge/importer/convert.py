@@ -176,14 +176,15 @@ def _values(d: Draft, layout: Layout, review: dict[str, Column],
         del values[adjusted]                  # "Không có": nothing was adjusted
     if derive:
         note_key = review["note"].key if "note" in review else None
+        note = values.pop(note_key, None) if note_key else None
         derived = from_official(official["done"], official["in_progress"], official["not_started"],
-                                values.pop(note_key, None) if note_key else None)
-        for role, text in (("status", derived.status), ("result", derived.result), ("reason", derived.reason),
+                                note if isinstance(note, str) else None)
+        for role, part in (("status", derived.status), ("result", derived.result), ("reason", derived.reason),
                            ("note", derived.note)):
-            if text and role in review:
-                values[review[role].key] = text
-            elif text:
-                leftovers.append((role, text))
+            if part and role in review:
+                values[review[role].key] = part
+            elif part:
+                leftovers.append((role, part))
     return {k: _clean(v) if isinstance(v, str) else v for k, v in values.items()}, leftovers
 
 
@@ -192,7 +193,8 @@ def _rows_needed(items: list[dict], fw: Framework) -> dict[str, int]:
     if fw.layout == "theo-tieu-chi":
         need = max(Counter(it["criterion"] for it in items).values(), default=0)
         return {"per_criterion": need} if need > rows["per_criterion"] else {}
-    need = max(Counter(fw.criterion(it["criterion"]).standard for it in items).values(), default=0)
+    standards = (crit.standard for crit in map(fw.criterion, (it["criterion"] for it in items)) if crit is not None)
+    need = max(Counter(standards).values(), default=0)
     return {"plan_per_standard": need} if need > rows["plan_per_standard"] else {}
 
 

@@ -25,7 +25,7 @@ def school_year(lines: list[str]) -> SchoolYear | None:
     """The school year named most often ("Năm học 2023 – 2024", "NĂM HỌC 2022-2023")."""
     words = "|".join(re.escape(w) for w in import_texts().labels["school_year"])
     pattern = re.compile(rf"(?:{words})\s*:?\s*(\d{{4}})\s*-\s*(\d{{4}})")
-    found = Counter()
+    found: Counter[SchoolYear] = Counter()
     for line in lines:
         for m in pattern.finditer(unify_dashes(fold(line))):
             year = SchoolYear.parse(f"{m[1]}-{m[2]}")

@@ -44,7 +44,7 @@ class WordDoc:
     tables: list[WTable]
     tail: list[str] = field(default_factory=list)       # paragraphs after the last table
 
-    def lines(self, skip: set[int] = frozenset()) -> list[str]:
+    def lines(self, skip: frozenset[int] | set[int] = frozenset()) -> list[str]:
         """Every line in document order, cells of tables row by row (except tables numbered in `skip`)."""
         out = []
         for t in self.tables:
@@ -119,7 +119,9 @@ def read_docx(path: str | Path) -> WordDoc:
         raise KdclError(f"{path.name}: không mở được như một tệp Word (.docx) — tệp hỏng, có mật khẩu, hoặc không "
                         f"phải tệp Word ({type(exc).__name__}).") from None
     from docx.oxml.ns import qn
-    paragraphs, tables, pending = [], [], []
+    paragraphs: list[str] = []
+    pending: list[str] = []
+    tables: list[WTable] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
             text = clean("".join(t.text or "" for t in child.iter(qn("w:t"))))

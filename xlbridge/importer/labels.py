@@ -100,7 +100,7 @@ def criterion_label(text: str, fw: Framework, standard: int | None, level4: bool
             return Label(f"{standard}.{number}", f"«{text.strip()}» hiểu là tiêu chí {standard}.{number} (thuộc tiêu chuẩn "
                                                   f"{standard} ở dòng trên)")
         return Label(None, f"«{text.strip()}» không rõ thuộc tiêu chuẩn nào")
-    code = _by_title(rest if rest is not None else text, fw, standard, level4)
-    if code is not None:
-        return Label(code, f"«{text.strip()}» hiểu là tiêu chí {code} (theo tên tiêu chí)", by_title=True)
+    titled = _by_title(rest if rest is not None else text, fw, standard, level4)
+    if titled is not None:
+        return Label(titled, f"«{text.strip()}» hiểu là tiêu chí {titled} (theo tên tiêu chí)", by_title=True)
     return Label(None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from xlbridge.data.catalog import Framework
 from xlbridge.importer.columns import Match, is_numbering
 from xlbridge.importer.docx_tables import BULLET, WCell
-from xlbridge.importer.labels import DOTTED, NUMBER, Label, criterion_label, level_group, standard_number
+from xlbridge.importer.labels import DOTTED, NUMBER, criterion_label, level_group, standard_number
 
 GOES_ON = (",", ":", ";", "-", "–", "(", "/", "&", "+")
 ENDS = (".", "!", "?")
@@ -196,7 +196,7 @@ def _place(row: SourceRow, st: _State) -> None:
     hint = _standard_hint(row, st)
     label = criterion_label(crit_text, st.fw, hint, st.level4) if crit_text else None
     if label is not None and label.code is not None and not label.by_title:
-        _labelled(st, row, label, hint, crit_text)
+        _labelled(st, row, label.code, label.note, hint, crit_text)
         return
     if crit_cell.merged == "above" and st.last is not None:
         _new(st, row, st.last.criterion, st.last.label)
@@ -208,7 +208,7 @@ def _place(row: SourceRow, st: _State) -> None:
                             f"({'sang bảng mới, ' if row.starts_table else ''}ô bị ngắt trang).")
         return
     if label is not None and label.code is not None:
-        _labelled(st, row, label, hint, crit_text)
+        _labelled(st, row, label.code, label.note, hint, crit_text)
         return
     if label is not None and label.code is None:
         reason = f"không nhận ra tiêu chí «{crit_text}»" + (f" ({label.note})" if label.note else "")
@@ -222,15 +222,15 @@ def _place(row: SourceRow, st: _State) -> None:
     st.out.notes.append(f"{row.where}: không ghi tiêu chí; xếp thêm một nội dung vào tiêu chí {st.criterion} ở dòng trên.")
 
 
-def _labelled(st: _State, row: SourceRow, label: Label, hint: int | None, text: str) -> None:
+def _labelled(st: _State, row: SourceRow, code: str, note: str | None, hint: int | None, text: str) -> None:
     """A row that names its criterion: a new item there, with notes when the label was read loosely."""
-    if label.note:
-        st.out.notes.append(f"{row.where}: {label.note}.")
-    crit = st.fw.criterion(label.code)
-    if hint is not None and crit.standard and crit.standard != hint:
-        st.out.notes.append(f"{row.where}: tiêu chí {label.code} ghi ở tiêu chuẩn {hint}; đã xếp vào tiêu chuẩn "
+    if note:
+        st.out.notes.append(f"{row.where}: {note}.")
+    crit = st.fw.criterion(code)
+    if crit is not None and hint is not None and crit.standard and crit.standard != hint:
+        st.out.notes.append(f"{row.where}: tiêu chí {code} ghi ở tiêu chuẩn {hint}; đã xếp vào tiêu chuẩn "
                             f"{crit.standard} theo mã tiêu chí.")
-    _new(st, row, label.code, text)
+    _new(st, row, code, text)
 
 
 def assemble(rows: list[SourceRow], match: Match, fw: Framework) -> Assembly:
