@@ -1,4 +1,4 @@
-"""Export the data-file schemas (xlbridge/data/schemas/*.yaml) to docs/schemas/*.schema.json and write
+"""Export the data-file schemas (xlbridge/data/schemas/*.json) to docs/schemas/*.schema.json and write
 docs/du-lieu.md, the page for provinces that edit the data files.
 
 Usage: python scripts/gen_schema_docs.py [--check]   (--check: exit 1 if a file is out of date)
@@ -19,7 +19,7 @@ PAGE = DOCS / "du-lieu.md"
 INTRO = """\
 # Tệp dữ liệu của kdcl và lược đồ của chúng
 
-Tệp này được sinh từ `xlbridge/data/schemas/*.yaml` bằng `python scripts/gen_schema_docs.py`; đừng sửa tay.
+Tệp này được sinh từ `xlbridge/data/schemas/*.json` bằng `python scripts/gen_schema_docs.py`; đừng sửa tay.
 
 Bộ tiêu chuẩn, mẫu bảng, danh mục (trạng thái, giai đoạn, cấp học), câu thông báo và lời văn của kdcl là
 các tệp YAML trong `workbook_templates/`. Tỉnh muốn dùng mẫu riêng: chép tệp cần sửa vào một thư mục, giữ

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     result = check_file(src, today)
     print_result(result, args.json)
     if args.out:
-        from xlbridge.io.writer import write_checked_copy      # openpyxl (and numpy with it) only when writing
+        from xlbridge.io.writer import write_checked_copy  # openpyxl (and numpy with it) only when writing
         dst = Path(args.out)
         if dst.resolve() == src.resolve():
             raise KdclError("Không ghi đè lên tệp đang kiểm tra; chọn tên khác cho --out.")
