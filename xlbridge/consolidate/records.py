@@ -71,8 +71,8 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], summary: Summary
         "kinh_phi": total.budget, "qua_han": total.overdue,
         "tep": entry.name, "nguon": entry.origin, "nguoi_gui": entry.sender, "ngay_gui": entry.sent,
     }
-    for r in summary.rows:
-        row[f"ht_{standard_key(r.standard)}"] = r.counts.completion
+    for sl, r in zip(book.layout.sheets, summary.rows, strict=True):
+        row[f"ht_{standard_key(sl.standard)}"] = r.counts.completion
     return row
 
 

@@ -16,7 +16,8 @@ def is_overdue(item: Item, when: date, phase_order: int) -> bool:
     """Deadline passed on `when` while the item is still open (or has no status yet)."""
     if phase_order == 0 or not tracks_status(item):
         return False
-    if item.period is None or not item.period.ok or item.period.end >= when:
+    end = item.period.end if item.period is not None and item.period.ok else None
+    if end is None or end >= when:
         return False
     status = item.status
     return status is None or (not status.done and status.open)

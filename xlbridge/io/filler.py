@@ -10,9 +10,22 @@ from pathlib import Path
 
 import openpyxl
 
+from xlbridge.data.forms import Column
 from xlbridge.errors import KdclError
 from xlbridge.io.writer import save_atomic
-from xlbridge.layout import Layout, Table
+from xlbridge.layout import Layout, SheetLayout, Table
+
+
+def _inputs(table: Table) -> list[tuple[int, Column]]:
+    """(column index, form column) of the table's input columns."""
+    return [(p.index, p.column) for p in table.inputs() if p.column is not None]
+
+
+def _table(sl: SheetLayout, key: str) -> Table:
+    table = sl.table(key)
+    if table is None:
+        raise KdclError(f"Trang {sl.name} không có bảng «{key}» trong mẫu này.")
+    return table
 
 
 def _free_rows(table: Table, ws, rows: list[int]) -> list[int]:
@@ -22,7 +35,7 @@ def _free_rows(table: Table, ws, rows: list[int]) -> list[int]:
 def _fit(ws, row: int, table: Table) -> None:
     """Size the row to its text, as Excel does when a person types into a wrapped cell."""
     from xlbridge.template.builder import row_height
-    cells = [(str(ws.cell(row, p.index).value or ""), p.column.width) for p in table.inputs()]
+    cells: list[tuple[str, float]] = [(str(ws.cell(row, index).value or ""), col.width) for index, col in _inputs(table)]
     ws.row_dimensions[row].height = row_height(cells)
 
 
@@ -64,9 +77,9 @@ def _item_rows(ws, table: Table, code: str) -> list[int]:
 
 
 def _type_row(ws, row: int, table: Table, values: dict) -> None:
-    for p in table.inputs():
-        if values.get(p.column.key) not in (None, ""):
-            ws.cell(row, p.index).value = values[p.column.key]
+    for index, col in _inputs(table):
+        if values.get(col.key) not in (None, ""):
+            ws.cell(row, index).value = values[col.key]
     _fit(ws, row, table)
 
 
@@ -77,14 +90,14 @@ def fill_item(wb, layout: Layout, item: dict) -> tuple[str, int]:
     if crit is None:
         raise KdclError(f"Tiêu chí {code} không có trong {fw.number}.")
     sl = next(s for s in layout.sheets if s.standard == crit.standard)
-    ws, table = wb[sl.name], sl.table("plan")
+    ws, table = wb[sl.name], _table(sl, "plan")
     rows = _item_rows(ws, table, code)
     if not rows:
         raise KdclError(f"Hết dòng trống cho tiêu chí {code} trên trang {sl.name}.")
     values = dict(item["values"])
-    crit_col = next((p for p in table.inputs() if p.column.role == "criterion"), None)
+    crit_col = next((col for _i, col in _inputs(table) if col.role == "criterion"), None)
     if crit_col is not None:
-        values.setdefault(crit_col.column.key, code)
+        values.setdefault(crit_col.key, code)
     _type_row(ws, rows[0], table, values)
     return sl.name, rows[0]
 
@@ -92,7 +105,7 @@ def fill_item(wb, layout: Layout, item: dict) -> tuple[str, int]:
 def fill_issue(wb, layout: Layout, issue: dict) -> None:
     """One "vấn đề trọng tâm" (TT57) in the first empty row of its standard's issues table."""
     sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
-    ws, table = wb[sl.name], sl.table("issues")
+    ws, table = wb[sl.name], _table(sl, "issues")
     rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
     if not rows:
         raise KdclError(f"Hết dòng trống cho vấn đề trọng tâm trên trang {sl.name}.")
