@@ -29,7 +29,7 @@ class Outcome:
     """The result of one input: a school (`school` set) or a refusal (`unreadable` set)."""
     seq: int
     school: dict | None = None                   # keys of the "Danh sách" columns, plus dedup/rank/sort keys
-    findings: list[tuple] = field(default_factory=list)      # (sheet, cell, severity label, rule, message, hint)
+    findings: list[tuple] = field(default_factory=list)      # (sheet, cell, severity key, rule, message, hint)
     standards: list[tuple] = field(default_factory=list)     # (framework, number, sheet, *Totals)
     criteria: list[tuple] = field(default_factory=list)      # (framework, code, *Totals)
     unreadable: dict | None = None
@@ -46,7 +46,7 @@ def school_outcome(entry, result: CheckResult, saved: datetime | None, digest: s
     school = _school_row(entry, book, result.findings, summary, saved or entry.sent or entry.mtime)
     school.update(level_columns(result.levels))
     school.update(_keys(school, entry.seq, book, digest))
-    rows = [(f.sheet or "", f.cell or "", f.severity_label, f.rule, f.message, f.hint) for f in result.findings]
+    rows = [(f.sheet or "", f.cell or "", f.severity, f.rule, f.message, f.hint) for f in result.findings]
     standards = [(book.framework.id, r.standard, r.sheet, *totals(r.counts)) for r in summary.rows]
     return Outcome(entry.seq, school, rows, standards, _criteria(book, summary.report_date))
 

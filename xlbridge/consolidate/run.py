@@ -202,7 +202,7 @@ def _report(store: Store, inputs: int) -> RunReport:
     r.unreadable = sum(r.unreadable_kinds.values())
     per_school = "SELECT seq, severity, COUNT(*) AS n FROM findings WHERE seq IN (SELECT seq FROM kept) GROUP BY seq, severity"
     for _seq, severity, n in store.query(per_school):
-        if severity == "Lỗi":
+        if severity == "loi":
             r.errors += n
             r.schools_with_errors += 1
         else:

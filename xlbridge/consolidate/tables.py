@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from xlbridge.consolidate.records import standard_key
 from xlbridge.consolidate.store import Store
 from xlbridge.consolidate.texts import OutColumn, TableText, texts
+from xlbridge.core.findings import SEVERITIES
 from xlbridge.core.summary import completion
 from xlbridge.data.catalog import Framework, frameworks
 from xlbridge.layout import config
@@ -109,7 +110,9 @@ def _findings(store: Store, cols: list[OutColumn]) -> Iterator[list]:
              FROM findings f JOIN kept k ON k.seq = f.seq JOIN schools s ON s.seq = f.seq ORDER BY s.sort, s.seq, f.n"""
     keys = ("ten_truong", "tep", "trang_tinh", "o", "muc_do", "ma", "noi_dung", "cach_sua")
     for n, values in enumerate(store.query(sql), 1):
-        yield _row(dict(zip(keys, values, strict=True)), cols, stt=n)
+        row = dict(zip(keys, values, strict=True))
+        row["muc_do"] = SEVERITIES.get(row["muc_do"], row["muc_do"])      # stored as the key, shown as the label
+        yield _row(row, cols, stt=n)
 
 
 def _used_frameworks(store: Store) -> list[tuple[Framework, int]]:
