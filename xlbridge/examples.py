@@ -7,12 +7,13 @@ each document's own table; this module maps them onto the template's columns, us
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
+from xlbridge.core.dates import parse_day
 from xlbridge.core.official import from_official
 from xlbridge.data.files import BUNDLED, load_yaml
 from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
 
 DEMO_EXAMPLE = BUNDLED / "examples" / "bao-cao-ket-qua-thpt-2023-2024.yaml"
 
@@ -25,7 +26,10 @@ def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
     if raw.get("giai_doan"):
         info["giai_doan"] = vocab().phase_by_id(raw["giai_doan"]).name
     if raw.get("ngay_bao_cao"):
-        info["ngay_bao_cao"] = date.fromisoformat(str(raw["ngay_bao_cao"]))
+        day = parse_day(raw["ngay_bao_cao"])
+        if day is None:
+            raise KdclError(f"Ví dụ: ngày báo cáo «{raw['ngay_bao_cao']}» không đọc được (ghi 30/05/2024 hoặc 2024-05-30).")
+        info["ngay_bao_cao"] = day
     groups = {}
     for g in raw.get("nhom_cong_tac") or []:
         for std in g.get("tieu_chuan") or []:
