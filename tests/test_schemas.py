@@ -221,6 +221,17 @@ def test_unquoted_date_is_explained(user_data):
         frameworks()
 
 
+def test_unquoted_code_read_as_a_number_is_explained(user_data):
+    from xlbridge.carry.crosswalk import crosswalks
+    text = (BUNDLED / "crosswalk" / "tt19-2018-mam-non--tt57-2026-mam-non.yaml").read_text(encoding="utf-8")
+    assert 'from: "1.1"' in text
+    (user_data / "crosswalk").mkdir()
+    (user_data / "crosswalk" / "tt19-2018-mam-non--tt57-2026-mam-non.yaml").write_text(
+        text.replace('from: "1.1"', "from: 1.1", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"mục mappings\[0\]\.from: phải là chữ: viết trong dấu nháy, ví dụ '1.1'"):
+        crosswalks()
+
+
 def test_cli_shows_the_schema_message_without_traceback(user_data, tmp_path, capsys):
     from xlbridge.cli import main
     data = _bundled("vocab/statuses.yaml")

@@ -178,10 +178,16 @@ def _type(data: Any, expected: str | list[str], where: tuple[str | int, ...]) ->
     if any(_has_type(data, n) for n in names):
         return
     wanted = " hoặc ".join(TYPE_NAMES[n] for n in names)
-    actual = TYPE_NAMES.get(_type_of(data), _type_of(data))
+    actual = {**TYPE_NAMES, "boolean": "giá trị đúng/sai"}.get(_type_of(data), _type_of(data))
     if isinstance(data, (dt.date, dt.datetime)) and "string" in names:
         raise Invalid(where, f"phải là {wanted}: viết trong dấu nháy, ví dụ '{data.isoformat()}' (YAML đọc thành ngày tháng)")
-    raise Invalid(where, f"phải là {wanted}, đang là {actual}" + (f" ({data!r})" if not isinstance(data, (dict, list)) else ""))
+    if data is None:
+        raise Invalid(where, f"đang để trống, phải là {wanted}")
+    if isinstance(data, (bool, int, float)) and "string" in names:     # YAML read `1.2`, `yes` as a number, a boolean
+        text = str(data).lower() if isinstance(data, bool) else str(data)
+        raise Invalid(where, f"phải là {wanted}: viết trong dấu nháy, ví dụ '{text}' (YAML đọc {text} thành {actual})")
+    shown = "" if isinstance(data, (dict, list)) else f" ({data!r})"
+    raise Invalid(where, f"phải là {wanted}, đang là {actual}{shown}")
 
 
 def _any_of(data: Any, options: list[Any], root: dict, where: tuple[str | int, ...]) -> None:
