@@ -131,3 +131,15 @@ def test_check_and_checked_copy_keep_the_project(xlsm, tmp_path, capsys):
     assert main(["kiem-tra", str(xlsm[0]), "--out", str(out)]) == 1       # empty template: the signer is missing
     assert _vba_bin(out) == _vba_bin(xlsm[0])
     capsys.readouterr()
+
+
+def test_writer_failure_is_a_vietnamese_message(monkeypatch):
+    """No Python to run the writer (a broken install): a message saying what to do, no exception name."""
+    import sys
+
+    from xlbridge.bridge.xlsm import build_vba_project
+    from xlbridge.errors import KdclError
+    monkeypatch.setattr(sys, "executable", "/khong-co/python")
+    with pytest.raises(KdclError, match="Không tạo được dự án VBA") as exc:
+        build_vba_project(["Sheet1"])
+    assert "cài lại kdcl" in str(exc.value) and "Error" not in str(exc.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -43,16 +44,21 @@ def build_vba_project(sheet_codenames: list[str]) -> bytes:
     job = {"seed": cfg["seed"],
            "docs": [("ThisWorkbook", DOC_GUIDS["workbook"])] + [(n, DOC_GUIDS["sheet"]) for n in sheet_codenames],
            "modules": [(name, module_source(name)) for name in cfg["modules"]]}
+    failed = "Không tạo được dự án VBA cho sổ .xlsm ({why}); cài lại kdcl, hoặc dùng bản .xlsx (xlwings Lite)."
+    here = str(Path(__file__).resolve().parents[2])          # the folder holding xlbridge, for a source checkout
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)}
     with tempfile.TemporaryDirectory(prefix="kdcl-vba-") as tmp:
         try:
             run = subprocess.run([sys.executable, "-m", "xlbridge.bridge.vba_writer"], input=json.dumps(job).encode(),
-                                 cwd=tmp, capture_output=True, timeout=WRITER_TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise KdclError(f"Không tạo được dự án VBA cho sổ .xlsm ({exc}); dùng bản .xlsx (xlwings Lite).") from None
+                                 cwd=tmp, env=env, capture_output=True, timeout=WRITER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise KdclError(failed.format(why=f"quá {WRITER_TIMEOUT} giây")) from None
+        except OSError as exc:
+            raise KdclError(failed.format(why=exc.strerror or "không chạy được Python")) from None
         target = Path(tmp) / "vbaProject.bin"
         if run.returncode != 0 or not target.is_file():
-            tail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["không rõ lý do"]
-            raise KdclError(f"Không tạo được dự án VBA cho sổ .xlsm ({tail[0]}); dùng bản .xlsx (xlwings Lite).")
+            last = (run.stderr.decode("utf-8", "replace").strip().splitlines() or ["không rõ lý do"])[-1]
+            raise KdclError(failed.format(why=last.split(": ", 1)[-1]))       # the message, not the exception's class
         return target.read_bytes()
 
 
