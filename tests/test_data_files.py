@@ -40,6 +40,7 @@ def test_framework_catalogue():
         fw = by_id[fid]
         assert [len(s.criteria) for s in fw.standards] == [4, 3, 5, 3] and fw.levels == ("Mức 1", "Mức 2")
         assert sorted(c.code for c in fw.criteria() if c.mandatory) == ["1.3", "1.4", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2"]
+        assert all(c.muc1 and c.muc2 and c.muc1 != c.muc2 for c in fw.criteria()), fid     # every requirement text
     assert len(by_id["tt18-2018-trung-hoc"].level4) == 6
     # unverified titles keep their mark
     assert not by_id["tt18-2018-trung-hoc"].criterion("1.5").verified
