@@ -32,7 +32,11 @@ class CheckResult:
 
     @property
     def warnings(self) -> int:
-        return len(self.findings) - self.errors
+        return sum(not f.is_error and not f.is_note for f in self.findings)
+
+    @property
+    def notes(self) -> int:
+        return sum(f.is_note for f in self.findings)
 
     def output(self, stamp: datetime | None = None) -> CheckOutput:
         """What a check writes back into the workbook (`kiem-tra --out`, the button)."""
@@ -58,7 +62,7 @@ class CheckResult:
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
-                "warnings": self.warnings, "findings": [f.to_dict() for f in self.findings],
+                "warnings": self.warnings, "notes": self.notes, "findings": [f.to_dict() for f in self.findings],
                 "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_dict()["rows"],
                 "level": self.levels.as_json() if self.levels else None}
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from xlbridge.data.files import Checker, cached, find, load_yaml
 
-SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo"}
+SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo", "luu-y": "Lưu ý"}   # lưu ý: informs, asks for no fix
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class RuleSpec:
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    severity: str              # "loi" | "canh-bao"
+    severity: str              # "loi" | "canh-bao" | "luu-y"
     sheet: str | None
     cell: str | None           # "C7"; None when the finding is about a sheet or the whole book
     message: str
@@ -39,6 +39,10 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity == "loi"
+
+    @property
+    def is_note(self) -> bool:
+        return self.severity == "luu-y"
 
     @property
     def place(self) -> str:

@@ -42,12 +42,15 @@ class CheckOutput:
 
 def status_line(findings: list[Finding], stamp: datetime) -> str:
     errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
+    notes = sum(f.is_note for f in findings)
+    warnings = len(findings) - errors - notes
     when = stamp.strftime("%H:%M %d/%m/%Y")
-    if not findings:
-        return f"Đạt: không có lỗi, không có cảnh báo (kiểm tra lúc {when})."
+    if errors + warnings == 0:
+        extra = f", {notes} lưu ý — xem trang {config().sheets['check']}" if notes else ""
+        return f"Đạt: không có lỗi, không có cảnh báo{extra} (kiểm tra lúc {when})."
     head = f"Có {errors} lỗi" if errors else "Không có lỗi"
     tail = f"{warnings} cảnh báo" if warnings else "không có cảnh báo"
+    tail += f", {notes} lưu ý" if notes else ""
     return f"{head}, {tail} — xem trang {config().sheets['check']} (kiểm tra lúc {when})."
 
 

@@ -166,7 +166,8 @@ _RE_MONTH_BARE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _RE_QUARTER = re.compile(rf"quy\s*(iv|iii|ii|i|[1-4])(?:{_MY_SEP}(\d{{4}}))?")
 _RE_SEMESTER = re.compile(r"(?:(dau|cuoi)\s*)?(?:hoc\s*k[yi]|hk)\s*(ii|i|[12]|hai|mot)")
 _RE_SCHOOL_SUFFIX = re.compile(r"(?:(?:nam hoc|nam|nh)\s*:?\s*)?(\d{4})\s*-\s*(\d{4})\)?$")
-_RE_PREFIX = re.compile(r"(?:tu|vao|trong|ca|suot|het|thoi gian|thuc hien)\b[\s:]*")
+# "giai đoạn 2021-2025" is a programme's span; "định hướng (đến năm) 2030" its horizon (the span reaches it)
+_RE_PREFIX = re.compile(r"(?:(?:tu|vao|trong|ca|suot|het|thoi gian|thuc hien|giai doan)\b|dinh huong\b(?:\s*-)?)[\s:]*")
 _RE_LIST_SEP = re.compile(r"\s*(?:[,;&+]|\bva\b|\bhoac\b)\s*")
 
 

@@ -34,6 +34,15 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+_WORD_SPLIT = re.compile(r"[^\w]+")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The syllables of a text, lower-case, diacritics KEPT (NFC), punctuation dropped: for phrase matching
+    where folding would confuse words ("đạt"/"đất", "đang"/"dạng")."""
+    return tuple(w for w in _WORD_SPLIT.split(unicodedata.normalize("NFC", text).lower()) if w)
+
+
 def unify_dashes(text: str) -> str:
     """Turn en/em dashes, minus signs and other hyphen look-alikes into ASCII "-" (Word autocorrects them)."""
     return text.translate(_DASHES)

@@ -92,6 +92,8 @@ class Framework:
     level4: tuple[Criterion, ...] = ()
     citation: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    effective: str = ""       # ISO date the circular took effect
+    replaced_by: str = ""     # number of the circular that replaces it ("57/2026/TT-BGDĐT")
     level_rule: LevelRule | None = None
     path: str = ""            # the data file it was read from (for messages)
 
@@ -190,6 +192,7 @@ def _load(path: Path) -> Framework:
         last_year=_year(years, "last"), levels=tuple(c.get("levels", list)),
         layout=c.get("layout", str, choices=LAYOUTS), forms={k: str(v) for k, v in forms.items()},
         standards=tuple(standards), level4=level4, citation=circ.get("citation", str, ""),
+        effective=circ.get("effective", str, ""), replaced_by=circ.get("replaced_by", str, ""),
         extra={k: c.get(k, str) for k in ("evidence_code",) if c.data.get(k)},
         level_rule=_level_rule(path, c.get("level_rule", dict, None), c.get("levels", list), bool(level4)),
         path=str(path))

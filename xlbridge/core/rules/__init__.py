@@ -43,7 +43,8 @@ def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
 
 
 def _load_rule_modules() -> None:
-    from xlbridge.core.rules import budget, carry, cells, info, levels, plan, results, structure, timing  # noqa: F401
+    from xlbridge.core.rules import (  # noqa: F401
+        budget, carry, cells, info, levels, plan, results, structure, timing, wording)
 
 
 def _sort_key(book: PlanBook, f: Finding) -> tuple:

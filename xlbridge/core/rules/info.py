@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 
 from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.periods import SchoolYear
 from xlbridge.core.rules import Context, rule
-from xlbridge.data.catalog import choose_framework
+from xlbridge.data.catalog import Framework, choose_framework, frameworks
 from xlbridge.data.forms import info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
@@ -95,17 +96,55 @@ def report_date(ctx: Context) -> Iterator[Finding]:
         yield make_finding("TT08", sheet, cell, value=when.strftime("%d/%m/%Y"), year=str(year))
 
 
+def successor(ctx: Context) -> Framework | None:
+    """The framework that replaces the book's one for its cấp học, if the data names one."""
+    fw = ctx.book.framework
+    level = ctx.book.info.cap_hoc or ctx.book.meta.cap_hoc
+    return next((f for f in frameworks() if fw.replaced_by and f.number == fw.replaced_by and f.effective
+                 and level in f.applies_to), None)
+
+
+@rule("TT11")
+def replaced_circular(ctx: Context) -> Iterator[Finding]:
+    """A document under a replaced circular, dated on or after the day its successor took effect."""
+    v, when = ctx.book.info.values.get("ngay_bao_cao"), ctx.book.info.report_date
+    new = successor(ctx)
+    if v is None or when is None or new is None:
+        return
+    effective = date.fromisoformat(new.effective)
+    if when < effective:
+        return
+    old = ctx.book.framework
+    yield make_finding("TT11", v.cell.sheet, v.cell.a1, value=when.strftime("%d/%m/%Y"), old=old.number,
+                       new=new.number, effective=effective.strftime("%d/%m/%Y"),
+                       year=str(ctx.book.info.school_year or ctx.book.meta.nam_hoc),
+                       first=f"{new.first_year}-{new.first_year + 1}" if new.first_year else "…")
+
+
 @rule("TT09")
 def working_groups(ctx: Context) -> Iterator[Finding]:
-    """A standard with items should have a working group (nhóm công tác) named on "Thông tin"."""
-    layout = ctx.book.layout
-    if "nhom_cong_tac" not in layout.info.list_rows or layout.info.sheet not in ctx.book.sheets_present:
+    """One note when it is not said who answers for the plan: standards with items but no working group on
+    "Thông tin", AND items that name no chủ trì. The per-standard groups belong to the self-assessment; a plan
+    or report that names who leads every item is complete without them (so: silent then)."""
+    from xlbridge.core.rules.plan import blank, has_plan, results_only
+    book, layout = ctx.book, ctx.book.layout
+    if "nhom_cong_tac" not in layout.info.list_rows or layout.info.sheet not in book.sheets_present:
         return
-    counts = Counter(it.standard for it in ctx.book.items if it.standard)
-    groups = {e["tieu_chuan"].text: e for e in ctx.book.info.lists.get("nhom_cong_tac", [])}
+    if results_only(book):
+        return                      # KH08 already says the whole plan part (chủ trì included) is missing
+    items = [it for it in book.items if has_plan(it) and it.standard]
+    unnamed = [it for it in items if any(c.role == "person" and c.review is None for c in it.columns.values())
+               and all(blank(v) for v in it.by_role("person"))]
+    if not unnamed:
+        return
+    counts = Counter(it.standard for it in items)
+    groups = {e["tieu_chuan"].text for e in book.info.lists.get("nhom_cong_tac", [])}
     first = layout.info.list_rows["nhom_cong_tac"][2]
-    found = ctx.book.info.label_rows.get("nhom_cong_tac", {})
-    for i, std in enumerate(ctx.book.framework.standards):
-        if counts.get(std.number) and std.label not in groups:
-            row = found.get(std.label, first + i)          # where the row is now, rows inserted above included
-            yield make_finding("TT09", layout.info.sheet, f"C{row}", standard=std.number, count=counts[std.number])
+    found = book.info.label_rows.get("nhom_cong_tac", {})
+    without = [(i, std) for i, std in enumerate(book.framework.standards) if counts.get(std.number) and std.label not in groups]
+    if not without:
+        return
+    i, std = without[0]
+    row = found.get(std.label, first + i)          # where the row is now, rows inserted above included
+    yield make_finding("TT09", layout.info.sheet, f"C{row}", standards=", ".join(str(s.number) for _, s in without),
+                       count=len(unnamed))

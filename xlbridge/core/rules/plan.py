@@ -9,7 +9,8 @@ from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.vntext import fold
 from xlbridge.data.vocab import vocab
-from xlbridge.model import Item, Value
+from xlbridge.data.forms import Column
+from xlbridge.model import Item, PlanBook, Value
 
 
 def blank(v: Value | None) -> bool:
@@ -27,17 +28,51 @@ def has_plan(it: Item) -> bool:
                if it.columns[k].review is None and it.columns[k].role != "criterion")
 
 
+def plan_only_columns(it: Item) -> list[str]:
+    """Keys of the plan's own required columns besides content and criterion (target, person, period…):
+    what a results table (Phụ lục 2) does not have."""
+    return [k for k, c in it.columns.items()
+            if c.review is None and c.required and c.role not in ("criterion", "content")]
+
+
+def results_only(book: PlanBook) -> bool:
+    """A workbook typed or imported from a results table: items with results, none with any plan column
+    beyond the content. One fact (the plan part is missing), not one per item."""
+    items = [it for it in book.items if has_plan(it)]
+    return (bool(items) and any(r.filled for it in items for r in it.results)
+            and all(blank(it.values[k]) for it in items for k in plan_only_columns(it))
+            and any(plan_only_columns(it) for it in items))
+
+
+def _missing_plan(it: Item, order: int, orders: dict[str, int]) -> list[tuple[Column, Value]]:
+    return [(col, it.values[key]) for key, col in it.columns.items()
+            if col.review is None and col.required and col.role != "criterion" and order >= orders[col.required]
+            and blank(it.values[key]) and not it.values[key].formula and it.values[key].error is None]
+
+
+@rule("KH08")
+def results_without_plan_part(ctx: Context) -> Iterator[Finding]:
+    book = ctx.book
+    if not results_only(book):
+        return
+    items = [it for it in book.items if has_plan(it)]
+    first = items[0]
+    keys = plan_only_columns(first)
+    headers = "», «".join(first.columns[k].header for k in keys)
+    yield make_finding("KH08", first.sheet, first.values[keys[0]].cell.a1, count=len(items), header=headers)
+
+
 @rule("KH01", "KH02")
 def required_plan_fields(ctx: Context) -> Iterator[Finding]:
-    """KH01 per missing cell while planning; once the plan is approved, one KH02 per item."""
+    """KH01 per missing cell while planning; once the plan is approved, one KH02 per item (none for a
+    results-only workbook: KH08 says that once)."""
     order = ctx.book.phase_order
     orders = {p.id: p.order for p in vocab().phases}
+    only_results = results_only(ctx.book)
     for it in ctx.book.items:
-        if not has_plan(it):
+        if not has_plan(it) or only_results:
             continue
-        missing = [(col, it.values[key]) for key, col in it.columns.items()
-                   if col.review is None and col.required and col.role != "criterion" and order >= orders[col.required]
-                   and blank(it.values[key]) and not it.values[key].formula and it.values[key].error is None]
+        missing = _missing_plan(it, order, orders)
         if not missing:
             continue
         if order == 0:
