@@ -11,6 +11,7 @@ from xlbridge.core.levels import LevelReport
 from xlbridge.core.outputs import CheckOutput, check_output
 from xlbridge.core.rules import validate
 from xlbridge.core.school_level import book_levels
+from xlbridge.core.status_readings import alias_readings
 from xlbridge.core.summary import Summary, summarize
 from xlbridge.io.grid import Grid, load_grid
 from xlbridge.io.reader import read_grid
@@ -64,7 +65,8 @@ class CheckResult:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,
                 "warnings": self.warnings, "notes": self.notes, "findings": [f.to_dict() for f in self.findings],
                 "report_date": self.summary.report_date.isoformat(), "summary": self.summary.to_dict()["rows"],
-                "level": self.levels.as_json() if self.levels else None}
+                "level": self.levels.as_json() if self.levels else None,
+                "status_readings": [{"typed": t, "status": s, "cells": n} for t, s, n in alias_readings(self.book)]}
 
 
 def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:

@@ -39,7 +39,10 @@ def render_check(result) -> str:
         out.append(f"[{f.severity_label}] {f.rule}{place}: {f.message}")
         out.append(textwrap.indent(textwrap.fill(f"Cách sửa: {f.hint}", 100), "    "))
     out += ["", f"Tổng cộng: {result.errors} lỗi, {result.warnings} cảnh báo"
-           + (f", {result.notes} lưu ý." if result.notes else "."), "", "TỔNG HỢP", render_summary(result), ""]
+           + (f", {result.notes} lưu ý." if result.notes else "."), "", "TỔNG HỢP", render_summary(result)]
+    from xlbridge.core.status_readings import describe_readings
+    readings = describe_readings(book)
+    out += [textwrap.fill(readings, 100), ""] if readings else [""]
     from xlbridge.core.level_text import level_lines
     lines = level_lines(book.framework, result.levels)
     if lines:

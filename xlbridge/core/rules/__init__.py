@@ -43,8 +43,7 @@ def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
 
 
 def _load_rule_modules() -> None:
-    from xlbridge.core.rules import (  # noqa: F401
-        budget, carry, cells, info, levels, plan, results, structure, timing, wording)
+    from xlbridge.core.rules import budget, carry, cells, info, levels, plan, results, structure, timing, wording  # noqa: F401
 
 
 def _sort_key(book: PlanBook, f: Finding) -> tuple:

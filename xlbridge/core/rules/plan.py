@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.vntext import fold
-from xlbridge.data.vocab import vocab
 from xlbridge.data.forms import Column
+from xlbridge.data.vocab import vocab
 from xlbridge.model import Item, PlanBook, Value
 
 

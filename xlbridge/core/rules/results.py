@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.rules.plan import blank, criterion_name
 from xlbridge.data.vocab import vocab
+
+
+def counted_as_typed(text: str, name: str) -> bool:
+    """The "Tổng hợp" formulas compare TRIM(cell)="name": case-insensitive, inner spaces collapsed, accents
+    and punctuation exact. A status written so is counted there: no KQ03 for "hoàn thành"."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold() == name.casefold()
 
 
 @rule("KQ01", "KQ02", "KQ03", "KQ04", "KQ05", "KQ06")
@@ -32,7 +39,7 @@ def review_results(ctx: Context) -> Iterator[Finding]:
             if res.status is None:
                 yield make_finding("KQ02", it.sheet, sv.cell.a1, value=sv.text, choices=choices)
                 continue
-            if sv.text != res.status.name:
+            if not counted_as_typed(sv.text, res.status.name):
                 yield make_finding("KQ03", it.sheet, sv.cell.a1, value=sv.text, status=res.status.name)
             for key, col in cols.items():
                 v = res.values[key]

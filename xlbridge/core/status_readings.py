@@ -1,0 +1,35 @@
+"""How statuses written otherwise than the list were read ("Chưa hoàn thành" → Đang thực hiện), for the summary.
+
+The "Tổng hợp" sheet's formulas count only the list's own words; kdcl's summary counts aliases too, so it
+says which it read and as what.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from xlbridge.core.rules.results import counted_as_typed
+from xlbridge.model import PlanBook
+
+
+def alias_readings(book: PlanBook) -> list[tuple[str, str, int]]:
+    """(as typed, status it was read as, number of cells), in order of first appearance."""
+    seen: Counter[tuple[str, str]] = Counter()
+    for it in book.items:
+        for res in it.results:
+            status_key = next((k for k in res.values if it.columns[k].role == "status"), None)
+            if res.status is None or status_key is None:
+                continue
+            typed = " ".join(res.values[status_key].text.split())
+            if not counted_as_typed(typed, res.status.name):
+                seen[(typed, res.status.name)] += 1
+    return [(typed, name, n) for (typed, name), n in seen.items()]
+
+
+def describe_readings(book: PlanBook) -> str:
+    """One Vietnamese sentence for the summary, or "" when every status is written as in the list."""
+    readings = alias_readings(book)
+    if not readings:
+        return ""
+    parts = "; ".join(f"«{typed}» → {name} ({n} ô)" for typed, name, n in readings)
+    return f"Trạng thái ghi khác danh sách, kdcl tính như sau: {parts}."
