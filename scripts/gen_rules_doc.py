@@ -20,11 +20,17 @@ def render() -> str:
         "Tệp này được sinh từ `workbook_templates/messages/rules.yaml` bằng `python scripts/gen_rules_doc.py`;",
         "đừng sửa tay. «{…}» trong câu thông báo được thay bằng giá trị cụ thể (ô, nội dung, tiêu chí…).",
         "",
-        "| Mã | Mức độ | Quy tắc | Thông báo | Cách sửa |",
-        "|---|---|---|---|---|",
+        "Mức độ: Lỗi = phải sửa; Cảnh báo = nên xem lại; Lưu ý = chỉ để biết.",
+        "Cột «Đã thử trên» ghi quy tắc đã chạy trên văn bản thật nào (tests/fixtures/seeds, tests/fixtures/tt57,",
+        "tests/fixtures/variations) và kết quả; cột «Báo sai sẽ trông thế nào» giúp người rà soát nhận ra một phát",
+        "hiện sai của quy tắc.",
+        "",
+        "| Mã | Mức độ | Quy tắc | Thông báo | Cách sửa | Đã thử trên | Báo sai sẽ trông thế nào |",
+        "|---|---|---|---|---|---|---|",
     ]
     for spec in rule_specs().values():
-        cells = [spec.id, SEVERITIES[spec.severity], spec.title, spec.message, spec.hint]
+        cells = [spec.id, SEVERITIES[spec.severity], spec.title, spec.message, spec.hint, spec.tested_on,
+                 spec.false_positive]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines.append("")
     return "\n".join(lines)

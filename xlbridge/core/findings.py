@@ -21,6 +21,8 @@ class RuleSpec:
     title: str
     message: str
     hint: str
+    tested_on: str = ""          # the real documents the rule was tried on, and what it said there
+    false_positive: str = ""     # what a false finding of this rule would look like
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def rule_specs() -> dict[str, RuleSpec]:
     for rid, raw in root.get("rules", dict).items():
         c = Checker(path, raw, f"rules.{rid}")
         specs[rid] = RuleSpec(rid, c.get("severity", str, choices=tuple(SEVERITIES)), c.get("title", str),
-                              c.get("message", str), c.get("hint", str))
+                              c.get("message", str), c.get("hint", str), c.get("tested_on", str), c.get("false_positive", str))
     return specs
 
 
