@@ -108,3 +108,23 @@ def test_aliases_are_counted_and_the_summary_says_how(tmp_path):
     assert "«Chưa hoàn thành» → Đang thực hiện (1 ô)" in text and "«Xong» → Hoàn thành (1 ô)" in text
     assert "«hoàn thành»" not in text                       # lower case is counted by the sheet too: not an alias
     assert {"typed": "Chưa hoàn thành", "status": "Đang thực hiện", "cells": 1} in result.to_dict()["status_readings"]
+
+
+def test_demo_prints_the_handful_of_true_findings_the_readme_states(tmp_path, capsys):
+    """`kdcl demo`: plan and results filled, so the first run shows a few findings, each true, and the README's
+    count is the one printed."""
+    import re
+
+    from xlbridge.demo import run_demo
+    assert run_demo(tmp_path / "vi-du") == 0
+    out = capsys.readouterr().out
+    m = re.search(r"Tổng cộng: (\d+) lỗi, (\d+) cảnh báo", out)
+    assert m and m[1] == "0"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"0 lỗi, {m[2]} cảnh báo, cả {m[2]} đều đúng" in " ".join(readme.split())
+    result = check_file(tmp_path / "vi-du" / "vi-du-thpt-giong-rieng-2023-2024.xlsx")
+    assert 1 <= len(result.findings) <= 6 and {f.rule for f in result.findings} == {"TG05"}
+    when = result.book.info.report_date
+    for f in result.findings:                  # true: the deadline has passed and the item is not done
+        it = next(i for i in result.book.items if i.sheet == f.sheet and f"F{i.row}" == f.cell)
+        assert it.period.end < when and not it.status.done and not it.status.acknowledges_delay

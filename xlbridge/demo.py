@@ -34,7 +34,8 @@ def run_demo(folder: Path) -> int:
     from xlbridge.commands.common import print_result
     folder.mkdir(parents=True, exist_ok=True)     # the two example files are rewritten on each run
     path = build_example(folder)
-    print(f"Đã tạo sổ ví dụ từ Phụ lục 2 của báo cáo thật (THPT Giồng Riềng, 2023-2024): {path}\n")
+    print(f"Đã tạo sổ ví dụ: kết quả chép từ Phụ lục 2 của báo cáo thật (THPT Giồng Riềng, 2023-2024); phần kế hoạch\n"
+          f"(kết quả cần đạt, chủ trì, thời gian, kinh phí) là ví dụ kdcl ghi thêm vì Phụ lục 2 không có: {path}\n")
     result = check_file(path)
     print_result(result, as_json=False)
     write_checked_copy(path, folder / DEMO_CHECKED, result.output())

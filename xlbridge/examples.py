@@ -16,6 +16,8 @@ from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
 
 DEMO_EXAMPLE = BUNDLED / "examples" / "bao-cao-ket-qua-thpt-2023-2024.yaml"
+# Plan columns a transcribed results table may carry besides its own (the demo example fills them)
+PLAN_PART = ("ket_qua_can_dat", "chu_tri", "thoi_gian", "kinh_phi")
 
 
 def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
@@ -47,7 +49,8 @@ def _item(raw: dict, kind: str) -> dict:
     if kind == "ket-qua":
         d = from_official(values.get("done"), values.get("in_progress"), values.get("not_started"), values.get("note"))
         adjusted = values.get("adjusted")
-        values = {"giai_phap": values.get("plan"),
+        plan_part = {k: values[k] for k in PLAN_PART if values.get(k)}     # the demo's own plan columns
+        values = {**plan_part, "giai_phap": values.get("plan"),
                   "noi_dung_dieu_chinh": None if adjusted and vocab().is_placeholder(adjusted) else adjusted,
                   "trang_thai": d.status, "ket_qua": d.result, "ly_do": d.reason, "ghi_chu_kq": d.note}
     values.pop("tieu_chuan", None)
