@@ -18,7 +18,7 @@ Positions used below (pinned by `test_layout_positions_used_below`):
   rows 14-16; B = Nội dung, C = Tiêu chí, G = Thời gian, J = Minh chứng dự kiến, K/L/M = review at the end of
   học kỳ I (status, result, reason), N/O/P = end-of-year review; Q is right of the table.
   "Thông tin": values in column B (tên trường B4, cấp học B5, năm học B8, giai đoạn B9, ngày báo cáo B10,
-  hiệu trưởng B14); working groups of standards 1..n on rows 33.. (column C = Nhóm công tác).
+  hiệu trưởng B14, loại hình B15); working groups of standards 1..n on rows 34.. (column C = Nhóm công tác).
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def test_layout_positions_used_below():
     assert FREE18[:6] == [9, 10, 13, 14, 16, 17]
     rows_ = {k: L18.info.field_rows[k] for k in ("ten_truong", "cap_hoc", "nam_hoc", "giai_doan", "ngay_bao_cao", "hieu_truong")}
     assert rows_ == {"ten_truong": 4, "cap_hoc": 5, "nam_hoc": 8, "giai_doan": 9, "ngay_bao_cao": 10, "hieu_truong": 14}
-    assert L18.info.list_rows["nhom_cong_tac"][2] == 33
+    assert L18.info.list_rows["nhom_cong_tac"][2] == 34
     assert [s.table("plan").first_row for s in L57.sheets] == [21, 20, 22, 20]
     s57 = L57.sheets[0]
     issues, plan57 = s57.table("issues"), s57.table("plan")
@@ -340,8 +340,8 @@ def test_tt08_report_date_outside_school_year(mid18):
 def test_tt09_one_note_when_items_name_nobody_and_groups_are_empty(tmp_path):
     items = [("1.1", item(chu_tri=None)), ("3.1", item(giai_phap="Sửa chữa phòng học bộ môn", chu_tri=None))]
     r = check(wb_2018(tmp_path, items, groups=[]))
-    f = expect(r, "TT09", INFO, "C33")                     # the group cell of the first such standard
-    assert "Tiêu chuẩn 1, 3" in f.message and "2 nội dung" in f.message and "C33" in f.hint
+    f = expect(r, "TT09", INFO, "C34")                     # the group cell of the first such standard
+    assert "Tiêu chuẩn 1, 3" in f.message and "2 nội dung" in f.message and "C34" in f.hint
     assert len(found(r, "TT09")) == 1 and f.is_note         # one note, not one warning per standard
 
 
@@ -355,8 +355,8 @@ def test_tt09_silent_when_every_item_names_its_chu_tri(tmp_path):
 def test_tt09_group_named_by_group_or_leader(tmp_path):
     items = [("1.1", item(chu_tri=None)), ("3.1", item(giai_phap="Sửa chữa phòng học bộ môn", chu_tri=None))]
     path = wb_2018(tmp_path, items, groups=[{"nhom": "Nhóm 1"}, {}, {}, {}, {}])
-    assert found(check(path), "TT09") == [("TT09", INFO, "C35")]
-    put(path, INFO, {"D35": "Ông Lê Văn B"})              # only the leader (Trưởng nhóm) of standard 3
+    assert found(check(path), "TT09") == [("TT09", INFO, "C36")]
+    put(path, INFO, {"D36": "Ông Lê Văn B"})              # only the leader (Trưởng nhóm) of standard 3
     expect_none(check(path), "TT09")
 
 
@@ -365,7 +365,15 @@ def test_tt09_cell_follows_rows_inserted_on_thong_tin(tmp_path):
     edit(path, lambda wb: wb[INFO].insert_rows(20))        # one more line in the list of căn cứ
     r = check(path)
     assert r.book.info.lists["nhom_cong_tac"] == []         # the reader still finds the list, by its title
-    expect(r, "TT09", INFO, "C34")                          # the group cell of Tiêu chuẩn 1 is now C34
+    expect(r, "TT09", INFO, "C35")                          # the group cell of Tiêu chuẩn 1 is now C35
+
+
+def test_tt12_loai_hinh_not_in_the_list(plan18):
+    put(plan18, INFO, {"B15": "Bán công"})                  # a type abolished by the 2019 law
+    f = expect(check(plan18), "TT12", INFO, "B15")
+    assert "«Bán công»" in f.message and "Tư thục" in f.hint
+    put(plan18, INFO, {"B15": "Trường tư thục"})
+    expect_none(check(plan18), "TT12")
 
 
 def test_tt10_no_report_date_after_planning(mid18):

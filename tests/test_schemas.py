@@ -66,6 +66,7 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
         "nguyen-nhan": ("narrative/nguyen-nhan.yaml", lambda p: causes()),
         "example": ("examples/bao-cao-ket-qua-thpt-2023-2024.yaml", lambda p: load_document(p)),
         "result-wording": ("vocab/result-wording.yaml", lambda p: wording()),
+        "loai-hinh": ("vocab/loai-hinh.yaml", lambda p: vocab()),
     }
 
 

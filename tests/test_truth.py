@@ -128,3 +128,55 @@ def test_demo_prints_the_handful_of_true_findings_the_readme_states(tmp_path, ca
     for f in result.findings:                  # true: the deadline has passed and the item is not done
         it = next(i for i in result.book.items if i.sheet == f.sheet and f"F{i.row}" == f.cell)
         assert it.period.end < when and not it.status.done and not it.status.acknowledges_delay
+
+
+# ------------------------------------------------------------------------------ loại hình (Thông tin)
+
+def _info_cell(path: Path, key: str) -> str:
+    from xlbridge.io.reader import read_workbook
+    return read_workbook(path).info.values[key].cell.a1
+
+
+def test_loai_hinh_is_its_own_field_and_bieu_2_prints_it(tmp_path):
+    """Biểu 2 mục I «Loại hình» comes from the loại hình cell (công lập / dân lập / tư thục), not the cấp học."""
+    import openpyxl
+
+    from xlbridge.io.reader import read_workbook
+    from xlbridge.report.narrative import build_report
+    from conftest import tt57_workbook
+    path = tt57_workbook(tmp_path, "pho-thong")
+    cell = _info_cell(path, "loai_hinh")
+    wb = openpyxl.load_workbook(path)
+    wb["Thông tin"][cell] = "công lập"
+    wb.save(path)
+    book = read_workbook(path)
+    assert book.info.loai_hinh == "Công lập" and book.info.cap_hoc == "THCS"
+    lines = [b.plain for b in build_report(book, "ke-hoach").blocks]
+    assert "2. Loại hình: Công lập." in lines
+    wb["Thông tin"][cell] = "Trường chuyên"
+    wb.save(path)
+    r = check_file(path, TODAY)
+    assert [(f.rule, f.cell) for f in r.findings] == [("TT12", cell)]
+    assert "Công lập, Dân lập, Tư thục" in r.findings[0].hint
+
+
+def test_workbook_of_template_version_1_reads_without_the_new_row(tmp_path):
+    """A sổ made before the loại hình row existed (label «Cấp học / loại hình», no «Loại hình» row) checks as before."""
+    import openpyxl
+    path = seed_workbook(tmp_path, "ke-hoach-th-thcs")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Thông tin"]
+    for row in ws.iter_rows(min_col=1, max_col=2):
+        label = str(row[0].value or "")
+        if label.startswith("Cấp học"):
+            row[0].value = "Cấp học / loại hình *"
+        elif label.startswith("Loại hình"):
+            row[0].value = row[1].value = None
+    meta = wb["_kdcl"]
+    for row in meta.iter_rows(min_col=1, max_col=2):
+        if row[0].value == "template_version":
+            row[1].value = 1
+    wb.save(path)
+    r = check_file(path, TODAY)
+    assert r.book.meta.version == 1 and r.book.info.cap_hoc == "PT nhiều cấp học"
+    assert r.findings == []

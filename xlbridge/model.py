@@ -125,6 +125,7 @@ class Info:
     phase: Phase | None = None
     report_date: date | None = None
     cap_hoc: str | None = None
+    loai_hinh: str | None = None      # công lập / dân lập / tư thục, as the vocabulary names it
 
     def text(self, key: str) -> str:
         v = self.values.get(key)

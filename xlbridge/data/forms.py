@@ -126,6 +126,11 @@ class InfoField:
     kind: str           # "text" | "date"
     list: str | None    # vocabulary name offered as a drop-down
     hint: str | None
+    since: int = 1                          # template version that added the row (older books lack it)
+    former_labels: tuple[str, ...] = ()     # labels older template versions printed
+
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.former_labels)
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,8 @@ def info_form() -> InfoForm:
         f = Checker(path, raw, f"fields[{i}]")
         fields.append(InfoField(f.get("key", str), f.get("label", str), f.get("required", str, None, choices=phases),
                                 f.get("type", str, "text", choices=("text", "date")),
-                                f.get("list", str, None, choices=("cap_hoc", "phases")), f.get("hint", str, None)))
+                                f.get("list", str, None, choices=("cap_hoc", "loai_hinh", "phases")), f.get("hint", str, None),
+                                f.get("since", int, 1), tuple(f.get("former_labels", list, []))))
     lists = []
     for i, raw in enumerate(c.get("lists", list)):
         lc = Checker(path, raw, f"lists[{i}]")

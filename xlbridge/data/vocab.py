@@ -36,6 +36,7 @@ class Vocab:
     phases: tuple[Phase, ...]
     cap_hoc: tuple[tuple[str, tuple[str, ...]], ...]
     placeholders: frozenset[str]
+    loai_hinh: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def status(self, text: str) -> Status | None:
         """The status a typed text means (exact name or alias, case/diacritics-insensitive)."""
@@ -75,6 +76,14 @@ class Vocab:
                 return name
         return None
 
+    def loai_hinh_name(self, text: str) -> str | None:
+        """The loại hình (công lập, dân lập, tư thục) a typed text means, or None."""
+        key = fold(text).rstrip(".")
+        return next((name for name, aliases in self.loai_hinh if key in {fold(name), *map(fold, aliases)}), None)
+
+    def loai_hinh_names(self) -> list[str]:
+        return [n for n, _ in self.loai_hinh]
+
     def cap_hoc_names(self) -> list[str]:
         return [n for n, _ in self.cap_hoc]
 
@@ -101,6 +110,11 @@ def vocab() -> Vocab:
     for i, raw in enumerate(Checker(path, load_yaml(path)).get("cap_hoc", list)):
         c = Checker(path, raw, f"cap_hoc[{i}]")
         levels.append((c.get("name", str), tuple(str(a) for a in c.get("aliases", list, []))))
+    path = find("vocab", "loai-hinh.yaml")
+    kinds = []
+    for i, raw in enumerate(Checker(path, load_yaml(path)).get("loai_hinh", list)):
+        c = Checker(path, raw, f"loai_hinh[{i}]")
+        kinds.append((c.get("name", str), tuple(str(a) for a in c.get("aliases", list, []))))
     path = find("vocab", "placeholders.yaml")
     words = Checker(path, load_yaml(path)).get("placeholders", list)
-    return Vocab(tuple(statuses), tuple(phases), tuple(levels), frozenset(fold(str(w)) for w in words))
+    return Vocab(tuple(statuses), tuple(phases), tuple(levels), frozenset(fold(str(w)) for w in words), tuple(kinds))

@@ -68,7 +68,9 @@ def _find_row(grid: Grid, sheet: str, expected: int, col: int, text: str) -> int
     return None
 
 
-def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
+def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly], version: int | None = None) -> Info:
+    """The "Thông tin" sheet; `version` is the workbook's template version (rows added later may be absent)."""
+    version = config().version if version is None else version
     form, il = info_form(), layout.info
     values: dict[str, Value] = {}
     lists: dict[str, list[dict[str, Value]]] = {}
@@ -77,7 +79,10 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
         return Info(values, lists)
     for f in form.fields:
         label = f.label + (" *" if f.required else "")
-        row = _find_row(grid, il.sheet, il.field_rows[f.key], 1, label)
+        row = next((r for lab in f.labels() if (r := _find_row(grid, il.sheet, il.field_rows[f.key], 1,
+                                                                lab + (" *" if f.required else ""))) is not None), None)
+        if row is None and f.since > version:
+            continue                        # a row added after this workbook's template version
         if row is None:
             anomalies.append(Anomaly("header-moved", il.sheet, f"A{il.field_rows[f.key]}",
                                      {"expected": label, "found": text_of(value_at(grid, il.sheet, il.field_rows[f.key], 1))}))
@@ -106,6 +111,7 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly]) -> Info:
     info.phase = vocab().phase(info.text("giai_doan")) if info.text("giai_doan") else vocab().phases[0]
     info.report_date = parse_day(values["ngay_bao_cao"].raw) if "ngay_bao_cao" in values else None
     info.cap_hoc = vocab().cap_hoc_name(info.text("cap_hoc"))
+    info.loai_hinh = vocab().loai_hinh_name(info.text("loai_hinh"))
     return info
 
 
@@ -264,7 +270,7 @@ def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
         raise UnreadableWorkbook(f"{source}: mẫu dùng bộ tiêu chuẩn hoặc mẫu bảng không có trong phiên bản kdcl "
                                  f"này ({exc})") from None
     anomalies: list[Anomaly] = []
-    info = read_info(grid, layout, anomalies)
+    info = read_info(grid, layout, anomalies, meta.version)
     items: list[Item] = []
     issues: list[Issue] = []
     for sl in layout.sheets:

@@ -120,6 +120,7 @@ def _school(book: PlanBook, docs: Documents, doc: DocumentSpec, when: date | Non
     co_quan = info.text("co_quan_chu_quan")
     school = {
         "ten": info.text("ten_truong") or BLANK, "co_quan_chu_quan": co_quan, "cap_hoc": cap_hoc or "",
+        "loai_hinh": info.loai_hinh or info.text("loai_hinh"),
         "tinh": info.text("tinh"), "xa": info.text("huyen"), "dia_danh": _place(book),
         "hieu_truong": info.text("hieu_truong"), "nguoi_lap": info.text("nguoi_lap"),
         "chuc_danh_ky": docs.by_cap_hoc(docs.signer, cap_hoc), "don_vi": docs.by_cap_hoc(docs.unit, cap_hoc),

@@ -218,7 +218,7 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
             ws.write_string(r, 1, str(value), st.input) if value else ws.write_blank(r, 1, None, st.input)
         if f.list:
             # Phase names contain commas, which an inline list would split: point at the cells of _kdcl instead.
-            choices = vocab().cap_hoc_names() if f.list == "cap_hoc" else phase_list_range()
+            choices = {"cap_hoc": vocab().cap_hoc_names, "loai_hinh": vocab().loai_hinh_names}.get(f.list, phase_list_range)()
             ws.data_validation(r, 1, r, 1, {"validate": "list", "source": choices, "input_title": f.label[:32],
                                             "input_message": (f.hint or "Chọn trong danh sách.")[:255],
                                             "error_title": "Không có trong danh sách",

@@ -71,6 +71,15 @@ def school_level(ctx: Context) -> Iterator[Finding]:
         yield make_finding("TT05", sheet, cell, value=text, template_level=ctx.book.meta.cap_hoc)
 
 
+@rule("TT12")
+def ownership(ctx: Context) -> Iterator[Finding]:
+    """Loại hình (công lập, dân lập, tư thục): Biểu 2 mục I prints it, so it must be one of the three."""
+    text = ctx.book.info.text("loai_hinh")
+    if text and ctx.book.info.loai_hinh is None and not vocab().is_placeholder(text):
+        sheet, cell = _cell(ctx, "loai_hinh")
+        yield make_finding("TT12", sheet, cell, value=text, choices=", ".join(vocab().loai_hinh_names()))
+
+
 @rule("TT06")
 def phase(ctx: Context) -> Iterator[Finding]:
     text = ctx.book.info.text("giai_doan")
