@@ -140,10 +140,10 @@ def _info_cell(path: Path, key: str) -> str:
 def test_loai_hinh_is_its_own_field_and_bieu_2_prints_it(tmp_path):
     """Biểu 2 mục I «Loại hình» comes from the loại hình cell (công lập / dân lập / tư thục), not the cấp học."""
     import openpyxl
+    from conftest import tt57_workbook
 
     from xlbridge.io.reader import read_workbook
     from xlbridge.report.narrative import build_report
-    from conftest import tt57_workbook
     path = tt57_workbook(tmp_path, "pho-thong")
     cell = _info_cell(path, "loai_hinh")
     wb = openpyxl.load_workbook(path)
