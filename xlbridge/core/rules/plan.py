@@ -85,9 +85,9 @@ def required_plan_fields(ctx: Context) -> Iterator[Finding]:
     if form is not None and order == 0:
         for issue in ctx.book.issues:
             for col in form.columns:
-                v = issue.values.get(col.key)
-                if col.required and blank(v) and v is not None and not v.formula and v.error is None:
-                    yield make_finding("KH01", issue.sheet, v.cell.a1, header=col.header, criterion=f"dòng {issue.row}")
+                iv = issue.values.get(col.key)
+                if col.required and blank(iv) and iv is not None and not iv.formula and iv.error is None:
+                    yield make_finding("KH01", issue.sheet, iv.cell.a1, header=col.header, criterion=f"dòng {issue.row}")
 
 
 @rule("KH03")
