@@ -191,7 +191,9 @@ def test_recipe_new_rule(province, tmp_path, capsys, monkeypatch):
     messages = _bundled("messages/rules.yaml")
     messages["rules"]["TN01"] = {"severity": "canh-bao", "title": "Nội dung còn ghi chú nháp",
                                  "message": "Nội dung «{text}» còn chữ «nháp».",
-                                 "hint": "Viết lại nội dung ở ô {cell} cho hoàn chỉnh rồi bỏ chữ «nháp»."}
+                                 "hint": "Viết lại nội dung ở ô {cell} cho hoàn chỉnh rồi bỏ chữ «nháp».",
+                                 "tested_on": "Sổ THCS 2024-2025 có một nội dung ghi «Bản nháp».",
+                                 "false_positive": "Báo một nội dung nói về bản nháp của văn bản khác."}
     _write(province, "messages/rules.yaml", messages)
     rules._load_rule_modules()
     monkeypatch.setattr(rules, "REGISTRY", dict(rules.REGISTRY))
