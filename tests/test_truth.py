@@ -108,6 +108,8 @@ def test_aliases_are_counted_and_the_summary_says_how(tmp_path):
     assert "«Chưa hoàn thành» → Đang thực hiện (1 ô)" in text and "«Xong» → Hoàn thành (1 ô)" in text
     assert "«hoàn thành»" not in text                       # lower case is counted by the sheet too: not an alias
     assert {"typed": "Chưa hoàn thành", "status": "Đang thực hiện", "cells": 1} in result.to_dict()["status_readings"]
+    stamp = [v for _s, _r, _c, v in result.output().summary_cells if isinstance(v, str) and v.startswith("kdcl cập nhật")]
+    assert len(stamp) == 1 and "«Chưa hoàn thành» → Đang thực hiện" in stamp[0]      # said on Tổng hợp too
 
 
 def test_demo_prints_the_handful_of_true_findings_the_readme_states(tmp_path, capsys):

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from xlbridge.core.findings import SEVERITIES, Finding
 from xlbridge.core.levels import LevelReport
+from xlbridge.core.status_readings import describe_readings
 from xlbridge.core.summary import Summary
 from xlbridge.data.vocab import vocab
 from xlbridge.layout import (
@@ -142,8 +143,11 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
         r = pos["first_row"] + i
         cells.append((sheet, r, pos["money_col"], row.counts.budget))
         cells.append((sheet, r, pos["overdue_col"], row.counts.overdue))
-    cells.append((sheet, pos["stamp_row"], 1, f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, "
-                                              f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."))
+    note = f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, " \
+           f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."
+    if book is not None and (readings := describe_readings(book)):
+        note += " " + readings + " Công thức của bảng chỉ đếm đúng tên trong danh sách."
+    cells.append((sheet, pos["stamp_row"], 1, note))
     if levels is not None and book is not None:
         cells += level_cells(levels, book)
     errors = list(dict.fromkeys((f.sheet, f.cell) for f in findings if f.is_error and f.sheet in input_sheets and f.cell))
