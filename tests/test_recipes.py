@@ -220,11 +220,12 @@ def test_recipe_new_rule(province, tmp_path, capsys, monkeypatch):
 
 def write_jsonl(tables, folder: Path) -> list[Path]:
     """The function the recipe asks for: one JSON Lines file per consolidation table."""
+    from xlbridge.io.atomic import atomic_path
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in tables:
         dst = folder / f"{table.key}.jsonl"
-        with dst.open("w", encoding="utf-8") as fh:
+        with atomic_path(dst) as tmp, tmp.open("w", encoding="utf-8") as fh:
             for row in table.rows():
                 pairs = zip(table.columns, row, strict=True)
                 record = {c.key: (v.isoformat() if hasattr(v, "isoformat") else v) for c, v in pairs}
