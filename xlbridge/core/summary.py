@@ -85,10 +85,6 @@ class SummaryRow:
     standard: int | None            # 0 = Mức 4
     counts: Counts
 
-    @property
-    def is_total(self) -> bool:
-        return self.sheet is None
-
     def to_dict(self) -> dict:
         return {"sheet": self.sheet, "standard": self.standard, **self.counts.to_dict()}
 
