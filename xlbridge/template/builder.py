@@ -14,11 +14,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xlbridge import __version__
+from xlbridge.core import textfit
+from xlbridge.core.sheetfit import HEADER_HEIGHTS, standard_breaks, standard_heights, standard_plan
 from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
-from xlbridge.core import textfit
-from xlbridge.core.sheetfit import HEADER_HEIGHTS, standard_breaks, standard_heights, standard_plan
 from xlbridge.data.vocab import vocab
 from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import (
@@ -28,11 +28,11 @@ from xlbridge.layout import (
     FIRST_TABLE_ROW,
     GUIDE_WIDTH,
     INFO_WIDTHS,
-    REPORT_WIDTH,
-    SUMMARY_HEADER_ROW,
     NEXT_YEAR_BUTTON_CELL,
     REPORT_BUTTON_CELL,
+    REPORT_WIDTH,
     SHEET_STATUS_CELL,
+    SUMMARY_HEADER_ROW,
     Config,
     Layout,
     SheetLayout,
@@ -252,7 +252,7 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
                                                    enumerate(lst.columns)], size, bold=True, slack=0))
         for i in range(n):
             texts = []
-            ws.write_number(first + i, 0, i + 1, st.code_open)
+            ws.write_number(first + i, 0, i + 1, st.code)
             for j, (key, _h, locked, _w) in enumerate(lst.columns):
                 if locked and key == "tieu_chuan":
                     texts.append((layout.framework.standards[i].label, INFO_WIDTHS[2 + j]))
