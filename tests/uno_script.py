@@ -1,15 +1,15 @@
 """Edit and inspect a workbook in LibreOffice through UNO, as a user would (run by the system python3).
 
-Usage: /usr/bin/python3 uno_script.py JOB.json — JOB = {"profile": dir, "src": path, "out": path or null,
-"pdf": path or null, "edits": [...], "inspect": bool, "result": path}. Edits, in order:
+Usage: /usr/bin/python3 uno_script.py JOB.json — JOB = {"profile": dir, "inspect": bool, "result": path,
+"files": [{"src": path, "out": xlsx path or null, "pdf": path or null, "edits": [...]}]}. Edits, in order:
   {"op": "insert", "sheet": S, "row": R, "count": N}     rows inserted above 1-based row R
   {"op": "delete", "sheet": S, "row": R, "count": N}     rows R.. deleted
   {"op": "set", "sheet": S, "cell": "C9", "value": V}    typed or pasted value (string or number)
   {"op": "paste", "sheet": S, "cell": "C9", "rows": [[...]]}  a block of values pasted at C9
 Each edit is recorded as done or refused (LibreOffice refuses what the sheet protection forbids).
 Then everything is recalculated, saved as xlsx to `out`, exported to `pdf`, and with `inspect` the
-print setup of each sheet is reported: page scale, row heights against LibreOffice's own optimal
-heights, and row page breaks inside the print area.
+print setup of each sheet is reported: page scale, print areas, row heights against LibreOffice's own
+optimal heights, row and column page breaks, and the text of every cell in the print area.
 """
 
 from __future__ import annotations
@@ -135,7 +135,21 @@ def inspect(doc) -> dict:
             row.Height = stored[k]
             if need > stored[k] + 10:        # 1/100 mm
                 info["short_rows"].append([r + 1, round(stored[k] / 35.28, 1), round(need / 35.28, 1)])
+        info["texts"] = _texts(sheet, areas)
         out[sheet.Name] = info
+    return out
+
+
+def _texts(sheet, areas) -> list[list]:
+    """[row, col, shown text] of every non-empty cell in the print areas (what must appear on paper)."""
+    out = []
+    for a in areas:
+        data = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, min(a.EndRow, a.StartRow + 3000)).DataArray
+        for i, line in enumerate(data):
+            for j, _v in enumerate(line):
+                text = sheet.getCellByPosition(a.StartColumn + j, a.StartRow + i).String if line[j] != "" else ""
+                if text.strip():
+                    out.append([a.StartRow + i + 1, a.StartColumn + j + 1, text])
     return out
 
 
@@ -144,21 +158,28 @@ def _has_text(sheet, r: int, last_col: int) -> bool:
     return any(str(v).strip() for v in data)
 
 
+def run_file(ctx, desktop, f: dict, inspect_it: bool) -> dict:
+    doc = desktop.loadComponentFromURL(Path(f["src"]).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),))
+    try:
+        result: dict = {"edits": [edit(ctx, doc, e) for e in f.get("edits", [])]}
+        doc.calculateAll()
+        if f.get("out"):
+            doc.storeToURL(Path(f["out"]).resolve().as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+        if f.get("pdf"):
+            doc.storeToURL(Path(f["pdf"]).resolve().as_uri(), (prop("FilterName", "calc_pdf_Export"),))
+        if inspect_it:
+            result["sheets"] = inspect(doc)
+        return result
+    finally:
+        doc.close(True)
+
+
 def main() -> None:
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     proc, ctx, desktop = start(Path(job["profile"]))
     try:
-        doc = desktop.loadComponentFromURL(Path(job["src"]).resolve().as_uri(), "_blank", 0, (prop("Hidden", True),))
-        result: dict = {"edits": [edit(ctx, doc, e) for e in job.get("edits", [])]}
-        doc.calculateAll()
-        if job.get("out"):
-            doc.storeToURL(Path(job["out"]).resolve().as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"),))
-        if job.get("pdf"):
-            doc.storeToURL(Path(job["pdf"]).resolve().as_uri(), (prop("FilterName", "calc_pdf_Export"),))
-        if job.get("inspect"):
-            result["sheets"] = inspect(doc)
-        doc.close(True)
-        Path(job["result"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        results = [run_file(ctx, desktop, f, job.get("inspect", False)) for f in job["files"]]
+        Path(job["result"]).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
     finally:
         try:
             desktop.terminate()

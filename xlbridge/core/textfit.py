@@ -26,6 +26,7 @@ _UPPER_667 = set("BCR")
 _HORN = {"\u031b"}              # ư, ơ: the horn widens the letter a little
 BOLD_FACTOR = 1.08               # Times New Roman Bold is wider, capitals most
 PX_PER_CHAR, PX_PADDING, CELL_INSET_PX = 7, 5, 6
+ROOM = 0.92                      # share of a cell's width the estimate fills (suites wrap a little earlier)
 LINE_FACTOR = 1.3125             # line pitch / font size: 15.75 pt for 12 pt, Excel's own row height
 MAX_ROW = 409.0                  # Excel's largest row height
 
@@ -64,7 +65,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 def column_points(width: float) -> float:
     """Printable width, in points, inside a column `width` characters wide."""
-    return max(1.0, (width * PX_PER_CHAR + PX_PADDING - CELL_INSET_PX) * 0.75)
+    return max(1.0, (width * PX_PER_CHAR + PX_PADDING - CELL_INSET_PX) * 0.75 * ROOM)
 
 
 def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> int:

@@ -268,10 +268,10 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
 
 def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
     """Points for a row whose wrapped texts fit their columns, `line` points a line (office suites do not
-    autofit on load); the line count comes from `xlbridge.core.textfit`, one spare line included."""
+    autofit on load); the line count comes from `xlbridge.core.textfit`."""
     size = config().font_size
     lines = max((textfit.wrapped_lines(t, w, size) for t, w in cells if t), default=1)
-    return min(textfit.MAX_ROW, line * (lines + 1) + 2)
+    return min(textfit.MAX_ROW, line * lines + 4)
 
 
 def _write_groups(ws: Worksheet, table: Table, st: Styles, widths: dict[int, float]) -> None:
@@ -466,8 +466,7 @@ def _summary_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> Non
     ws.set_row(note + 1, textfit.row_height([("x" * 150, sum(widths.values()))], size, slack=0))
     ws.protect(cfg.password, {"format_cells": True, "format_columns": True, "format_rows": True,
                               "select_locked_cells": True, "select_unlocked_cells": True})
-    chart_rows = 15                                             # the chart (260 px) below the stamp row
-    printing.apply_plain(ws, widths, note + 2 + chart_rows, landscape=True)
+    printing.apply_plain(ws, widths, note + 2 + summary_formulas.CHART_ROWS, landscape=True)
 
 
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:

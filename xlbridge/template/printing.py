@@ -38,6 +38,9 @@ def _page(ws: Worksheet, landscape: bool, scale: int) -> None:
         ws.set_portrait()
     ws.set_margins(**{k: v for k, v in MARGINS.items() if k in ("left", "right", "top", "bottom")})
     ws.set_print_scale(scale)
+    # Tool marks (the shading of empty required cells, the error colour of Kiểm tra) must not print:
+    # Excel prints a black-and-white sheet without fills. (LibreOffice ignores this setting.)
+    ws.print_black_and_white()
     ws.set_footer(footer_text(), {"margin": MARGINS["footer"]})
 
 

@@ -31,6 +31,8 @@ from xlbridge.layout import (
 FIXED_HEADERS = ["Tiêu chuẩn", "Số nội dung"]
 TAIL_HEADERS = ["Chưa cập nhật trạng thái", "Tỉ lệ hoàn thành"]
 PY_HEADERS = ["Dự kiến kinh phí (đồng)", "Nội dung quá hạn"]
+CHART_SIZE = (640, 220)     # pixels: under the table, on the same A4 page
+CHART_ROWS = 12             # rows of 20 px the chart covers (the print area reaches past it)
 STATUS_KEYS_ROW = 40        # "_kdcl": from this row down, one column per status (B…), then all of them
 
 
@@ -168,7 +170,7 @@ def write_summary(ws: Worksheet, wb: Workbook, layout: Layout, cfg: Config, st, 
     last_col = len(headers) - 1
     ws.merge_range(note, 0, note, last_col, note_text(), st.hint)
     ws.merge_range(note + 1, 0, note + 1, last_col, "", st.out)    # kdcl writes "Cập nhật lúc …" here
-    _chart(ws, wb, cfg, rows, col_pct, note + 3)
+    _chart(ws, wb, cfg, rows, col_pct, note + 2)
 
 
 def note_text() -> str:
@@ -190,7 +192,6 @@ def _chart(ws: Worksheet, wb: Workbook, cfg: Config, rows: list[int], col_pct: i
         "name": "Tỉ lệ hoàn thành",
         "categories": [sheet, first, 0, last, 0],
         "values": [sheet, first, col_pct, last, col_pct],
-        "data_labels": {"value": True, "num_format": "0%", "font": {"name": cfg.font, "size": 10}},
         "fill": {"color": "#" + cfg.colors["title"]},
     })
     chart.set_title({"name": "Tỉ lệ hoàn thành theo tiêu chuẩn", "name_font": {"name": cfg.font, "size": 12}})
@@ -198,7 +199,7 @@ def _chart(ws: Worksheet, wb: Workbook, cfg: Config, rows: list[int], col_pct: i
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": {"name": cfg.font, "size": 10}})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 640, "height": 260})
+    chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
     ws.insert_chart(at_row, 0, chart, {"x_offset": 4, "y_offset": 4})
 
 
