@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from conftest import TODAY, seed_workbook, template, tt57_workbook
-from pdfcheck import Page, by_sheet, pdftotext, read_pdf, squeeze
 from lo_uno import run
+from pdfcheck import Page, by_sheet, pdftotext, read_pdf, squeeze
 
 from xlbridge.check import check_file
 from xlbridge.core.pagefit import MIN_ROWS
 from xlbridge.io.writer import write_checked_copy
-from xlbridge.layout import config
+from xlbridge.data.vocab import vocab
+from xlbridge.layout import column_letter, config, summary_positions
 
 MIN_PT = 9
 KINDS = [("THPT", "2023-2024", None, None), ("Tiểu học", "2023-2024", None, None), ("Mầm non", "2024-2025", None, None),
@@ -154,3 +155,44 @@ def test_standard_sheets_print_in_bands_at_one_readable_scale(printed):
                 assert info["scale"] >= 80, (name, sheet, info["scale"])
                 assert info["areas"][0][0] >= 5, (name, sheet)          # the status line (row 3) does not print
         assert len(pages) >= len(_printed_sheets(sheets)) - 2
+
+
+# ----------------------------------------------------------------- without LibreOffice: cached values, refits
+
+
+def test_formulas_carry_cached_values_for_viewers_that_do_not_recalculate(tmp_path):
+    """A viewer that shows stored results (no recalculation) sees the school line and zero counts."""
+    path, layout = template(tmp_path, "THCS", "2024-2025", ten_truong="Trường THCS Kiểm Thử")
+    import openpyxl
+    wb = openpyxl.load_workbook(path, data_only=True)
+    for sl in layout.sheets:
+        assert wb[sl.name]["A2"].value == "Trường: Trường THCS Kiểm Thử — Năm học 2024-2025", sl.name
+    ws = wb[SHEETS["summary"]]
+    assert ws["A2"].value == "Trường: Trường THCS Kiểm Thử — Năm học 2024-2025"
+    formulas = openpyxl.load_workbook(path)[SHEETS["summary"]]
+    cached = [(c.coordinate, ws[c.coordinate].value) for row in formulas.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(cached) > 30
+    pct = column_letter(summary_positions(layout, len(vocab().statuses))["pct_col"])
+    wrong = [(ref, v) for ref, v in cached if ref != "A2" and v != 0 and not (ref.startswith(pct) and v in ("", None))]
+    assert not wrong, wrong[:5]           # the rate of an empty standard is blank, not 0,0 %
+
+
+def test_check_run_refits_rows_to_what_was_typed(tmp_path):
+    """`kiem-tra --out` grows a row that now holds a long text and shrinks it back when it is emptied."""
+    import openpyxl
+    src, layout = template(tmp_path, "THCS", "2024-2025")
+    sl = layout.sheets[0]
+    t = sl.table("plan")
+    row = t.criteria[0].item_rows[0]
+    wb = openpyxl.load_workbook(src)
+    wb[sl.name].cell(row, t.by_key("giai_phap").index).value = " ".join(["Tổ chức bồi dưỡng chuyên môn"] * 12)
+    blank = wb[sl.name].row_dimensions[row].height
+    wb.save(src)
+    out = tmp_path / "checked.xlsx"
+    write_checked_copy(src, out, check_file(src, TODAY).output())
+    ws = openpyxl.load_workbook(out)[sl.name]
+    assert ws.row_dimensions[row].height >= 6 * 15.75 > blank
+    assert ws.row_dimensions[t.criteria[1].item_rows[0]].height == pytest.approx(blank, abs=0.5)
+    checked = openpyxl.load_workbook(out)[SHEETS["check"]]
+    assert any(checked.row_dimensions[r].height and checked.row_dimensions[r].height > 20 for r in range(5, 15))
