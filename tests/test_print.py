@@ -19,8 +19,8 @@ from pdfcheck import Page, by_sheet, pdftotext, read_pdf, squeeze
 
 from xlbridge.check import check_file
 from xlbridge.core.pagefit import MIN_ROWS
-from xlbridge.io.writer import write_checked_copy
 from xlbridge.data.vocab import vocab
+from xlbridge.io.writer import write_checked_copy
 from xlbridge.layout import column_letter, config, summary_positions
 
 MIN_PT = 9
