@@ -344,6 +344,15 @@ def level_summary_rows(layout: Layout) -> dict[str, int]:
     start = summary_positions(layout, len(vocab().statuses))["stamp_row"] + 2
     keys = ("title", "current", "planned", "achieved", "chuan_quoc_gia", "blocking", "note")
     return {k: start + i for i, k in enumerate(keys)}
+def level_block_merges(layout: Layout) -> list[tuple[int, int]]:
+    """(1-based row, first column) of the cells of the level block on "Tổng hợp", merged to the
+    table's width so that their texts print on a line or two instead of down a narrow column."""
+    if layout.levels is None:
+        return []
+    pos = level_summary_rows(layout)
+    return [(pos[k], 2) for k in ("current", "planned", "achieved", "chuan_quoc_gia", "blocking")] + [(pos["note"], 1)]
+
+
 def column_widths(sl: SheetLayout) -> dict[int, float]:
     """Width (characters) of every column of a standard sheet: the widest use of the column by any
     of its tables (on a TT57 sheet the issues table and the plan table share the columns)."""

@@ -12,17 +12,23 @@ from dataclasses import dataclass
 
 from xlbridge.core.pagefit import Bands, page_body, plan_bands, plan_row_breaks
 from xlbridge.core.textfit import row_height
+from xlbridge.data.vocab import vocab
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
     INFO_WIDTHS,
     REPORT_FIRST_ROW,
     REPORT_WIDTH,
+    SUMMARY_FIRST_WIDTH,
+    SUMMARY_WIDTH,
     Layout,
     SheetLayout,
     Table,
     column_widths,
     config,
+    level_block_merges,
+    level_summary_rows,
+    summary_positions,
 )
 
 Grid = dict[str, list[list[object]]]
@@ -143,6 +149,32 @@ def table_heights(grid: Grid, sheet: str, first: int, widths: dict[int, float], 
     return {r: _height(grid, sheet, r, widths, bold) for r in range(first, n + 1)}
 
 
+def summary_widths(n_columns: int) -> dict[int, float]:
+    """Column widths of "Tổng hợp": the standard's name, then the figures."""
+    return {1: float(SUMMARY_FIRST_WIDTH)} | {j: float(SUMMARY_WIDTH) for j in range(2, n_columns + 1)}
+
+
+def summary_heights(grid: Grid, layout: Layout) -> dict[int, float]:
+    """Rows of "Tổng hợp" below the table with wrapped text: kdcl's stamp and the level block (their
+    value cells are merged across the table; texts from `grid`, or the labels alone before any run)."""
+    cfg = config()
+    sheet = cfg.sheets["summary"]
+    pos = summary_positions(layout, len(vocab().statuses))
+    widths = summary_widths(pos["overdue_col"])
+    total = sum(widths.values())
+    labels = cfg.labels.get("level_summary_rows", {})
+    out = {pos["stamp_row"]: row_height([(_text(grid, sheet, pos["stamp_row"], 1), total)], cfg.font_size, slack=0)}
+    if layout.levels is not None:
+        rows = level_summary_rows(layout)
+        names = {rows[k]: v for k, v in labels.items() if k in rows}
+        for r, first in level_block_merges(layout):
+            label = names.get(r, "") if first == 2 else ""
+            value = _text(grid, sheet, r, first) or (labels and cfg.labels.get("level_written_by_kdcl", ""))
+            span = total - (widths[1] if first == 2 else 0)
+            out[r] = row_height([(label, widths[1]), (value, span)], cfg.font_size, bold=True, slack=0)
+    return out
+
+
 def workbook_heights(grid: Grid, layout: Layout) -> list[tuple[str, int, float]]:
     """(sheet, row, height) for every row with wrapped text that users or kdcl write."""
     cfg = config()
@@ -158,4 +190,6 @@ def workbook_heights(grid: Grid, layout: Layout) -> list[tuple[str, int, float]]
     for sheet, first, widths in plain:
         if sheet in grid:
             out += [(sheet, r, h) for r, h in table_heights(grid, sheet, first, widths).items()]
+    if cfg.sheets["summary"] in grid:
+        out += [(cfg.sheets["summary"], r, h) for r, h in summary_heights(grid, layout).items()]
     return out

@@ -15,7 +15,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlbridge import __version__
 from xlbridge.core import textfit
-from xlbridge.core.sheetfit import HEADER_HEIGHTS, standard_breaks, standard_heights, standard_plan
+from xlbridge.core.sheetfit import (
+    HEADER_HEIGHTS,
+    standard_breaks,
+    standard_heights,
+    standard_plan,
+    summary_heights,
+    summary_widths,
+)
 from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
@@ -133,6 +140,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     if levels is not None:
         levels_sheet.write_levels_sheet(levels, layout, cfg, st, wb)
         levels_sheet.write_level_summary(summary, layout, cfg, st)
+        _levels_page(levels, layout, cfg)
     _summary_page(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
@@ -454,19 +462,30 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
 
 def _summary_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None:
     """Row heights and print setup of "Tổng hợp" (the formulas are in `summary_formulas`)."""
-    from xlbridge.layout import SUMMARY_FIRST_WIDTH, SUMMARY_WIDTH
     headers = summary_formulas.summary_headers()
-    ws.set_row(0, TITLE_HEIGHT)
-    widths = {1: float(SUMMARY_FIRST_WIDTH)} | {j + 1: float(SUMMARY_WIDTH) for j in range(1, len(headers))}
+    widths = summary_widths(len(headers))
     size = cfg.font_size
+    ws.set_row(0, TITLE_HEIGHT)
     ws.set_row(SUMMARY_HEADER_ROW - 1, textfit.row_height([(h, widths[j + 1]) for j, h in enumerate(headers)],
                                                           size, bold=True, slack=0))
     note = SUMMARY_HEADER_ROW + len(layout.sheets) + 2          # 0-based row of the note
     ws.set_row(note, textfit.row_height([(summary_formulas.note_text(), sum(widths.values()))], size))
-    ws.set_row(note + 1, textfit.row_height([("x" * 150, sum(widths.values()))], size, slack=0))
+    for r, h in summary_heights({}, layout).items():
+        ws.set_row(r - 1, h)
     ws.protect(cfg.password, {"format_cells": True, "format_columns": True, "format_rows": True,
                               "select_locked_cells": True, "select_unlocked_cells": True})
-    printing.apply_plain(ws, widths, note + 2 + summary_formulas.CHART_ROWS, landscape=True)
+    printing.apply_plain(ws, widths, summary_formulas.chart_row(layout) + summary_formulas.CHART_ROWS, landscape=True)
+
+
+def _levels_page(ws: Worksheet, layout: Layout, cfg: Config) -> None:
+    """The level sheet at a readable scale, its criterion titles on rows tall enough (written by levels_sheet)."""
+    ll = layout.levels
+    assert ll is not None
+    widths = {1: 7.0, 2: 60.0, 3: 12.0, 4: 16.0, 5: 16.0, 6: 14.0}
+    for row, crit in ll.rows:
+        ws.set_row(row - 1, textfit.row_height([(crit.title + " " + cfg.labels["unverified"], widths[2])],
+                                               cfg.font_size, bold=True))
+    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=False, repeat_rows=(ll.header_row, ll.header_row))
 
 
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:

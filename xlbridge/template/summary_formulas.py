@@ -26,6 +26,9 @@ from xlbridge.layout import (
     SheetLayout,
     Table,
     column_letter,
+    level_block_merges,
+    level_summary_rows,
+    summary_positions,
 )
 
 FIXED_HEADERS = ["Tiêu chuẩn", "Số nội dung"]
@@ -170,7 +173,16 @@ def write_summary(ws: Worksheet, wb: Workbook, layout: Layout, cfg: Config, st, 
     last_col = len(headers) - 1
     ws.merge_range(note, 0, note, last_col, note_text(), st.hint)
     ws.merge_range(note + 1, 0, note + 1, last_col, "", st.out)    # kdcl writes "Cập nhật lúc …" here
-    _chart(ws, wb, cfg, rows, col_pct, note + 2)
+    for r, first in level_block_merges(layout):
+        ws.merge_range(r - 1, first - 1, r - 1, last_col, "", st.out)   # levels_sheet writes into the first cell
+    _chart(ws, wb, cfg, rows, col_pct, chart_row(layout))
+
+
+def chart_row(layout: Layout) -> int:
+    """0-based row of the chart's top: under the stamp line, or under the level block."""
+    if layout.levels is not None:
+        return level_summary_rows(layout)["note"] + 1
+    return summary_positions(layout, len(vocab().statuses))["stamp_row"] + 1
 
 
 def note_text() -> str:
