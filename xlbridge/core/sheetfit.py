@@ -167,9 +167,12 @@ def summary_heights(grid: Grid, layout: Layout) -> dict[int, float]:
     if layout.levels is not None:
         rows = level_summary_rows(layout)
         names = {rows[k]: v for k, v in labels.items() if k in rows}
+        from xlbridge.core.levels import rule_of
+        note = rule_of(layout.framework).chuan_quoc_gia_note or ""
         for r, first in level_block_merges(layout):
             label = names.get(r, "") if first == 2 else ""
-            value = _text(grid, sheet, r, first) or (labels and cfg.labels.get("level_written_by_kdcl", ""))
+            default = cfg.labels.get("level_written_by_kdcl", "") if first == 2 else note
+            value = _text(grid, sheet, r, first) or default
             span = total - (widths[1] if first == 2 else 0)
             out[r] = row_height([(label, widths[1]), (value, span)], cfg.font_size, bold=True, slack=0)
     return out

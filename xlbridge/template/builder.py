@@ -140,7 +140,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     if levels is not None:
         levels_sheet.write_levels_sheet(levels, layout, cfg, st, wb)
         levels_sheet.write_level_summary(summary, layout, cfg, st)
-        _levels_page(levels, layout, cfg)
+        _levels_page(levels, layout, cfg, st)
     _summary_page(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
@@ -477,11 +477,15 @@ def _summary_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> Non
     printing.apply_plain(ws, widths, summary_formulas.chart_row(layout) + summary_formulas.CHART_ROWS, landscape=True)
 
 
-def _levels_page(ws: Worksheet, layout: Layout, cfg: Config) -> None:
+def _levels_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None:
     """The level sheet at a readable scale, its criterion titles on rows tall enough (written by levels_sheet)."""
     ll = layout.levels
     assert ll is not None
     widths = {1: 7.0, 2: 60.0, 3: 12.0, 4: 16.0, 5: 16.0, 6: 14.0}
+    ws.set_row(0, TITLE_HEIGHT)
+    intro = cfg.labels["levels_intro"]            # written by levels_sheet into A3: spread over the table
+    ws.merge_range(2, 0, 2, len(widths) - 1, intro, st.hint)
+    ws.set_row(2, textfit.row_height([(intro, sum(widths.values()))], cfg.font_size, slack=0))
     for row, crit in ll.rows:
         ws.set_row(row - 1, textfit.row_height([(crit.title + " " + cfg.labels["unverified"], widths[2])],
                                                cfg.font_size, bold=True))
