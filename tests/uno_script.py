@@ -106,7 +106,8 @@ def _used_rows(sheet) -> int:
 
 
 def inspect(doc) -> dict:
-    """Per sheet: scale, print area, rows whose stored height is below LibreOffice's optimal height, row breaks."""
+    """Per sheet: scale, print area, rows whose stored height is below LibreOffice's optimal height,
+    page breaks, and the shown text of every cell in the print area."""
     styles = doc.StyleFamilies.getByName("PageStyles")
     out = {}
     for i in range(doc.Sheets.Count):
@@ -115,47 +116,34 @@ def inspect(doc) -> dict:
             continue
         areas = sheet.getPrintAreas()
         style = styles.getByName(sheet.PageStyle)
-        info: dict = {"scale": style.PageScale, "areas": [], "short_rows": [], "breaks": [], "col_breaks": []}
-        for a in areas:
-            info["areas"].append([a.StartRow + 1, a.EndRow + 1, a.StartColumn + 1, a.EndColumn + 1])
-        info["breaks"] = [b.Position + 1 for b in sheet.getRowPageBreaks()]
-        info["col_breaks"] = [b.Position + 1 for b in sheet.getColumnPageBreaks()]
-        first, last = (areas[0].StartRow, areas[0].EndRow) if areas else (0, _used_rows(sheet))
+        info: dict = {"scale": style.PageScale, "short_rows": [], "texts": [],
+                      "areas": [[a.StartRow + 1, a.EndRow + 1, a.StartColumn + 1, a.EndColumn + 1] for a in areas],
+                      "breaks": [b.Position + 1 for b in sheet.getRowPageBreaks()],
+                      "col_breaks": [b.Position + 1 for b in sheet.getColumnPageBreaks()]}
+        out[sheet.Name] = info
+        first = areas[0].StartRow if areas else 0
+        last = min(areas[0].EndRow if areas else 0, _used_rows(sheet))
         last_col = areas[0].EndColumn if areas else 30
-        stored = [sheet.Rows.getByIndex(r).Height for r in range(first, last + 1)]
-        was_protected = sheet.isProtected()
-        if was_protected:
+        if last < first:
+            continue
+        data = sheet.getCellRangeByPosition(0, first, last_col, last).DataArray
+        if sheet.isProtected():
             sheet.unprotect("kdcl")
-        for k, r in enumerate(range(first, last + 1)):
-            row = sheet.Rows.getByIndex(r)
-            if not _has_text(sheet, r, last_col):
+        for k, line in enumerate(data):
+            r = first + k
+            cols = [j for j, v in enumerate(line) if str(v).strip()]
+            if not cols:
                 continue
+            for j in cols:
+                info["texts"].append([r + 1, j + 1, sheet.getCellByPosition(j, r).String])
+            row = sheet.Rows.getByIndex(r)
+            stored = row.Height
             row.OptimalHeight = True
             need = row.Height
-            row.Height = stored[k]
-            if need > stored[k] + 10:        # 1/100 mm
-                info["short_rows"].append([r + 1, round(stored[k] / 35.28, 1), round(need / 35.28, 1)])
-        info["texts"] = _texts(sheet, areas)
-        out[sheet.Name] = info
+            row.Height = stored
+            if need > stored + 10:        # 1/100 mm
+                info["short_rows"].append([r + 1, round(stored / 35.28, 1), round(need / 35.28, 1)])
     return out
-
-
-def _texts(sheet, areas) -> list[list]:
-    """[row, col, shown text] of every non-empty cell in the print areas (what must appear on paper)."""
-    out = []
-    for a in areas:
-        data = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, min(a.EndRow, a.StartRow + 3000)).DataArray
-        for i, line in enumerate(data):
-            for j, _v in enumerate(line):
-                text = sheet.getCellByPosition(a.StartColumn + j, a.StartRow + i).String if line[j] != "" else ""
-                if text.strip():
-                    out.append([a.StartRow + i + 1, a.StartColumn + j + 1, text])
-    return out
-
-
-def _has_text(sheet, r: int, last_col: int) -> bool:
-    data = sheet.getCellRangeByPosition(0, r, last_col, r).DataArray[0]
-    return any(str(v).strip() for v in data)
 
 
 def run_file(ctx, desktop, f: dict, inspect_it: bool) -> dict:

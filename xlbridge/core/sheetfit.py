@@ -59,12 +59,23 @@ def _groups(table: Table, start: int, last: int) -> list[list[int]]:
     return [cols for _, cols in runs]
 
 
+def label_span(sl: SheetLayout) -> int:
+    """Last column of a criterion row's title on a 2018 sheet: merged from B across the plan columns
+    (the first header group), so that it prints on a line or two and stays inside the plan band."""
+    plan = sl.table("plan")
+    if sl.reference_rows or plan is None or not plan.groups:
+        return 2
+    return plan.groups[0][2]
+
+
 def standard_plan(sl: SheetLayout) -> PrintPlan:
-    """Plan and results bands of a standard sheet (see `xlbridge.core.pagefit` for why)."""
+    """Plan and results bands of a standard sheet (see `xlbridge.core.pagefit` for why). A 2018 sheet
+    repeats the code column on every band (its item rows have nothing in column B; the criterion title
+    spans the plan band); a TT57 sheet repeats TT and "Nội dung cải tiến"."""
     plan = sl.table("plan")
     assert plan is not None
     widths = column_widths(sl)
-    repeat = 2
+    repeat = 2 if sl.reference_rows else 1
     bands = plan_bands(widths, repeat, _groups(plan, repeat + 1, sl.width))
     if sl.reference_rows:           # TT57: Biểu 2 sections IV and V print; the criteria list is for reference
         first = sl.tables[0].marker_row or plan.group_row or plan.header_row
@@ -96,8 +107,11 @@ def standard_heights(grid: Grid, sl: SheetLayout) -> dict[int, float]:
     if not sl.reference_rows:
         plan = sl.table("plan")
         assert plan is not None
+        span = label_span(sl)
+        merged = {c: w for c, w in widths.items() if c == 1 or c > span} | {2: sum(widths[c] for c in range(2, span + 1))}
         for r in range(plan.header_row + 1, max(n, plan.last_row) + 1):
-            out[r] = _height(grid, sl.name, r, widths, bold=bool(_text(grid, sl.name, r, 2)), skip_first=True)
+            title = bool(_text(grid, sl.name, r, 2))
+            out[r] = _height(grid, sl.name, r, merged if title else widths, bold=title, skip_first=True)
         return out
     codes = {c.code for _, c in sl.reference_rows}
     markers = {t.marker for t in sl.tables}

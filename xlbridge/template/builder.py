@@ -17,6 +17,7 @@ from xlbridge import __version__
 from xlbridge.core import textfit
 from xlbridge.core.sheetfit import (
     HEADER_HEIGHTS,
+    label_span,
     standard_breaks,
     standard_heights,
     standard_plan,
@@ -388,11 +389,14 @@ def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: S
             r = block.header_row - 1
             label = criterion_row_label(block.criterion)
             ws.write_string(r, 0, block.criterion.code, st.criterion)
-            ws.write_string(r, 1, label, st.criterion)
+            span = label_span(sl)          # the title runs across the plan columns: one or two lines, not six
+            ws.merge_range(r, 1, r, span - 1, label, st.criterion) if span > 2 else ws.write_string(r, 1, label,
+                                                                                                  st.criterion)
             _put(texts, r + 1, 1, block.criterion.code)
             _put(texts, r + 1, 2, label)
             for p in plan.inputs():
-                ws.write_blank(r, p.index - 1, None, st.criterion_fill)
+                if p.index > span:
+                    ws.write_blank(r, p.index - 1, None, st.criterion_fill)
             for row in block.item_rows:
                 ws.write_string(row - 1, 0, block.criterion.code, st.code_open)
                 _put(texts, row, 1, block.criterion.code)
@@ -489,7 +493,7 @@ def _levels_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None
     for row, crit in ll.rows:
         ws.set_row(row - 1, textfit.row_height([(crit.title + " " + cfg.labels["unverified"], widths[2])],
                                                cfg.font_size, bold=True))
-    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=False, repeat_rows=(ll.header_row, ll.header_row))
+    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=True, repeat_rows=(ll.header_row, ll.header_row))
 
 
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
