@@ -48,16 +48,6 @@ def summary_headers() -> list[str]:
     return FIXED_HEADERS + vocab().status_names() + TAIL_HEADERS + PY_HEADERS
 
 
-def done_statuses() -> list[Status]:
-    """Statuses that count as completed (numerator of the completion rate)."""
-    return [s for s in vocab().statuses if s.done]
-
-
-def cancelled_statuses() -> list[Status]:
-    """Statuses that take an item out of the plan (neither done nor still open): not in the rate's base."""
-    return [s for s in vocab().statuses if not s.done and not s.open]
-
-
 def status_keys(st: Status) -> list[str]:
     """Texts a cell may hold that kdcl reads as `st` (Excel compares case-insensitively): the name,
     the aliases, each without diacritics, each with a trailing full stop."""
@@ -187,8 +177,8 @@ def chart_row(layout: Layout) -> int:
 
 def note_text() -> str:
     """The explanation under the table, from the vocabulary (which statuses count how)."""
-    done = " + ".join(s.name for s in done_statuses())
-    cancelled = " − ".join(s.name for s in cancelled_statuses())
+    done = " + ".join(s.name for s in vocab().done_statuses())
+    cancelled = " − ".join(s.name for s in vocab().cancelled_statuses())
     base = f"(Số nội dung − {cancelled})" if cancelled else "Số nội dung"
     return ("Các cột Số nội dung … Tỉ lệ hoàn thành là công thức, tự tính khi nhập; trạng thái ghi theo cách viết khác "
             f"trong danh sách vẫn được tính. Tỉ lệ hoàn thành = {done} / {base}. "
@@ -224,6 +214,6 @@ def _tail(ws, r, col_items, col_first_status, col_none, col_pct, fmt, pct_fmt):
     items = f"{letter(col_items)}{row}"
     ws.write_formula(r, col_none, f"={items}-SUM({first}{row}:{last}{row})", fmt, 0)
     cell = lambda s: f"{letter(col_first_status + names.index(s.name))}{row}"  # noqa: E731
-    excluded = "".join(f"-{cell(s)}" for s in cancelled_statuses())
-    done = "+".join(cell(s) for s in done_statuses())
+    excluded = "".join(f"-{cell(s)}" for s in vocab().cancelled_statuses())
+    done = "+".join(cell(s) for s in vocab().done_statuses())
     ws.write_formula(r, col_pct, f'=IF(({items}{excluded})=0,"",({done})/({items}{excluded}))', pct_fmt, "")
