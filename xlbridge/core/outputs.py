@@ -179,7 +179,7 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     note = f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, " \
            f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."
     if book is not None and (readings := describe_readings(book)):
-        note += " " + readings + " Công thức của bảng chỉ đếm đúng tên trong danh sách."
+        note += " " + readings + " Công thức của bảng cũng tính các cách viết này."
     cells.append((sheet, pos["stamp_row"], 1, note))
     if levels is not None and book is not None:
         cells += level_cells(levels, book)
