@@ -75,6 +75,20 @@ def apply_output(book, out: CheckOutput, grid: Grid) -> None:
         for name, ref in cells:
             if name in sheets:
                 sheets[name].range(ref).color = "#" + color
+    fit_heights(sheets, out)
+
+
+def fit_heights(sheets: dict, out: CheckOutput) -> None:
+    """Row heights fitted to the text (print issue 12), one write per run of rows of equal height."""
+    runs: list[list] = []
+    for name, r, h in out.row_heights:
+        if runs and runs[-1][0] == name and runs[-1][2] == r - 1 and runs[-1][3] == h:
+            runs[-1][2] = r
+        else:
+            runs.append([name, r, r, h])
+    for name, first, last, h in runs:
+        if name in sheets:
+            sheets[name].range((first, 1), (last, 1)).row_height = h
 
 
 def tell(book, message: str) -> None:

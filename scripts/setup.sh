@@ -8,7 +8,7 @@ if ! command -v soffice >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
   if command -v apt-get >/dev/null 2>&1; then
     ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-       libreoffice-calc libreoffice-writer poppler-utils fonts-liberation >/dev/null) \
+       libreoffice-calc libreoffice-writer poppler-utils fonts-liberation fonts-crosextra-carlito python3-uno >/dev/null) \
       || echo "Không cài được LibreOffice; các bài kiểm thử cần LibreOffice sẽ được bỏ qua." >&2
   else
     echo "Không có apt-get: hãy tự cài LibreOffice nếu cần." >&2

@@ -79,7 +79,7 @@ def test_every_standard_sheet_has_a_bound_button(lite):
     with zipfile.ZipFile(blank) as z:
         names = z.namelist()
         drawings = sorted(n for n in names if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n))
-        assert len(drawings) == len(layout.sheets) + 1                      # + the two buttons of Báo cáo
+        assert len(drawings) == len(layout.sheets) + 2        # + the two buttons of Báo cáo, + the chart of Tổng hợp
         targets = sorted(t for d in drawings
                          for t in re.findall(r'Target="#([^"]+)"', z.read(f"xl/drawings/_rels/{Path(d).name}.rels").decode()))
         captions = [z.read(d).decode() for d in drawings]

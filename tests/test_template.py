@@ -221,12 +221,11 @@ def test_protection(built):
         assert p.password == hash_password(WORKBOOK["protection_password"]), ws.title
         # In OOXML an option set to 1 means "locked"; 0 means users may do it.
         assert (p.formatCells, p.formatRows, p.formatColumns) == (False, False, False), ws.title
-        assert p.deleteRows is True, ws.title
         assert p.deleteColumns is True and p.insertColumns is True, ws.title
         if ws.title in (SHEETS["summary"], SHEETS["levels"]):
-            assert p.insertRows is True        # fixed positions: kdcl writes its outputs by row
-        else:
-            assert p.insertRows is False, ws.title
+            assert p.insertRows is True and p.deleteRows is True   # fixed positions: kdcl writes its outputs by row
+        else:                                  # rows whose cells are all unlocked (item rows) may be deleted
+            assert p.insertRows is False and p.deleteRows is False, ws.title
 
 
 def test_info_cells_locked_and_unlocked(built):
@@ -262,9 +261,9 @@ def test_standard_sheet_cells_locked_and_unlocked(built):
             for r in item_rows(table):
                 for p in inputs:
                     assert ws.cell(r, p.index).protection.locked is False, (sl.name, f"{p.letter}{r}")
-                for p in table.columns:
-                    if p.kind != "input":
-                        assert ws.cell(r, p.index).protection.locked is True, (sl.name, f"{p.letter}{r}")
+                for p in table.columns:       # the whole item row is unlocked, so a row can be deleted
+                    assert ws.cell(r, p.index).protection.locked is False, (sl.name, f"{p.letter}{r}")
+                assert ws.row_dimensions[r].customFormat, (sl.name, r)   # a row style: unlocked beyond the table
             for block in table.criteria:                          # criterion header rows: all grey, locked
                 for p in table.columns:
                     assert ws.cell(block.header_row, p.index).protection.locked is True, (sl.name, block.header_row)
@@ -457,35 +456,38 @@ def test_freeze_panes(built):
     assert built.wb[SHEETS["check"]].freeze_panes is not None
     for sl, ws in built.standard_sheets():
         plan = sl.table("plan")
-        if built.kind.tt57:           # several tables on one sheet: nothing frozen
-            pane = ws.sheet_view.pane
-            assert pane is None or (not pane.xSplit and not pane.ySplit), sl.name
+        if built.kind.tt57:           # several tables on one sheet: title lines and the TT/content columns
+            assert ws.freeze_panes == "C5", sl.name
         else:                         # headers and the code/criterion columns stay in view
             assert ws.freeze_panes == f"C{plan.header_row + 1}", sl.name
 
 
-def _fits_width(ws) -> bool:
-    ps = ws.page_setup
-    return (ws.sheet_properties.pageSetUpPr.fitToPage is True and ps.fitToWidth in (None, 1, "1")
-            and ps.fitToHeight in (0, "0"))
-
-
 def test_print_setup(built):
+    """A4, a fixed scale that keeps 12 pt text at 9 pt or more, footer with page numbers (the PDF test
+    checks what LibreOffice makes of it)."""
     for ws in built.wb:
         if ws.title == SHEETS["meta"]:
             continue
-        assert str(ws.page_setup.paperSize) == "9", ws.title          # A4
-        assert _fits_width(ws), ws.title
-    for name in (SHEETS["guide"], SHEETS["info"]):
+        ps = ws.page_setup
+        assert str(ps.paperSize) == "9", ws.title          # A4
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert 80 <= int(ps.scale or 100) <= 100, ws.title
+        assert "Trang &P/&N" in ws.oddFooter.center.text, ws.title
+    for name in (SHEETS["guide"], SHEETS["report"]):
         assert built.wb[name].page_setup.orientation == "portrait"
-    for name in (SHEETS["summary"], SHEETS["check"]):
+    for name in (SHEETS["summary"], SHEETS["check"], SHEETS["info"]):
         assert built.wb[name].page_setup.orientation == "landscape"
     for sl, ws in built.standard_sheets():
         plan = sl.table("plan")
         assert ws.page_setup.orientation == "landscape", sl.name
-        assert ws.print_title_rows == f"${plan.group_row}:${plan.header_row}", sl.name
-        assert plan.header_row == plan.group_row + 1
-        assert ws.print_area is not None
+        assert ws.print_title_cols == ("$A:$B" if built.kind.tt57 else "$A:$A"), sl.name   # code (and content) on every band
+        if not built.kind.tt57:
+            assert ws.print_title_rows == f"${plan.group_row}:${plan.header_row}", sl.name
+            assert plan.header_row == plan.group_row + 1
+        assert ws.print_area is not None and "$A$3" not in ws.print_area     # the status line does not print
+        if built.kind.mau is None:                     # plan and results print as separate bands
+            assert ws.col_breaks.brk, sl.name
+        assert sl.title in ws.oddHeader.left.text
 
 
 def test_times_new_roman_everywhere(built):
@@ -528,7 +530,7 @@ def test_summary_sheet_formulas(built):
         count = ws.cell(h + 1 + i, 2).value
         table = sl.table("plan")
         for p in table.inputs():
-            assert f"'{sl.name}'!${p.letter}${table.first_row}:${p.letter}${table.last_row}" in count
+            assert f"'{sl.name}'!${p.letter}${table.first_row}:${p.letter}${table.last_row + 1}" in count
         for other in built.layout.sheets:
             if other.name != sl.name:
                 assert f"'{other.name}'!" not in count

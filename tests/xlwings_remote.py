@@ -87,6 +87,9 @@ def apply_actions(wb: openpyxl.Workbook, actions: list[dict]) -> list[str]:
             target = a["args"][0]
             for c in cells:
                 c.hyperlink = Hyperlink(ref=c.coordinate, location=target[1:]) if target.startswith("#") else target
+        elif func == "setRowHeight":
+            for i in range(a["row_count"]):
+                ws.row_dimensions[r0 + i].height = a["args"][0]
         elif func == "setFontProperty":
             prop, value = a["args"][0], a["args"][1]
             for c in cells:

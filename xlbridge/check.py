@@ -8,7 +8,7 @@ from pathlib import Path
 
 from xlbridge.core.findings import Finding
 from xlbridge.core.levels import LevelReport
-from xlbridge.core.outputs import CheckOutput, check_output
+from xlbridge.core.outputs import CheckOutput, check_output, fit_rows
 from xlbridge.core.rules import validate
 from xlbridge.core.school_level import book_levels
 from xlbridge.core.status_readings import alias_readings
@@ -26,6 +26,7 @@ class CheckResult:
     summary: Summary
     previous_check_rows: list[list[object]] = field(default_factory=list)   # the "Kiểm tra" sheet as read
     levels: LevelReport | None = None
+    grid: Grid | None = None          # the cells as read: row heights are fitted to them after writing
 
     @property
     def errors(self) -> int:
@@ -47,6 +48,8 @@ class CheckResult:
                            self.previous_check_rows, self.levels, self.book)
         if config().sheets["report"] in self.book.sheets_present:
             out.report_rows, out.report_problem = self.report_sheet()
+        if self.grid is not None:
+            fit_rows(out, self.grid, self.book.layout)
         return out
 
     def report_sheet(self) -> tuple[list[tuple[str, str]], str | None]:
@@ -72,7 +75,7 @@ class CheckResult:
 def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:
     book = read_grid(grid, source)
     previous = grid.get(config().sheets["check"], [])
-    return CheckResult(book, validate(book, today), summarize(book, today), previous, book_levels(book))
+    return CheckResult(book, validate(book, today), summarize(book, today), previous, book_levels(book), grid)
 
 
 def check_file(path: str | Path, today: date | None = None) -> CheckResult:

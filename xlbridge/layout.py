@@ -20,9 +20,14 @@ SHEET_STATUS_CELL = (3, 1)   # each standard sheet: the same line, under the sch
 REPORT_FIRST_ROW = 3    # "Báo cáo": generated paragraphs from this row down, one per row, in column A
 REPORT_BUTTON_CELL = (2, 2)   # "Báo cáo": cell under the "Tạo báo cáo Word" button (right of the text column)
 NEXT_YEAR_BUTTON_CELL = (4, 2)  # "Báo cáo": cell under the "Lập sổ năm học sau" button
-CHECK_COLUMNS = [       # "Kiểm tra", left to right: key, header, width
-    ("n", "STT", 6), ("severity", "Mức độ", 10), ("sheet", "Trang tính", 16), ("cell", "Ô", 8), ("message", "Nội dung", 70),
-    ("hint", "Cách sửa", 60), ("rule", "Mã quy tắc", 10),
+CODE_WIDTH, LABEL_WIDTH, TT_WIDTH = 7, 26, 6   # fixed columns of the standard sheets
+INFO_WIDTHS = {1: 28, 2: 48, 3: 30, 4: 22, 5: 32}   # "Thông tin": label, value, hint; lists use A..E
+GUIDE_WIDTH = 95        # "Hướng dẫn": one text column (A4 portrait at 100 %)
+REPORT_WIDTH = 95       # "Báo cáo": one text column (A4 portrait)
+SUMMARY_FIRST_WIDTH, SUMMARY_WIDTH = 24, 11   # "Tổng hợp": the standard column, then the figures
+CHECK_COLUMNS = [       # "Kiểm tra", left to right: key, header, width (A4 landscape at 85 %)
+    ("n", "STT", 6), ("severity", "Mức độ", 10), ("sheet", "Trang tính", 14), ("cell", "Ô", 8), ("message", "Nội dung", 60),
+    ("hint", "Cách sửa", 50), ("rule", "Mã quy tắc", 10),
 ]
 
 
@@ -244,8 +249,9 @@ def _priority_sheet(name: str, number: int, title: str, criteria, plan: Form, is
         row = row + 2 + n + 1
     cols = [Placed(1, "tt", labels["tt"])] + [Placed(2 + i, "input", c.header, c) for i, c in enumerate(_ordered([plan]))]
     n = cfg.rows["plan_per_standard"]
-    tables.append(Table("plan", row, plan.group, row + 1, row + 2, row + 3, row + 2 + n, tuple(cols),
-                        _groups(2, [plan], {})))
+    # The marker row already names the plan part ("V. KẾ HOẠCH …"): only the reviews are header groups.
+    reviews = tuple(g for g in _groups(2, [plan], {}) if g[0] != plan.group)
+    tables.append(Table("plan", row, plan.group, row + 1, row + 2, row + 3, row + 2 + n, tuple(cols), reviews))
     return SheetLayout(name, "standard", number, title, tuple(tables), ref_rows)
 
 
@@ -338,6 +344,26 @@ def level_summary_rows(layout: Layout) -> dict[str, int]:
     start = summary_positions(layout, len(vocab().statuses))["stamp_row"] + 2
     keys = ("title", "current", "planned", "achieved", "chuan_quoc_gia", "blocking", "note")
     return {k: start + i for i, k in enumerate(keys)}
+def level_block_merges(layout: Layout) -> list[tuple[int, int]]:
+    """(1-based row, first column) of the cells of the level block on "Tổng hợp", merged to the
+    table's width so that their texts print on a line or two instead of down a narrow column."""
+    if layout.levels is None:
+        return []
+    pos = level_summary_rows(layout)
+    return [(pos[k], 2) for k in ("current", "planned", "achieved", "chuan_quoc_gia", "blocking")] + [(pos["note"], 1)]
+
+
+def column_widths(sl: SheetLayout) -> dict[int, float]:
+    """Width (characters) of every column of a standard sheet: the widest use of the column by any
+    of its tables (on a TT57 sheet the issues table and the plan table share the columns)."""
+    widths: dict[int, float] = {}
+    for t in sl.tables:
+        for p in t.columns:
+            w = {"code": CODE_WIDTH, "label": LABEL_WIDTH, "tt": TT_WIDTH}.get(p.kind) if p.column is None else p.column.width
+            widths[p.index] = max(widths.get(p.index, 0), float(w or 0))
+    if sl.reference_rows:          # TT57: code, title, mandatory, Mức 1, Mức 2
+        widths[1] = max(widths.get(1, 0), CODE_WIDTH)
+    return widths
 
 
 def button_cell(sheet: SheetLayout) -> tuple[int, int]:

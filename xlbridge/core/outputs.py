@@ -18,6 +18,7 @@ from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
     CHECK_STATUS_CELL,
+    REPORT_FIRST_ROW,
     SHEET_STATUS_CELL,
     Layout,
     check_column,
@@ -39,6 +40,38 @@ class CheckOutput:
     clear_cells: list[tuple[str, str]] = field(default_factory=list)   # coloured by the last run, fixed since
     report_rows: list[tuple[str, str]] = field(default_factory=list)  # ("heading"|"paragraph", text) for "Báo cáo"
     report_problem: str | None = None                  # why the "Báo cáo" text could not be made (the sheet says so too)
+    row_heights: list[tuple[str, int, float]] = field(default_factory=list)   # (sheet, row, points) fitted to the text
+    page_breaks: dict[str, list[int]] = field(default_factory=dict)   # standard sheet -> rows that start a page
+
+
+def _head(rows: list[list[object]], n: int) -> list[list[object]]:
+    """The first `n` rows, padded: the grid of a sheet ends at its last non-empty row."""
+    return [list(r) for r in rows[:n]] + [[] for _ in range(n - len(rows[:n]))]
+
+
+def fit_rows(out: CheckOutput, grid: dict[str, list[list[object]]], layout: Layout) -> None:
+    """Row heights (and standard sheets' page breaks) for the texts as they will be after `out` is
+    written: what users typed, the new "Kiểm tra" rows and the new "Báo cáo" text."""
+    from xlbridge.core.sheetfit import standard_breaks, workbook_heights
+    cfg = config()
+    after = dict(grid)
+    check, report = cfg.sheets["check"], cfg.sheets["report"]
+    if check in after:
+        old = len(after[check])
+        head = _head(after[check], CHECK_HEADER_ROW)
+        rows = head + [list(r) for r in out.check_rows]
+        after[check] = rows + [[] for _ in range(max(0, old - len(rows)))]
+    if report in after and out.report_rows:
+        old = len(after[report])
+        head = _head(after[report], REPORT_FIRST_ROW - 1)
+        rows = head + [[text] for _, text in out.report_rows]
+        after[report] = rows + [[] for _ in range(max(0, old - len(rows)))]
+    out.row_heights = workbook_heights(after, layout)
+    by_sheet: dict[str, dict[int, float]] = {}
+    for sheet, r, h in out.row_heights:
+        by_sheet.setdefault(sheet, {})[r] = h
+    out.page_breaks = {sl.name: standard_breaks(sl, by_sheet.get(sl.name, {}), after)
+                       for sl in layout.sheets if sl.name in after}
 
 
 def status_line(findings: list[Finding], stamp: datetime) -> str:
@@ -146,7 +179,7 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     note = f"kdcl cập nhật kinh phí và quá hạn lúc {stamp.strftime('%H:%M %d/%m/%Y')}, " \
            f"tính đến ngày {summary.report_date.strftime('%d/%m/%Y')}."
     if book is not None and (readings := describe_readings(book)):
-        note += " " + readings + " Công thức của bảng chỉ đếm đúng tên trong danh sách."
+        note += " " + readings + " Công thức của bảng cũng tính các cách viết này."
     cells.append((sheet, pos["stamp_row"], 1, note))
     if levels is not None and book is not None:
         cells += level_cells(levels, book)

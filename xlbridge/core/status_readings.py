@@ -1,7 +1,7 @@
 """How statuses written otherwise than the list were read ("Chưa hoàn thành" → Đang thực hiện), for the summary.
 
-The "Tổng hợp" sheet's formulas count only the list's own words; kdcl's summary counts aliases too, so it
-says which it read and as what.
+Both kdcl's summary and the "Tổng hợp" formulas count the vocabulary's aliases; the summary says which
+it read and as what, so that the school can write the list's own names in what it prints.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.io.atomic import atomic_path
@@ -52,12 +53,26 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> None:
         for sheet, ref in cells:
             if sheet in wb.sheetnames:
                 wb[sheet][ref].fill = fill
+    apply_fit(wb, out)
+
+
+def apply_fit(wb: openpyxl.Workbook, out: CheckOutput) -> None:
+    """Row heights fitted to the text as it is now, and page breaks that keep criterion blocks together."""
+    for sheet, r, h in out.row_heights:
+        if sheet in wb.sheetnames:
+            wb[sheet].row_dimensions[r].height = h
+    for sheet, rows in out.page_breaks.items():
+        if sheet in wb.sheetnames:
+            breaks = RowBreak()
+            for r in rows:
+                breaks.append(Break(id=r - 1))
+            wb[sheet].row_breaks = breaks
 
 
 def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
     """Replace the generated text of the "Báo cáo" sheet (column A from REPORT_FIRST_ROW down)."""
     from xlbridge.template.builder import row_height
-    for row in ws.iter_rows(min_row=REPORT_FIRST_ROW, max_col=1):
+    for row in ws.iter_rows(min_row=REPORT_FIRST_ROW, max_col=1):   # (heights: refitted by apply_fit)
         row[0].value = None
         ws.row_dimensions[row[0].row].height = None
     bold = Font(name=font.name, size=font.size, bold=True)

@@ -14,6 +14,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xlbridge import __version__
+from xlbridge.core import textfit
+from xlbridge.core.sheetfit import (
+    HEADER_HEIGHTS,
+    label_span,
+    standard_breaks,
+    standard_heights,
+    standard_plan,
+    summary_heights,
+    summary_widths,
+)
 from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
@@ -23,28 +33,37 @@ from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
     CHECK_STATUS_CELL,
+    FIRST_TABLE_ROW,
+    GUIDE_WIDTH,
+    INFO_WIDTHS,
     NEXT_YEAR_BUTTON_CELL,
     REPORT_BUTTON_CELL,
+    REPORT_WIDTH,
     SHEET_STATUS_CELL,
+    SUMMARY_HEADER_ROW,
     Config,
     Layout,
     SheetLayout,
     Table,
     build_layout,
     button_cell,
+    column_widths,
     config,
     criterion_row_label,
 )
-from xlbridge.template import levels_sheet, summary_formulas
+from xlbridge.template import levels_sheet, printing, summary_formulas
 from xlbridge.template.styles import Styles
 
 PROTECT_OPTIONS = {
     # Users may resize rows/columns, wrap text and colour cells (the bridge colours input cells),
-    # and insert rows inside a block; they may not delete rows or change locked cells.
+    # insert rows inside a block and delete rows whose cells are all unlocked (a mistaken inserted or
+    # unused item row: item rows are unlocked across the whole row); criterion and header rows are
+    # locked, so they cannot be deleted.
     "format_cells": True, "format_columns": True, "format_rows": True, "insert_rows": True,
-    "insert_hyperlinks": True, "delete_rows": False, "delete_columns": False, "insert_columns": False,
+    "insert_hyperlinks": True, "delete_rows": True, "delete_columns": False, "insert_columns": False,
     "sort": False, "autofilter": False, "select_locked_cells": True, "select_unlocked_cells": True,
 }
+TITLE_HEIGHT = 21.0       # the sheet titles (2 pt larger than the text)
 META_PHASES_ROW = 20      # rows of _kdcl holding the phase names (for MATCH in formulas)
 
 
@@ -61,6 +80,11 @@ class TemplateSpec:
     extra_info: dict[str, str] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)     # overrides workbook.yaml rows (more input rows)
     flavor: str = "xlsx"      # "xlsx" | "lite" (xlwings Lite code inside) | "xlsm" (classic xlwings, VBA)
+
+    @property
+    def school_line(self) -> str:
+        """What the "Trường: … — Năm học …" formulas show before anything is recalculated."""
+        return f"Trường: {self.ten_truong} — Năm học {self.nam_hoc}"
 
     @property
     def suffix(self) -> str:
@@ -107,16 +131,18 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
     _info(info, spec, layout, cfg, st, wb)
     buttons: list = []
     for sl, ws in std_ws:
-        _standard(ws, sl, layout, cfg, st)
+        _standard(ws, sl, layout, cfg, st, spec)
         if spec.flavor != "xlsx":
             buttons.append(_button(ws, sl.name, *button_cell(sl), spec.flavor, "kiem_tra"))
     if spec.flavor != "xlsx":
         buttons.append(_button(report, sheets["report"], *REPORT_BUTTON_CELL, spec.flavor, "tao_bao_cao"))
         buttons.append(_button(report, sheets["report"], *NEXT_YEAR_BUTTON_CELL, spec.flavor, "ke_hoach_nam_sau"))
-    summary_formulas.write_summary(summary, layout, cfg, st)
+    summary_formulas.write_summary(summary, wb, layout, cfg, st, spec.school_line)
     if levels is not None:
         levels_sheet.write_levels_sheet(levels, layout, cfg, st, wb)
         levels_sheet.write_level_summary(summary, layout, cfg, st)
+        _levels_page(levels, layout, cfg, st)
+    _summary_page(summary, layout, cfg, st)
     _check(check, cfg, st)
     _report(report, st)
     _guide(guide, spec, layout, cfg, st)
@@ -151,17 +177,6 @@ def _protect(ws: Worksheet, cfg: Config) -> None:
     ws.protect(cfg.password, PROTECT_OPTIONS)
 
 
-def _print_setup(ws: Worksheet, repeat: tuple[int, int] | None = None, landscape: bool = True) -> None:
-    ws.set_paper(9)                       # A4
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)                 # fit to width, as many pages tall as needed
-    ws.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C&\"Times New Roman\"&11Trang &P/&N")
-    if repeat:
-        ws.repeat_rows(repeat[0] - 1, repeat[1] - 1)
-
-
 def _meta(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles) -> None:
     rows = [
         ("template_id", cfg.template_id), ("template_version", cfg.version),
@@ -178,6 +193,7 @@ def _meta(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
     ws.write_string(META_PHASES_ROW - 2, 0, "phases")
     for i, ph in enumerate(vocab().phases):
         ws.write_string(META_PHASES_ROW - 1 + i, 1, ph.name)
+    summary_formulas.write_status_keys(ws, cfg.sheets["meta"])
     ws.very_hidden()
     _protect(ws, cfg)
 
@@ -197,17 +213,23 @@ def phase_order_formula(layout: Layout) -> str:
 
 def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles, wb) -> None:
     form, il = info_form(), layout.info
-    ws.set_column(0, 0, 36)
-    ws.set_column(1, 1, 62)
-    ws.set_column(2, 4, 34)
+    for c, w in INFO_WIDTHS.items():
+        ws.set_column(c - 1, c - 1, w)
     ws.write_string(0, 0, form.title, st.title)
+    ws.set_row(0, TITLE_HEIGHT)
     ws.write_string(1, 0, "Ô trắng là ô nhập; ô xám đã khóa.", st.subtitle)
+    size = cfg.font_size
     prefill = {"ten_truong": spec.ten_truong, "cap_hoc": spec.cap_hoc, "nam_hoc": spec.nam_hoc,
                "tinh": spec.tinh, "huyen": spec.huyen, "giai_doan": vocab().phases[0].name, **spec.extra_info}
+    last = 2
     for f in form.fields:
         r = il.field_rows[f.key] - 1
-        ws.write_string(r, 0, f.label + (" *" if f.required else ""), st.label)
+        label = f.label + (" *" if f.required else "")
+        ws.write_string(r, 0, label, st.label)
         value = prefill.get(f.key, "")
+        ws.set_row(r, textfit.row_height([(label, INFO_WIDTHS[1]), (value, INFO_WIDTHS[2]), (f.hint or "", INFO_WIDTHS[3])],
+                                         size, bold=True, slack=0))
+        last = max(last, r + 1)
         if f.kind == "date":
             ws.write_blank(r, 1, None, st.input_date)
             ws.data_validation(r, 1, r, 1, {
@@ -235,31 +257,43 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
         ws.write_string(header_row, 0, "TT", st.header)
         for j, (_key, header, _locked, _w) in enumerate(lst.columns):
             ws.write_string(header_row, 1 + j, header, st.header)
+        ws.set_row(header_row, textfit.row_height([(h, INFO_WIDTHS[2 + j]) for j, (_k, h, _l, _w) in
+                                                   enumerate(lst.columns)], size, bold=True, slack=0))
         for i in range(n):
+            texts = []
             ws.write_number(first + i, 0, i + 1, st.code)
             for j, (key, _h, locked, _w) in enumerate(lst.columns):
                 if locked and key == "tieu_chuan":
-                    ws.write_string(first + i, 1 + j, layout.framework.standards[i].label, st.code)
+                    texts.append((layout.framework.standards[i].label, INFO_WIDTHS[2 + j]))
+                    ws.write_string(first + i, 1 + j, texts[-1][0], st.code)
                 else:
                     ws.write_blank(first + i, 1 + j, None, st.input)
+            ws.set_row(first + i, textfit.row_height(texts, size))
+        last = max(last, first + n)
     ws.freeze_panes(2, 0)
-    _print_setup(ws, landscape=False)
+    printing.apply_plain(ws, {c: float(w) for c, w in INFO_WIDTHS.items()}, last, landscape=True)
     _protect(ws, cfg)
 
 
 def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
-    """Points for a row whose wrapped texts fit their columns (office suites do not autofit on load)."""
-    lines = max((sum(len(part) // max(int(width * 1.5), 8) + 1 for part in text.split("\n")) for text, width in cells
-                 if text), default=1)
-    return min(409.0, line * lines + 4)
+    """Points for a row whose wrapped texts fit their columns, `line` points a line (office suites do not
+    autofit on load); the line count comes from `xlbridge.core.textfit`."""
+    size = config().font_size
+    lines = max((textfit.wrapped_lines(t, w, size) for t, w in cells if t), default=1)
+    return min(textfit.MAX_ROW, line * lines + 4)
 
 
-def _write_groups(ws: Worksheet, table: Table, st: Styles) -> None:
-    """Two-row header: fixed columns merged over both rows, groups over their columns."""
+def _write_groups(ws: Worksheet, table: Table, st: Styles, widths: dict[int, float]) -> None:
+    """Two-row header: fixed columns merged over both rows, groups over their columns; heights from the texts."""
     g, h = table.group_row - 1, table.header_row - 1
-    ws.set_row(g, 30)       # explicit: no office suite autofits a header on load
-    ws.set_row(h, 78)
+    size = config().font_size
     grouped = {c for _, a, b in table.groups for c in range(a, b + 1)}
+    heads = [(p.header, widths[p.index]) for p in table.columns if p.index in grouped]
+    spans = [(label, sum(widths[c] for c in range(a, b + 1))) for label, a, b in table.groups]
+    ws.set_row(g, max(HEADER_HEIGHTS[0], textfit.row_height(spans, size, bold=True, slack=0)))
+    ws.set_row(h, max(textfit.row_height(heads, size, bold=True, slack=0),
+                      textfit.row_height([(p.header, widths[p.index]) for p in table.columns if p.index not in grouped],
+                                         size, bold=True, slack=0) - HEADER_HEIGHTS[0]))
     for p in table.columns:
         if p.index not in grouped:
             ws.merge_range(g, p.index - 1, h, p.index - 1, p.header, st.header)
@@ -320,118 +354,204 @@ def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, it
             ws.conditional_format(rng(p), {"type": "formula", "criteria": "=" + cond, "format": st.missing})
 
 
-def _sheet_head(ws: Worksheet, sl: SheetLayout, cfg: Config, st: Styles) -> None:
+def _sheet_head(ws: Worksheet, sl: SheetLayout, cfg: Config, st: Styles, spec: TemplateSpec) -> None:
+    """Title, school line and the tool's status line: on screen only (the page header prints title and
+    school; the status line is above the print area)."""
     ws.write_string(0, 0, sl.title, st.title)
-    ws.write_formula(1, 0, f'="Trường: "&{info_name("ten_truong")}&" — Năm học "&{info_name("nam_hoc")}', st.subtitle)
+    ws.write_formula(1, 0, f'="Trường: "&{info_name("ten_truong")}&" — Năm học "&{info_name("nam_hoc")}', st.subtitle,
+                     spec.school_line)
     ws.write_string(SHEET_STATUS_CELL[0] - 1, SHEET_STATUS_CELL[1] - 1, cfg.labels["status_cell"], st.status)
 
 
-def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
-    _sheet_head(ws, sl, cfg, st)
+Grid = dict[str, list[list[object]]]
+
+
+def _put(grid: list[list[object]], row: int, col: int, value: object) -> None:
+    """Record a text the builder writes (1-based), for the row-height estimate."""
+    while len(grid) < row:
+        grid.append([])
+    line = grid[row - 1]
+    line += [None] * (col - len(line))
+    line[col - 1] = value
+
+
+def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles, spec: TemplateSpec) -> None:
+    _sheet_head(ws, sl, cfg, st, spec)
     plan = sl.table("plan")
     assert plan is not None
-    ws.set_column(0, 0, 7)
-    widths = {p.index: p.column.width for p in plan.inputs()}
-    ws.set_column(1, 1, 26 if layout.framework.layout == "theo-tieu-chi" else 26)
+    widths = column_widths(sl)
     for idx, w in widths.items():
         ws.set_column(idx - 1, idx - 1, w)
+    texts: list[list[object]] = []
     if layout.framework.layout == "theo-tieu-chi":
-        _write_groups(ws, plan, st)
+        _write_groups(ws, plan, st, widths)
         for block in plan.criteria:
             r = block.header_row - 1
-            ws.set_row(r, 32)
+            label = criterion_row_label(block.criterion)
             ws.write_string(r, 0, block.criterion.code, st.criterion)
-            ws.write_string(r, 1, criterion_row_label(block.criterion), st.criterion)
+            span = label_span(sl)          # the title runs across the plan columns: one or two lines, not six
+            ws.merge_range(r, 1, r, span - 1, label, st.criterion) if span > 2 else ws.write_string(r, 1, label,
+                                                                                                  st.criterion)
+            _put(texts, r + 1, 1, block.criterion.code)
+            _put(texts, r + 1, 2, label)
             for p in plan.inputs():
-                ws.write_blank(r, p.index - 1, None, st.criterion_fill)
+                if p.index > span:
+                    ws.write_blank(r, p.index - 1, None, st.criterion_fill)
             for row in block.item_rows:
-                ws.write_string(row - 1, 0, block.criterion.code, st.code)
-                ws.write_blank(row - 1, 1, None, st.code)
+                ws.write_string(row - 1, 0, block.criterion.code, st.code_open)
+                _put(texts, row, 1, block.criterion.code)
+                ws.write_blank(row - 1, 1, None, st.code_open)
                 for p in plan.inputs():
                     ws.write_blank(row - 1, p.index - 1, None, st.input)
         _validations(ws, plan, layout, [])
         _missing_formats(ws, plan, layout, st, item_guard=f"$B{plan.first_row}=\"\",")
         ws.freeze_panes(plan.header_row, 2)
     else:
-        _priority_tables(ws, sl, layout, cfg, st)
-        ws.freeze_panes(0, 0)
-    _print_setup(ws, repeat=(plan.group_row or plan.header_row, plan.header_row))
-    ws.print_area(0, 0, plan.last_row - 1, sl.width - 1)
+        _priority_tables(ws, sl, layout, cfg, st, texts)
+        ws.freeze_panes(FIRST_TABLE_ROW - 1, 2)
+    item_rows = _item_rows(sl)
+    heights = standard_heights({sl.name: texts}, sl)
+    for r, h in heights.items():
+        ws.set_row(r - 1, h, st.row_open if r in item_rows else None)
+    printing.apply_standard(ws, standard_plan(sl), plan.last_row + 1, standard_breaks(sl, heights), sl.title,
+                            spec.school_line)
     _protect(ws, cfg)
 
 
-def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles) -> None:
+def _item_rows(sl: SheetLayout) -> set[int]:
+    """Rows users write in (unlocked across the whole row, so that they can be deleted)."""
+    out: set[int] = set()
+    for t in sl.tables:
+        if t.criteria:
+            out |= {r for b in t.criteria for r in b.item_rows}
+        else:
+            out |= set(range(t.first_row, t.last_row + 1))
+    return out
+
+
+def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: Styles,
+                     texts: list[list[object]]) -> None:
     labels = cfg.labels
+    widths = column_widths(sl)
     first_ref = sl.reference_rows[0][0] - 1          # 0-based row of the first criterion
     ws.write_string(first_ref - 2, 0, labels["reference"], st.bold)
     for j, h in enumerate(labels["reference_header"]):
         ws.write_string(first_ref - 1, j, h, st.header)
-    widths = {p.index: p.column.width for t in sl.tables for p in t.inputs()}
+    ws.set_row(first_ref - 1, textfit.row_height([(h, widths.get(j + 1, 10)) for j, h in
+                                                  enumerate(labels["reference_header"])], cfg.font_size, True, 0))
     for row, crit in sl.reference_rows:
         r = row - 1
-        ws.set_row(r, row_height([(crit.muc1 or "", widths.get(4, 26)), (crit.muc2 or "", widths.get(5, 26))]))
-        ws.write_string(r, 0, crit.code, st.criterion)
         title = crit.title + (f" {labels['unverified']}" if not crit.verified else "")
-        ws.write_string(r, 1, title, st.criterion)
-        ws.write_string(r, 2, "Bắt buộc" if crit.mandatory else "", st.criterion)
-        ws.write_string(r, 3, crit.muc1 or "", st.criterion)
-        ws.write_string(r, 4, crit.muc2 or "", st.criterion)
+        for j, v in enumerate((crit.code, title, "Bắt buộc" if crit.mandatory else "", crit.muc1 or "", crit.muc2 or "")):
+            ws.write_string(r, j, v, st.criterion)
+            _put(texts, row, j + 1, v)
     codes = [c.code for _, c in sl.reference_rows]
     for table in sl.tables:
         ws.write_string(table.marker_row - 1, 0, table.marker, st.bold)
+        _put(texts, table.marker_row, 1, table.marker)
         if table.group_row:
-            _write_groups(ws, table, st)
+            _write_groups(ws, table, st, widths)
         else:
             for p in table.columns:
                 ws.write_string(table.header_row - 1, p.index - 1, p.header, st.header)
+            ws.set_row(table.header_row - 1, textfit.row_height([(p.header, widths[p.index]) for p in table.columns],
+                                                                cfg.font_size, True, 0))
         for i, row in enumerate(range(table.first_row, table.last_row + 1)):
-            ws.write_number(row - 1, 0, i + 1, st.code)
+            ws.write_number(row - 1, 0, i + 1, st.code_open)
             for p in table.inputs():
                 ws.write_blank(row - 1, p.index - 1, None, st.input)
         _validations(ws, table, layout, codes)
         _missing_formats(ws, table, layout, st, item_guard="")
 
 
+def _summary_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None:
+    """Row heights and print setup of "Tổng hợp" (the formulas are in `summary_formulas`)."""
+    headers = summary_formulas.summary_headers()
+    widths = summary_widths(len(headers))
+    size = cfg.font_size
+    ws.set_row(0, TITLE_HEIGHT)
+    ws.set_row(SUMMARY_HEADER_ROW - 1, textfit.row_height([(h, widths[j + 1]) for j, h in enumerate(headers)],
+                                                          size, bold=True, slack=0))
+    note = SUMMARY_HEADER_ROW + len(layout.sheets) + 2          # 0-based row of the note
+    ws.set_row(note, textfit.row_height([(summary_formulas.note_text(), sum(widths.values()))], size))
+    for r, h in summary_heights({}, layout).items():
+        ws.set_row(r - 1, h)
+    ws.protect(cfg.password, {"format_cells": True, "format_columns": True, "format_rows": True,
+                              "select_locked_cells": True, "select_unlocked_cells": True})
+    printing.apply_plain(ws, widths, summary_formulas.chart_row(layout) + summary_formulas.CHART_ROWS, landscape=True)
+
+
+def _levels_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None:
+    """The level sheet at a readable scale, its criterion titles on rows tall enough (written by levels_sheet)."""
+    ll = layout.levels
+    assert ll is not None
+    widths = {1: 7.0, 2: 60.0, 3: 12.0, 4: 16.0, 5: 16.0, 6: 14.0}
+    ws.set_row(0, TITLE_HEIGHT)
+    intro = cfg.labels["levels_intro"]            # written by levels_sheet into A3: spread over the table
+    ws.merge_range(2, 0, 2, len(widths) - 1, intro, st.hint)
+    ws.set_row(2, textfit.row_height([(intro, sum(widths.values()))], cfg.font_size, slack=0))
+    for row, crit in ll.rows:
+        ws.set_row(row - 1, textfit.row_height([(crit.title + " " + cfg.labels["unverified"], widths[2])],
+                                               cfg.font_size, bold=True))
+    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=True, repeat_rows=(ll.header_row, ll.header_row))
+
+
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:
     """The findings sheet: left unprotected, it is output only (the bridge writes here)."""
     ws.write_string(0, 0, "KẾT QUẢ KIỂM TRA SỔ KẾ HOẠCH", st.title)
-    ws.write_string(CHECK_STATUS_CELL[0] - 1, CHECK_STATUS_CELL[1] - 1, cfg.labels["status_cell"], st.status)
+    ws.set_row(0, TITLE_HEIGHT)
+    ws.write_string(CHECK_STATUS_CELL[0] - 1, CHECK_STATUS_CELL[1] - 1, cfg.labels["status_cell"], st.status_print)
     for j, (_key, header, width) in enumerate(CHECK_COLUMNS):
         ws.write_string(CHECK_HEADER_ROW - 1, j, header, st.header)
         ws.set_column(j, j, width)
+    ws.set_row(CHECK_HEADER_ROW - 1, textfit.row_height([(h, w) for _k, h, w in CHECK_COLUMNS], cfg.font_size, True, 0))
     ws.freeze_panes(CHECK_HEADER_ROW, 0)
-    _print_setup(ws, repeat=(CHECK_HEADER_ROW, CHECK_HEADER_ROW))
+    widths = {j + 1: float(w) for j, (_k, _h, w) in enumerate(CHECK_COLUMNS)}
+    printing.apply_plain(ws, widths, CHECK_HEADER_ROW + cfg.rows["check_findings"] + 1, landscape=True,
+                         repeat_rows=(CHECK_HEADER_ROW, CHECK_HEADER_ROW))
 
 
 def _report(ws: Worksheet, st: Styles) -> None:
     """The generated report text: unprotected, so staff can edit it after generating."""
-    ws.set_column(0, 0, 95)         # fits A4 portrait at 100%: LibreOffice ignores fit-to-width here
+    ws.set_column(0, 0, REPORT_WIDTH)   # fits A4 portrait at 100 %
     ws.write_string(0, 0, "BÁO CÁO (các phần văn bản sinh từ dữ liệu của sổ; có thể sửa sau khi sinh)", st.title)
-    _print_setup(ws, landscape=False)
+    ws.set_row(0, TITLE_HEIGHT)
+    printing.apply_plain(ws, {1: float(REPORT_WIDTH)}, 1000, landscape=False)
+
+
+def guide_lines(spec: TemplateSpec, layout: Layout, cfg: Config) -> list[tuple[str, str]]:
+    """("heading" | "line" | "blank", text) of the guide, for the framework's layout of the standard sheets."""
+    data = load_yaml(find("texts", "huong-dan.yaml"))
+    fw = layout.framework
+    values = {"nam_hoc": spec.nam_hoc, "thong_tu": f"Thông tư {fw.number}", "cap_hoc": spec.cap_hoc,
+              "info": cfg.sheets["info"], "check": cfg.sheets["check"], "summary": cfg.sheets["summary"],
+              "template_id": cfg.template_id, "version": cfg.version, "framework_id": fw.id,
+              "statuses": " / ".join(vocab().status_names())}
+    out: list[tuple[str, str]] = []
+    for sec in data["sections"]:
+        out.append(("heading", sec["heading"]))
+        for line in sec["lines"]:
+            if isinstance(line, dict):
+                if fw.layout not in line["layout"]:
+                    continue
+                line = line["text"]
+            out.append(("line", line.format(**values)))
+        out.append(("blank", ""))
+    return out
 
 
 def _guide(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: Styles) -> None:
     data = load_yaml(find("texts", "huong-dan.yaml"))
-    fw = layout.framework
-    layout_hint = ("Mỗi tiêu chí có sẵn dòng tiêu đề (xám) và các dòng trắng bên dưới để ghi nội dung."
-                   if fw.layout == "theo-tieu-chi" else
-                   "Theo Biểu 2, kế hoạch chỉ tập trung vào vấn đề trọng tâm: ghi mục IV (vấn đề) và mục V "
-                   "(kế hoạch); mỗi dòng chọn tiêu chí liên quan; cuối học kỳ I và cuối năm học ghi mức độ thực hiện.")
-    values = {"nam_hoc": spec.nam_hoc, "thong_tu": f"Thông tư {fw.number}", "cap_hoc": spec.cap_hoc,
-              "info": cfg.sheets["info"], "check": cfg.sheets["check"], "summary": cfg.sheets["summary"],
-              "template_id": cfg.template_id, "version": cfg.version, "framework_id": fw.id,
-              "layout_hint": layout_hint}
-    ws.set_column(0, 0, 120)
+    ws.set_column(0, 0, GUIDE_WIDTH)
     ws.write_string(0, 0, data["title"], st.title)
+    ws.set_row(0, TITLE_HEIGHT)
     r = 2
-    for sec in data["sections"]:
-        ws.write_string(r, 0, sec["heading"], st.bold)
+    for kind, text in guide_lines(spec, layout, cfg):
+        if kind != "blank":
+            ws.write_string(r, 0, text, st.bold if kind == "heading" else st.text)
+            ws.set_row(r, textfit.row_height([(text, GUIDE_WIDTH)], cfg.font_size, bold=kind == "heading", slack=0))
         r += 1
-        for line in sec["lines"]:
-            ws.write_string(r, 0, line.format(**values), st.text)
-            r += 1
-        r += 1
-    _print_setup(ws, landscape=False)
+    printing.apply_plain(ws, {1: float(GUIDE_WIDTH)}, r, landscape=False)
     _protect(ws, cfg)
 
 

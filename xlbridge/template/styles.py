@@ -25,6 +25,10 @@ class Styles:
         self.criterion = fmt(bold=True, bg_color="#" + c["criterion"], border=1)
         self.criterion_fill = fmt(bg_color="#" + c["criterion"], border=1)
         self.code = fmt(font_color="#" + c["locked_text"], border=1, align="center")
+        self.code_open = fmt(font_color="#" + c["locked_text"], border=1, align="center", locked=False)
+        self.status_print = fmt(italic=True, font_color="#C00000", text_wrap=False, locked=False)
+        # The whole of an item row is unlocked (cells beyond the table too), so the row can be deleted.
+        self.row_open = wb.add_format({"locked": False, "font_name": cfg.font, "font_size": cfg.font_size})
         self.input = fmt(locked=False, border=1, bg_color="#" + c["input"])
         self.input_date = fmt(locked=False, border=1, num_format="dd/mm/yyyy", align="left", bg_color="#" + c["input"])
         self.label = fmt(bold=True, border=1, bg_color="#" + c["criterion"])

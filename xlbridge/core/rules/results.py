@@ -12,8 +12,8 @@ from xlbridge.data.vocab import vocab
 
 
 def counted_as_typed(text: str, name: str) -> bool:
-    """The "Tổng hợp" formulas compare TRIM(cell)="name": case-insensitive, inner spaces collapsed, accents
-    and punctuation exact. A status written so is counted there: no KQ03 for "hoàn thành"."""
+    """Written as the list's own name, up to case and spaces: no KQ03 for "hoàn thành". (The "Tổng hợp"
+    formulas count the aliases as well, from the vocabulary: KQ03 asks for the name the documents print.)"""
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold() == name.casefold()
 
 
