@@ -213,3 +213,14 @@ def test_console_and_next_year_carry_the_levels(tmp_path, capsys):
     got = {code: (e.current.text, e.target.text) for code, e in new.book.levels.items() if e.current.text}
     # 1.1's only item was completed: its target is reached; 1.3's item is still open: it stays where it was
     assert got == {"1.1": ("Mức 3", ""), "1.2": ("Mức 2", ""), "1.3": ("Mức 1", "")}
+
+
+def test_demo_school_levels(tmp_path):
+    """The example school writes «duy trì trường chuẩn mức độ 2, kiểm định cấp độ 3» and plans all six Mức 4
+    requirements: Mức 3 now, chuẩn quốc gia mức độ 2, Mức 4 if the plan is completed, and no level finding
+    (items for criteria already at Mức 3 are normal when no blocking criterion is left out)."""
+    from xlbridge.demo import build_example
+    result = check_file(build_example(tmp_path), today=TODAY)
+    lv = result.levels
+    assert (lv.current, lv.chuan_quoc_gia, lv.planned, lv.next_level) == (3, 2, 4, 4)
+    assert not [f for f in result.findings if f.rule.startswith("LV")]

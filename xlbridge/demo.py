@@ -7,7 +7,7 @@ from pathlib import Path
 
 from xlbridge.check import check_file
 from xlbridge.data.catalog import choose_framework
-from xlbridge.examples import DEMO_EXAMPLE, load_document
+from xlbridge.examples import DEMO_EXAMPLE, example_levels, load_document
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import write_checked_copy
 from xlbridge.template.builder import TemplateSpec, build_template
@@ -21,6 +21,7 @@ def build_example(folder: Path) -> Path:
     data = load_document(DEMO_EXAMPLE)
     info = data["info"]
     fw = choose_framework(info["cap_hoc"], int(info["nam_hoc"][:4]))
+    data["levels"] = example_levels(data.pop("level_spec", {}), fw)
     spec = TemplateSpec(fw, info["cap_hoc"], info["nam_hoc"], info.get("ten_truong", ""), info.get("tinh", ""))
     target = folder / DEMO_FILE
     with tempfile.TemporaryDirectory() as tmp:

@@ -65,4 +65,21 @@ def load_document(path: Path | str, n_standards: int = 5) -> dict:
     items = [_item(it, raw.get("kind", "")) for it in raw.get("items") or []]
     issues = [{"standard": v["tieu_chuan"], "values": {k: v.get(k) for k in ("tieu_chi", "hien_trang", "han_che", "nguyen_nhan")}}
               for v in raw.get("van_de") or []]
-    return {"info": info, "lists": lists, "items": items, "issues": issues, "form": raw.get("form"), "kind": raw.get("kind")}
+    return {"info": info, "lists": lists, "items": items, "issues": issues, "form": raw.get("form"), "kind": raw.get("kind"),
+            "level_spec": raw.get("levels") or {}}
+
+
+def example_levels(spec: dict, fw) -> dict[str, dict[str, str]]:
+    """An example's levels for the filler: `criteria: highest` = every criterion at its highest level; `level4` = the
+    Mức 4 list's current level and target."""
+    from xlbridge.core.levels import choices
+    from xlbridge.layout import config
+    level4 = tuple(config().labels["levels_level4"])
+    out: dict[str, dict[str, str]] = {}
+    if spec.get("criteria") == "highest":
+        for s in fw.standards:
+            for c in s.criteria:
+                out[c.code] = {"current": choices(fw, c, level4)[-1]}
+    for c in fw.level4 if spec.get("level4") else ():
+        out[c.code] = {k: v for k, v in spec["level4"].items() if v}
+    return out

@@ -79,18 +79,43 @@ def targets_without_items(ctx: Context) -> Iterator[Finding]:
 
 @rule("LV02")
 def items_at_maximum(ctx: Context) -> Iterator[Finding]:
+    """Items for criteria already at their highest level are normal (keeping a level, preparing Mức 4); they are
+    worth a word only when the plan leaves out a criterion that keeps the school below its next level."""
     book = ctx.book
+    if not _assessed(book) or not _unplanned_blockers(book):
+        return
+    maxed = []
     for code, e in book.levels.items():
         crit = book.framework.criterion(code)
-        if crit is None or e.current_level is None or e.current_level < criterion_top(book.framework, crit):
+        if crit is None or not crit.standard or e.current_level is None:
             continue
-        items = [it for it in book.items if it.criterion == code]
-        aimed = [it for it in items if MAINTAIN not in fold(" ".join((it.text("target"), it.content)))]
-        if aimed:
-            first = aimed[0]
-            cell = next((v.cell.a1 for v in first.values.values() if not v.empty), None)
-            yield make_finding("LV02", first.sheet, cell, code=code, count=len(aimed),
-                               current=_label(book, code, e.current_level), levels_sheet=config().sheets["levels"])
+        if e.current_level >= criterion_top(book.framework, crit):
+            items = [it for it in book.items if it.criterion == code
+                     and MAINTAIN not in fold(" ".join((it.text("target"), it.content)))]
+            if items:
+                maxed.append((code, items))
+    if maxed:
+        first = maxed[0][1][0]
+        cell = next((v.cell.a1 for v in first.values.values() if not v.empty), None)
+        yield make_finding("LV02", first.sheet, cell, codes=_names([c for c, _ in maxed]),
+                           count=sum(len(i) for _, i in maxed), missing=_names(_unplanned_blockers(book)),
+                           levels_sheet=config().sheets["levels"])
+
+
+def _unplanned_blockers(book: PlanBook) -> list[str]:
+    """Criteria that must be raised for the next level and have no plan item (one entry for a quota shortfall)."""
+    fw = book.framework
+    plans = criterion_plans(book)
+    current = {c: p.current for c, p in plans.items()}
+    now = school_level(fw, current)
+    if fw.level_rule is None or now >= fw.level_rule.top:
+        return []
+    g = gap(fw, current, now + 1)
+    missing = [c for c in g.required if not plans[c].items]
+    planned_candidates = sum(1 for c in g.candidates if plans[c].items)
+    if g.choose and planned_candidates < g.choose:
+        missing.append(f"{g.choose - planned_candidates} trong các tiêu chí {', '.join(g.candidates)}")
+    return missing
 
 
 @rule("LV03")
@@ -104,17 +129,12 @@ def blocking_left_out(ctx: Context) -> Iterator[Finding]:
     if not any(p.target is not None and p.target > (p.current or 0) for p in plans.values()):
         return
     fw = book.framework
+    missing = _unplanned_blockers(book)
     current = {c: p.current for c, p in plans.items()}
     now = school_level(fw, current)
-    if fw.level_rule is None or now >= fw.level_rule.top:
+    if not missing or fw.level_rule is None:
         return
     g = gap(fw, current, now + 1)
-    missing = [c for c in g.required if not plans[c].items]
-    planned_candidates = sum(1 for c in g.candidates if plans[c].items)
-    if g.choose and planned_candidates < g.choose:
-        missing.append(f"{g.choose - planned_candidates} trong các tiêu chí {', '.join(g.candidates)}")
-    if not missing:
-        return
     first = next((c for c in g.required + g.candidates if not plans[c].items), None)
     entry = book.levels.get(first) if first else None
     cell = entry.current.cell if entry else None
