@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 
+from xlbridge import __version__
 from xlbridge.commands import COMMANDS
 from xlbridge.commands.common import EXIT_UNREADABLE
 from xlbridge.errors import KdclError, UnreadableWorkbook
@@ -18,6 +19,7 @@ from xlbridge.errors import KdclError, UnreadableWorkbook
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kdcl",
                                 description="Kế hoạch cải tiến chất lượng giáo dục: mẫu Excel, kiểm tra, tổng hợp, báo cáo.")
+    p.add_argument("--version", action="version", version=f"kdcl {__version__}", help="in phiên bản kdcl rồi thoát")
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
     for name in COMMANDS:
         importlib.import_module(f"xlbridge.commands.{name}").register(sub)

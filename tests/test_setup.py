@@ -1,0 +1,40 @@
+"""The README's two commands are what CI runs, and they call the set-up's own environment by path."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    """The first two bash blocks of the README: install + demo, then the tests."""
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    return [b.strip() for b in blocks[:2]]
+
+
+def test_ci_runs_exactly_the_readme_commands() -> None:
+    lines = [ln for ln in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
+             if ln and not ln.startswith(("#", "set ", "cd "))]
+    assert lines == readme_commands()
+
+
+def test_readme_commands_need_no_activated_environment() -> None:
+    install, tests = readme_commands()
+    assert install == "bash scripts/setup.sh && .venv/bin/kdcl demo vi-du"
+    assert tests == ".venv/bin/python -m pytest"
+    assert 'VENV=.venv' in (ROOT / "scripts/setup.sh").read_text(encoding="utf-8")
+
+
+def test_setup_script_is_valid_bash() -> None:
+    subprocess.run(["bash", "-n", str(ROOT / "scripts/setup.sh")], check=True)
+
+
+def test_version_is_printed_from_one_place() -> None:
+    from xlbridge import __version__
+    out = subprocess.run([sys.executable, "-m", "xlbridge.cli", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"kdcl {__version__}"
+    assert 'attr = "xlbridge.__version__"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
