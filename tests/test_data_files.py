@@ -102,7 +102,7 @@ def test_cli_reports_data_error_without_traceback(user_data, tmp_path, capsys):
     (user_data / "vocab" / "statuses.yaml").write_text("statuses:\n  - name: Hoàn thành\n", encoding="utf-8")
     code = main(["template", "--cap-hoc", "THCS", "--nam-hoc", "2024-2025", "-o", str(tmp_path / "x.xlsx")])
     err = capsys.readouterr().err
-    assert code == 2 and "statuses.yaml" in err and "statuses[0].done" in err and "Traceback" not in err
+    assert code == 4 and "statuses.yaml" in err and "statuses[0].done" in err and "Traceback" not in err
 
 
 def test_rules_doc_is_current():

@@ -39,6 +39,7 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
     from xlbridge.data.forms import get_form, info_form
     from xlbridge.data.vocab import vocab
     from xlbridge.data.wording import wording
+    from xlbridge.errors import error_kinds
     from xlbridge.examples import load_document
     from xlbridge.importer.texts import import_texts
     from xlbridge.layout import config
@@ -53,6 +54,7 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
         "cap-hoc": ("vocab/cap-hoc.yaml", lambda p: vocab()),
         "placeholders": ("vocab/placeholders.yaml", lambda p: vocab()),
         "messages": ("messages/rules.yaml", lambda p: rule_specs()),
+        "errors": ("messages/errors.yaml", lambda p: error_kinds()),
         "crosswalk": ("crosswalk/tt18-2018-trung-hoc--tt57-2026-pho-thong.yaml", lambda p: crosswalks()),
         "layout": ("workbook.yaml", lambda p: config()),
         "lite": ("lite/lite.yaml", lambda p: lite_config()),
@@ -244,7 +246,7 @@ def test_cli_shows_the_schema_message_without_traceback(user_data, tmp_path, cap
     _write(user_data, "vocab/statuses.yaml", data)
     code = main(["template", "--cap-hoc", "THCS", "--nam-hoc", "2024-2025", "-o", str(tmp_path / "x.xlsx")])
     err = capsys.readouterr().err
-    assert code == 2 and "statuses.yaml, mục statuses[1].aliasses" in err and "«aliases»" in err and "Traceback" not in err
+    assert code == 4 and "statuses.yaml, mục statuses[1].aliasses" in err and "«aliases»" in err and "Traceback" not in err
     assert not (tmp_path / "x.xlsx").exists()
 
 

@@ -1,49 +1,80 @@
 """The `kdcl` command: thin — parse arguments, call the core, write, print in Vietnamese.
 
 Each subcommand lives in `xlbridge.commands.<name>`; this module only assembles them and turns
-every failure into a Vietnamese message and an exit code, never a traceback.
+every failure into its Vietnamese message and the exit code of its kind (xlbridge.errors), never a
+traceback or an exception's class name.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
+import os
 import sys
 
 from xlbridge import __version__
 from xlbridge.commands import COMMANDS
-from xlbridge.commands.common import EXIT_UNREADABLE
-from xlbridge.errors import KdclError, UnreadableWorkbook
+from xlbridge.commands.parser import Parser, exit_code_text, texts
+from xlbridge.errors import KdclError, exit_code, read_error, write_error
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kdcl",
-                                description="Kế hoạch cải tiến chất lượng giáo dục: mẫu Excel, kiểm tra, tổng hợp, báo cáo.")
-    p.add_argument("--version", action="version", version=f"kdcl {__version__}", help="in phiên bản kdcl rồi thoát")
-    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
+def parser() -> Parser:
+    p = Parser(prog="kdcl", description="Kế hoạch cải tiến chất lượng giáo dục: mẫu Excel, kiểm tra, tổng hợp, báo cáo.",
+               epilog=exit_code_text())
+    p.add_argument("--version", action="version", version=f"kdcl {__version__}", help=texts()["version"])
+    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH", parser_class=Parser)
     for name in COMMANDS:
         importlib.import_module(f"xlbridge.commands.{name}").register(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
+def report(err: KdclError) -> int:
+    """Print the error for the user; its kind's exit code."""
+    print(f"Lỗi: {err.full_text()}", file=sys.stderr)
+    return err.exit_code
+
+
+def _os_error(exc: OSError) -> KdclError:
+    """An operating-system error nobody translated on the way: name the path it carries."""
+    path = exc.filename or "(không rõ tệp)"
+    writing = exc.errno is not None and exc.errno in (28, 30, 122)   # ENOSPC, EROFS, EDQUOT
+    return write_error(exc, path) if writing else read_error(exc, path)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (`kdcl … | head`): send the rest of the output nowhere, so exiting says nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
-    except UnreadableWorkbook as exc:
-        print(f"Không đọc được sổ: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return int(args.func(args))
+    finally:
+        sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    try:
+        return run(argv)
     except KdclError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return report(exc)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return exit_code("ok")
     except KeyboardInterrupt:
-        return 130
+        print("\nĐã dừng.", file=sys.stderr)
+        return exit_code("interrupted")
+    except OSError as exc:
+        return report(_os_error(exc))
     except Exception as exc:  # never a traceback for a school user
-        print(f"Lỗi không mong đợi ({type(exc).__name__}: {exc}). Hãy gửi tệp và thông báo này cho cán bộ phụ trách kdcl.",
-              file=sys.stderr)
-        return EXIT_UNREADABLE
+        return report(KdclError(kind="khong-mong-doi", detail=str(exc)[:200] or "không rõ nguyên nhân"))
 
 
 if __name__ == "__main__":

@@ -31,9 +31,11 @@ def build_example(folder: Path) -> Path:
     return target
 
 
-def run_demo(folder: Path) -> int:
+def run_demo(folder: Path, overwrite: bool = False) -> int:
     from xlbridge.commands.common import print_result
-    folder.mkdir(parents=True, exist_ok=True)     # the two example files are rewritten on each run
+    from xlbridge.io.targets import output_folder
+    output_folder(folder, overwrite, (DEMO_FILE, DEMO_CHECKED))      # the one rule: existing files need --ghi-de
+    folder.mkdir(exist_ok=True)
     path = build_example(folder)
     print(f"Đã tạo sổ ví dụ: kết quả chép từ Phụ lục 2 của báo cáo thật (THPT Giồng Riềng, 2023-2024); phần kế hoạch\n"
           f"(kết quả cần đạt, chủ trì, thời gian, kinh phí) là ví dụ kdcl ghi thêm vì Phụ lục 2 không có: {path}\n")

@@ -11,7 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, parse_date
+from xlbridge.commands.common import EXIT_OK, input_file, output_file, output_folder, parse_date
 from xlbridge.errors import KdclError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -38,10 +38,7 @@ def export_templates(folder: Path, overwrite: bool) -> list[Path]:
     src = BUNDLED / "narrative"
     files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in (".j2", ".md"))
     targets = [folder / p.relative_to(src) for p in files]
-    existing = [t for t in targets if t.exists()]
-    if existing and not overwrite:
-        raise KdclError(f"Thư mục {folder} đã có {len(existing)} tệp mẫu (ví dụ {existing[0]}); "
-                        f"thêm --ghi-de để ghi đè, hoặc chọn thư mục khác.")
+    output_folder(folder, overwrite, [str(t.relative_to(folder)) for t in targets])
     for p, t in zip(files, targets, strict=True):
         t.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(p, t)
@@ -52,18 +49,9 @@ def _output(args: argparse.Namespace, src: Path) -> Path:
     if not args.output:
         raise KdclError("Thiếu tên tệp kết quả: thêm -o bao-cao.docx (hoặc -o so-co-bao-cao.xlsx).")
     out = Path(args.output)
-    suffix = out.suffix.lower()
-    if suffix not in (".docx", *WORKBOOK_SUFFIXES):
-        raise KdclError(f"Tệp kết quả «{out.name}» phải có đuôi .docx (văn bản Word) hoặc .xlsx (bản sao sổ).")
-    if out.exists() and out.resolve() == src.resolve():
-        raise KdclError("Không ghi lên chính sổ đang đọc; chọn tên khác cho -o.")
-    if suffix in WORKBOOK_SUFFIXES and suffix != src.suffix.lower():
+    if out.suffix.lower() in WORKBOOK_SUFFIXES and out.suffix.lower() != src.suffix.lower():
         raise KdclError(f"Bản sao sổ phải cùng đuôi với sổ gốc ({src.suffix}); đổi -o thành {out.with_suffix(src.suffix).name}.")
-    if out.exists() and not args.ghi_de:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
-    if not out.parent.exists():
-        raise KdclError(f"Thư mục {out.parent} không có; tạo thư mục trước hoặc chọn nơi ghi khác.")
-    return out
+    return output_file(out, args.ghi_de, (".docx", src.suffix.lower()), (src,))
 
 
 def _write_workbook_copy(src: Path, dst: Path, rows: list[tuple[str, str]]) -> None:
@@ -91,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from xlbridge.check import check_file
     from xlbridge.report.documents import documents
     from xlbridge.report.narrative import build_report, sheet_rows
-    src = Path(args.file)
-    if not src.is_file():
-        raise KdclError(f"Không có tệp {src}.")
+    src = input_file(args.file)
     out = _output(args, src)
     when = parse_date(args.ngay) if args.ngay else None
     templates = Path(args.mau_van_ban) if args.mau_van_ban else None

@@ -4,29 +4,61 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from xlbridge.errors import KdclError
+from xlbridge.io.targets import output_file, output_folder
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_UNREADABLE", "output_file", "output_folder", "parse_date", "school_year",
+           "print_result", "check_output", "input_file"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
+def covered_years() -> tuple[int | None, int | None]:
+    """The first and last school year (start years) some framework covers; None = open-ended."""
+    from xlbridge.data.catalog import frameworks
+    fws = frameworks()
+    firsts = [f.first_year for f in fws]
+    lasts = [f.last_year for f in fws]
+    return (None if None in firsts else min(y for y in firsts if y is not None),
+            None if None in lasts else max(y for y in lasts if y is not None))
+
+
+def _covered_label(first: int | None, last: int | None) -> str:
+    if first is not None and last is not None:
+        return f"từ {first}-{first + 1} đến {last}-{last + 1}"
+    if first is not None:
+        return f"từ {first}-{first + 1} trở đi"
+    return f"đến {last}-{last + 1}" if last is not None else "mọi năm học"
+
+
 def school_year(text: str):
+    """A school year given on the command line, within the years kdcl has a framework for."""
     from xlbridge.core.periods import SchoolYear
     year = SchoolYear.parse(text)
-    if year is None:
-        raise KdclError(f"Năm học «{text}» không hợp lệ; ghi dạng 2024-2025.")
+    first, last = covered_years()
+    if year is None or (first is not None and year.start_year < first) or (last is not None and year.start_year > last):
+        raise KdclError(kind="nam-hoc", text=text, covered=_covered_label(first, last))
     return year
 
 
 def parse_date(text: str) -> date:
-    """A --ngay argument, read as a workbook's report date is (`xlbridge.core.dates.parse_day`)."""
-    from xlbridge.core.dates import parse_day
-    day = parse_day(text)
-    if day is None:
-        raise KdclError(f"Ngày «{text}» không hợp lệ; ghi dạng ngày/tháng/năm, ví dụ 30/05/2024.")
-    return day
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise KdclError(kind="ngay", text=text) from None
+
+
+def input_file(text: str) -> Path:
+    """An input file named on the command line: it exists and is a file (a folder is said to be one)."""
+    path = Path(text)
+    if path.is_dir():
+        raise KdclError(kind="dau-vao-la-thu-muc", path=path)
+    if not path.exists():
+        raise KdclError(kind="khong-tim-thay", path=path)
+    return path
 
 
 def print_result(result, as_json: bool, stream=None) -> None:
@@ -39,11 +71,6 @@ def print_result(result, as_json: bool, stream=None) -> None:
         stream.write(render_check(result))
 
 
-def check_output(out: Path, overwrite: bool) -> None:
-    """A new workbook's path: .xlsx, in an existing folder, not an existing file unless `overwrite`."""
-    if out.suffix.lower() != ".xlsx":
-        raise KdclError(f"Tệp kết quả «{out.name}» phải có đuôi .xlsx.")
-    if not out.parent.is_dir():
-        raise KdclError(f"Thư mục {out.parent} không có; tạo thư mục trước hoặc chọn nơi ghi khác.")
-    if out.exists() and not overwrite:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+def check_output(out: Path, overwrite: bool, inputs: tuple[Path, ...] = ()) -> Path:
+    """A new workbook's path (.xlsx): the one rule of `output_file`."""
+    return output_file(out, overwrite, (".xlsx",), inputs)

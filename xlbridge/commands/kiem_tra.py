@@ -6,34 +6,51 @@ import argparse
 import sys
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_FINDINGS, EXIT_OK, parse_date, print_result
-from xlbridge.errors import KdclError
+from xlbridge.commands.common import input_file, output_file, parse_date, print_result
+from xlbridge.errors import KdclError, OutputError, exit_code, write_error
+
+HELP = ("kiểm tra một sổ đã nhập; mã thoát 0 = không lỗi, 1 = có lỗi, 2 = không đọc được sổ, "
+        "3 = đã in kết quả nhưng không ghi được tệp --out")
 
 
 def register(sub) -> None:
-    k = sub.add_parser("kiem-tra", help="kiểm tra một sổ đã nhập; mã thoát 0 = không lỗi, 1 = có lỗi, 2 = không đọc được")
-    k.add_argument("file", help="tệp .xlsx cần kiểm tra (không bị sửa)")
+    k = sub.add_parser("kiem-tra", help=HELP, description=HELP[0].upper() + HELP[1:] + ".")
+    k.add_argument("file", metavar="SỔ", help="tệp .xlsx cần kiểm tra (không bị sửa)")
     k.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    k.add_argument("--out", help="ghi một bản sao có trang Kiểm tra và Tổng hợp đã điền")
-    k.add_argument("--ngay", help="tính quá hạn đến ngày này (dd/mm/yyyy) nếu sổ chưa ghi ngày báo cáo")
+    k.add_argument("--out", metavar="TỆP", help="ghi một bản sao có trang Kiểm tra và Tổng hợp đã điền")
+    k.add_argument("--ghi-de", action="store_true", help="ghi đè tệp --out đã có")
+    k.add_argument("--ngay", metavar="NGÀY", help="tính quá hạn đến ngày này (dd/mm/yyyy) nếu sổ chưa ghi ngày báo cáo")
     k.set_defaults(func=run)
+
+
+def _write(src: Path, dst: Path, out) -> None:
+    """The checked copy; any failure here is an output failure (exit 3), the report being printed already."""
+    from xlbridge.io.writer import write_checked_copy  # openpyxl (and numpy with it) only when writing
+    try:
+        write_checked_copy(src, dst, out)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise write_error(exc, dst) from None
+    except KdclError as exc:
+        raise OutputError(kind="chung-ghi", message=f"Không ghi được {dst}: {exc.full_text()}") from None
+    except Exception as exc:  # openpyxl refusing a workbook the checker could read: still exit 3, after the report
+        raise OutputError(kind="chung-ghi", message=f"Không ghi được {dst}: {str(exc)[:160]}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from xlbridge.check import check_file
-    src = Path(args.file)
+    src = input_file(args.file)
+    dst = output_file(args.out, args.ghi_de, (src.suffix.lower(),), (src,)) if args.out else None
     today = parse_date(args.ngay) if args.ngay else None
     result = check_file(src, today)
     print_result(result, args.json)
-    if args.out:
-        from xlbridge.io.writer import write_checked_copy  # openpyxl (and numpy with it) only when writing
-        dst = Path(args.out)
-        if dst.resolve() == src.resolve():
-            raise KdclError("Không ghi đè lên tệp đang kiểm tra; chọn tên khác cho --out.")
+    if dst is not None:
         out = result.output()
-        write_checked_copy(src, dst, out)
+        _write(src, dst, out)
         if out.report_problem:
             print(f"Lưu ý: {out.report_problem}", file=sys.stderr)
         if not args.json:
             print(f"Đã ghi bản có kết quả kiểm tra: {dst}")
-    return EXIT_FINDINGS if result.errors else EXIT_OK
+    return exit_code("findings") if result.errors else exit_code("ok")
+

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, check_output, school_year
-from xlbridge.errors import KdclError
+from xlbridge.commands.common import EXIT_OK, check_output, input_file, school_year
 
 
 def register(sub) -> None:
@@ -26,10 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from xlbridge.carry.plan import plan_next_year
     from xlbridge.carry.workbook import write_next_year
     from xlbridge.io.reader import read_workbook
-    src, out = Path(args.file), Path(args.output)
-    if out.exists() and out.resolve() == src.resolve():
-        raise KdclError("Không ghi đè lên sổ của năm học này; chọn tên khác cho -o.")
-    check_output(out, args.ghi_de)
+    src, out = input_file(args.file), Path(args.output)
+    check_output(out, args.ghi_de, (src,))
     book = read_workbook(src)
     year = school_year(args.nam_hoc) if args.nam_hoc else None
     plan = plan_next_year(book, year, args.thong_tu, args.ca_chua_co_trang_thai)

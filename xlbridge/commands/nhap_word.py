@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, check_output, school_year
+from xlbridge.commands.common import EXIT_OK, check_output, input_file, school_year
 from xlbridge.errors import KdclError
 
 
@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from xlbridge.importer.console import render_import
     from xlbridge.importer.convert import Options, import_word
     from xlbridge.importer.workbook import write_import
-    src, out = Path(args.file), Path(args.output)
-    check_output(out, args.ghi_de)
+    src, out = input_file(args.file), Path(args.output)
+    check_output(out, args.ghi_de, (src,))
     level = None
     if args.cap_hoc:
         level = vocab().cap_hoc_name(args.cap_hoc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, school_year
+from xlbridge.commands.common import EXIT_OK, output_file, school_year
 from xlbridge.errors import KdclError
 
 
@@ -38,10 +38,7 @@ def run(args: argparse.Namespace) -> int:
     flavor = "lite" if args.lite else "xlsm" if args.xlsm else "xlsx"
     out = Path(args.output)
     spec = TemplateSpec(fw, level, str(year), args.truong or "", args.tinh or "", args.huyen or "", args.mau, flavor=flavor)
-    if out.suffix.lower() != spec.suffix:
-        raise KdclError(f"Tệp ra phải có đuôi {spec.suffix} (đang là «{out.name}»).")
-    if out.exists() and not args.ghi_de:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    output_file(out, args.ghi_de, (spec.suffix,))
     build_template(spec, out)
     print(f"Đã tạo {out}: mẫu {level}, năm học {year}, Thông tư {fw.number}.")
     return EXIT_OK

@@ -20,7 +20,7 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file
+from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import column_index, column_letter
@@ -54,7 +54,7 @@ def package_grid(pkg: Package) -> Grid:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
-        raise Rejected("xml-hong", pkg.name, detail=f"{type(exc).__name__}: {str(exc)[:120]}") from None
+        raise Rejected("xml-hong", pkg.name, detail=short_reason(exc)) from None
     grid: Grid = {}
     for sheet, part in pkg.sheets:
         try:
@@ -62,7 +62,7 @@ def package_grid(pkg: Package) -> Grid:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:     # noqa: B036
-            raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {type(exc).__name__}: {str(exc)[:120]}") from None
+            raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {short_reason(exc)}") from None
         rows = [[_clean(v) for v in row] for row in rows]
         for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():
             _put(rows, r, c, value)

@@ -58,6 +58,8 @@ class Package:
 
 def read_file(path: Path) -> bytes:
     """The bytes of an input file, refusing what is missing, empty or too large to be a plan."""
+    if path.is_dir():
+        raise Rejected("la-thu-muc", path.name, path=str(path))
     if not path.is_file():
         raise Rejected("khong-tim-thay", path.name, path=str(path))
     try:
@@ -65,8 +67,10 @@ def read_file(path: Path) -> bytes:
         if size > MAX_FILE:
             raise Rejected("qua-lon", path.name, size=size // MIB, limit=MAX_FILE // MIB)
         return path.read_bytes()
-    except OSError as exc:              # no permission, a file vanishing while read, a broken network drive
-        raise Rejected("loi-khac", path.name, detail=_short(exc)) from None
+    except PermissionError:
+        raise Rejected("khong-co-quyen-doc", path.name, path=str(path)) from None
+    except OSError as exc:              # a file vanishing while read, a broken network drive
+        raise Rejected("loi-khac", path.name, detail=short_reason(exc)) from None
 
 
 def open_package(data: bytes, name: str) -> Package:
@@ -83,7 +87,7 @@ def open_package(data: bytes, name: str) -> Package:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, OSError, EOFError) as exc:
-        raise Rejected("zip-hong", name, detail=_short(exc)) from None
+        raise Rejected("zip-hong", name, detail=short_reason(exc)) from None
     _check_directory(infos, name)
     entries = {i.filename: i for i in infos}
     reader = _PartReader(zf, entries, name)
@@ -120,9 +124,12 @@ def _identify(entries: dict[str, zipfile.ZipInfo], name: str) -> Rejected:
     return Rejected("khong-phai-excel", name, detail="tệp nén không chứa sổ Excel")
 
 
-def _short(exc: BaseException) -> str:
+def short_reason(exc: BaseException) -> str:
+    """What went wrong, in the library's words but without its exception class name."""
+    if isinstance(exc, OSError) and exc.errno:
+        return f"lỗi hệ thống số {exc.errno}"
     text = str(exc).strip()
-    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
+    return text[:120] if text else "không rõ nguyên nhân"
 
 
 def _ole(data: bytes, name: str) -> Rejected:
@@ -191,7 +198,7 @@ class _PartReader:
             data = self.zf.read(self.entries[part])        # stops at the declared size; bad CRC raises
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, NotImplementedError, OSError, EOFError,
                 RuntimeError) as exc:
-            raise Rejected("zip-hong", self.name, detail=f"{part}: {_short(exc)}") from None
+            raise Rejected("zip-hong", self.name, detail=f"{part}: {short_reason(exc)}") from None
         if any(mark in data for mark in _DTD) or (data[:2] in (b"\xff\xfe", b"\xfe\xff") and _utf16_dtd(data)):
             raise Rejected("bom-xml", self.name, part=part)
         return data
@@ -212,7 +219,7 @@ def parse_xml(data: bytes, name: str, part: str):
     except DefusedXmlException:
         raise Rejected("bom-xml", name, part=part) from None
     except SafeET.ParseError as exc:
-        raise Rejected("xml-hong", name, detail=f"{part}: {_short(exc)}") from None
+        raise Rejected("xml-hong", name, detail=f"{part}: {short_reason(exc)}") from None
 
 
 def local(tag: str) -> str:

@@ -88,23 +88,20 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
 
 
 def _check_output(opts: Options) -> Path:
-    out = Path(opts.output)
-    if out.suffix.lower() != ".xlsx":
-        raise KdclError(f"Tệp kết quả {out} phải có đuôi .xlsx.")
-    if not out.parent.is_dir():
-        raise KdclError(f"Không có thư mục {out.parent} để ghi tệp kết quả; tạo thư mục trước.")
-    inputs = {Path(p).resolve() for p in opts.inputs if Path(p).is_file()}
-    if out.resolve() in inputs:
-        raise KdclError(f"Không ghi đè lên tệp đầu vào {out}; chọn tên khác cho -o.")
-    if out.exists() and not opts.overwrite:
-        raise KdclError(f"Tệp {out} đã có; thêm --ghi-de để ghi đè, hoặc chọn tên khác.")
+    from xlbridge.consolidate.tables import ORDER
+    from xlbridge.io.targets import output_file, output_folder
+    out = output_file(opts.output, opts.overwrite, (".xlsx",), [p for p in opts.inputs if Path(p).is_file()])
+    missing = [p for p in opts.inputs if not Path(p).exists()]
+    if missing:
+        raise KdclError(kind="khong-tim-thay-thu-muc" if not Path(missing[0]).suffix else "khong-tim-thay",
+                        path=", ".join(map(str, missing)))
     folders = [Path(p).resolve() for p in opts.inputs if Path(p).is_dir()]
     if out.exists() and any(f in out.resolve().parents for f in folders) and not is_consolidation(out):
         raise KdclError(f"Tệp {out} nằm trong thư mục đầu vào và không phải sổ tổng hợp của kdcl (có thể là sổ của "
                         "một trường); không ghi đè, chọn tên khác cho -o.")
-    for folder in (opts.csv, opts.parquet):
-        if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
-            raise KdclError(f"{folder} đã có và không phải thư mục; chọn thư mục khác cho --csv/--parquet.")
+    for folder, suffix in ((opts.csv, ".csv"), (opts.parquet, ".parquet")):
+        if folder is not None:
+            output_folder(folder, opts.overwrite, [k + suffix for k in ORDER])
     return out
 
 

@@ -50,7 +50,7 @@ class Entry:
             raw = mail.read_span(Path(self.path), self.span) if self.kind == "mbox" else _read_mail_file(Path(self.path))
             return mail.attachment(mail.parse(raw), self.part or 0)
         except Exception as exc:         # a malformed message, whatever the email package makes of it
-            raise Rejected("thu-hong", self.name, detail=str(exc)[:160] or type(exc).__name__) from None
+            raise Rejected("thu-hong", self.name, detail=str(exc)[:160] or "không rõ nguyên nhân") from None
 
     @property
     def mtime(self) -> datetime | None:

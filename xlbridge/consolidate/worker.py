@@ -11,7 +11,7 @@ from datetime import date
 
 from xlbridge.check import check_grid
 from xlbridge.consolidate.fastgrid import package_grid
-from xlbridge.consolidate.package import open_package
+from xlbridge.consolidate.package import open_package, short_reason
 from xlbridge.consolidate.reasons import Rejected, from_unreadable
 from xlbridge.consolidate.records import Outcome, school_outcome, unreadable_outcome
 from xlbridge.consolidate.sources import Entry
@@ -31,7 +31,7 @@ def check_entry(entry: Entry, today: date | None = None) -> Outcome:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — also a Rust panic from the reader (a BaseException)
-        return unreadable_outcome(entry, Rejected("loi-khac", entry.name, detail=f"{type(exc).__name__}: {str(exc)[:160]}"))
+        return unreadable_outcome(entry, Rejected("loi-khac", entry.name, detail=short_reason(exc)))
 
 
 def check_chunk(entries: list[Entry], today: date | None = None) -> list[Outcome]:

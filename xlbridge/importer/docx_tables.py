@@ -107,17 +107,19 @@ def _table(tbl, index: int) -> WTable:
 def read_docx(path: str | Path) -> WordDoc:
     """Read a Word document (.docx); raises KdclError with a Vietnamese message for what is not one."""
     path = Path(path)
+    if path.is_dir():
+        raise KdclError(kind="dau-vao-la-thu-muc", path=path)
     if not path.is_file():
-        raise KdclError(f"Không tìm thấy tệp {path}.")
+        raise KdclError(kind="khong-tim-thay", path=path)
     if path.suffix.lower() == ".doc":
         raise KdclError(f"{path.name}: tệp Word 97-2003 (.doc) không đọc được; mở bằng Word rồi lưu lại dạng .docx.")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
         raise KdclError(f"{path.name}: không mở được như một tệp Word (.docx) — tệp hỏng, có mật khẩu, hoặc không "
-                        f"phải tệp Word ({type(exc).__name__}).") from None
+                        "phải tệp Word.") from None
     from docx.oxml.ns import qn
     paragraphs: list[str] = []
     pending: list[str] = []

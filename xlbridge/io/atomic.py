@@ -8,6 +8,7 @@ new file gets the permissions any program's new file gets (0666 less the umask: 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -34,13 +35,25 @@ def current_umask() -> int:
 def atomic_path(dst: str | Path, suffix: str | None = None) -> Iterator[Path]:
     """A temporary path in `dst`'s folder to write to (`suffix`, else `dst`'s: some writers go by it);
     when the block ends without an exception it replaces `dst`, otherwise it is removed and `dst` is untouched."""
+    from xlbridge.errors import write_error  # an OS refusal names the user's path, not the temporary file
     dst = Path(dst)
-    fd, name = tempfile.mkstemp(prefix=".kdcl-", suffix=dst.suffix if suffix is None else suffix, dir=dst.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=".kdcl-", suffix=dst.suffix if suffix is None else suffix, dir=dst.parent)
+    except OSError as exc:
+        raise write_error(exc, dst) from None
     os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, dst)
+        try:
+            yield tmp
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or exc.filename == str(tmp):
+                raise write_error(exc, dst) from None
+            raise
+        try:
+            os.chmod(tmp, 0o666 & ~current_umask())
+            os.replace(tmp, dst)
+        except OSError as exc:
+            raise write_error(exc, dst) from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -80,18 +80,21 @@ def load_grid_openpyxl(path: str | Path) -> Grid:
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
+    if path.is_dir():
+        raise UnreadableWorkbook(kind="dau-vao-la-thu-muc", path=path)
     if not path.is_file():
-        raise UnreadableWorkbook(f"Không tìm thấy tệp {path}.")
+        raise UnreadableWorkbook(kind="khong-tim-thay", path=path)
     if path.suffix.lower() == ".xls":
-        raise UnreadableWorkbook(f"{path.name}: tệp Excel 97-2003 (.xls) không dùng được; mở bằng Excel và lưu lại dạng .xlsx.")
+        raise UnreadableWorkbook(file=path.name,
+                                 detail="tệp Excel 97-2003 (.xls) không dùng được; mở bằng Excel và lưu lại dạng .xlsx.")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise UnreadableWorkbook(f"{path.name}: không mở được như một sổ Excel (.xlsx) — tệp hỏng, "
-                                 f"có mật khẩu, hoặc không phải tệp Excel ({type(exc).__name__}).") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise UnreadableWorkbook(file=path.name, detail="không mở được như một sổ Excel (.xlsx) — tệp hỏng, "
+                                 "có mật khẩu, hoặc không phải tệp Excel.") from None
     try:
         return {ws.title: [_row_values(r) for r in ws.iter_rows()] for ws in wb.worksheets}
-    except Exception as exc:  # a damaged part inside a valid zip: still a user-facing "cannot read"
-        raise UnreadableWorkbook(f"{path.name}: nội dung sổ bị hỏng, không đọc được ({type(exc).__name__}).") from None
+    except Exception:  # a damaged part inside a valid zip: still a user-facing "cannot read"
+        raise UnreadableWorkbook(file=path.name, detail="nội dung sổ bị hỏng, không đọc được.") from None
     finally:
         wb.close()

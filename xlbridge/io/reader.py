@@ -31,19 +31,19 @@ def read_meta(grid: Grid, source: str) -> Meta:
     cfg = config()
     rows = grid.get(cfg.sheets["meta"])
     if rows is None:
-        raise UnreadableWorkbook(f"{source}: không phải sổ kế hoạch tạo bởi kdcl (không có trang thông tin mẫu "
+        raise UnreadableWorkbook(file=source, detail=f"không phải sổ kế hoạch tạo bởi kdcl (không có trang thông tin mẫu "
                                  f"«{cfg.sheets['meta']}»). Hãy dùng mẫu tạo bằng lệnh kdcl template.")
     kv = {str(r[0]).strip(): r[1] for r in rows if r and len(r) > 1 and r[0] is not None}
     if kv.get("template_id") != cfg.template_id:
-        raise UnreadableWorkbook(f"{source}: trang thông tin mẫu không phải của kdcl ({kv.get('template_id')!r}).")
+        raise UnreadableWorkbook(file=source, detail=f"trang thông tin mẫu không phải của kdcl ({kv.get('template_id')!r}).")
     try:
         version = int(kv.get("template_version") or 0)
     except (TypeError, ValueError):
         version = 0
     if version < 1 or version > cfg.version:
         made_by = text_of(kv.get("kdcl_version"))          # the kdcl that made the template: the one to install
-        raise UnreadableWorkbook(f"{source}: mẫu phiên bản {kv.get('template_version')!r} không được phiên bản kdcl "
-                                 f"này ({__version__}) hỗ trợ (hỗ trợ đến phiên bản {cfg.version}). Hãy cập nhật kdcl"
+        raise UnreadableWorkbook(file=source, detail=f"mẫu phiên bản {kv.get('template_version')!r} không được phiên bản "
+                                 f"kdcl này ({__version__}) hỗ trợ (hỗ trợ đến phiên bản {cfg.version}). Hãy cập nhật kdcl"
                                  + (f" (sổ được tạo bằng kdcl {made_by})." if made_by else "."))
     return Meta(cfg.template_id, version, str(kv.get("framework") or ""), str(kv.get("plan_form") or ""),
                 text_of(kv.get("cap_hoc")), text_of(kv.get("nam_hoc")))
@@ -267,7 +267,7 @@ def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
         fw = get_framework(meta.framework_id)
         layout = build_layout(fw, meta.plan_form or None)
     except KdclError as exc:
-        raise UnreadableWorkbook(f"{source}: mẫu dùng bộ tiêu chuẩn hoặc mẫu bảng không có trong phiên bản kdcl "
+        raise UnreadableWorkbook(file=source, detail=f"mẫu dùng bộ tiêu chuẩn hoặc mẫu bảng không có trong phiên bản kdcl "
                                  f"này ({exc})") from None
     anomalies: list[Anomaly] = []
     info = read_info(grid, layout, anomalies, meta.version)

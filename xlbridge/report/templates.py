@@ -111,7 +111,7 @@ def render(env: jinja2.Environment, name: str, context: dict) -> list[Block]:
         raise KdclError(f"Mẫu văn bản {_where(exc, name)}: dùng tên không có trong dữ liệu ({exc.message}). "
                         f"Xem danh sách tên trong README.md của thư mục mẫu.") from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: lỗi khi điền dữ liệu ({type(exc).__name__}: {exc}).") from None
+        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: lỗi khi điền dữ liệu ({exc}).") from None
     try:
         return parse(text)
     except MarkupError as exc:
