@@ -39,7 +39,7 @@ def test_template_refuses_to_overwrite(tmp_path, capsys):
     out = tmp_path / "a.xlsx"
     out.write_bytes(b"do not touch")
     code, _, err = run(capsys, "template", "--cap-hoc", "TH", "--nam-hoc", "2026-2027", "-o", str(out))
-    assert code == 3 and "--ghi-de" in err and out.read_bytes() == b"do not touch"
+    assert code == 2 and "--ghi-de" in err and out.read_bytes() == b"do not touch"
     code, _, _ = run(capsys, "template", "--cap-hoc", "TH", "--nam-hoc", "2026-2027", "-o", str(out), "--ghi-de")
     assert code == 0 and zipfile.is_zipfile(out)
 
@@ -124,7 +124,7 @@ def test_out_never_overwrites_input(tmp_path, capsys):
     path = tt57_workbook(tmp_path, "gdtx")
     before = digest(path)
     code, _, err = run(capsys, "kiem-tra", str(path), "--out", str(path))
-    assert code == 3 and "Không ghi lên chính tệp đầu vào" in err and digest(path) == before
+    assert code == 2 and "Không ghi đè" in err and digest(path) == before
 
 
 def _not_kdcl(tmp_path: Path) -> Path:

@@ -45,7 +45,7 @@ def test_kiem_tra_out_needs_ghi_de(workbook, tmp_path, capsys):
     other = tmp_path / "truong-khac.xlsx"
     other.write_bytes(b"so cua truong khac")
     code, out, err = run(capsys, "kiem-tra", str(workbook), "--out", str(other))
-    assert code == 3 and "--ghi-de" in err and str(other) in err and other.read_bytes() == b"so cua truong khac"
+    assert code == 2 and "--ghi-de" in err and str(other) in err and other.read_bytes() == b"so cua truong khac"
     code, out, _ = run(capsys, "kiem-tra", str(workbook), "--out", str(other), "--ghi-de")
     assert code in (0, 1) and other.read_bytes()[:2] == b"PK"
 
@@ -54,7 +54,7 @@ def test_demo_needs_ghi_de_for_existing_files(tmp_path, capsys):
     from xlbridge.demo import DEMO_FILE
     (tmp_path / DEMO_FILE).write_bytes(b"cua nguoi dung")
     code, _, err = run(capsys, "demo", str(tmp_path))
-    assert code == 3 and "--ghi-de" in err and (tmp_path / DEMO_FILE).read_bytes() == b"cua nguoi dung"
+    assert code == 2 and "--ghi-de" in err and (tmp_path / DEMO_FILE).read_bytes() == b"cua nguoi dung"
 
 
 def test_tong_hop_csv_needs_ghi_de(workbook, tmp_path, capsys):
@@ -63,7 +63,7 @@ def test_tong_hop_csv_needs_ghi_de(workbook, tmp_path, capsys):
     (csv_dir / "danh_sach.csv").write_text("cua nguoi dung", encoding="utf-8")
     code, _, err = run(capsys, "tong-hop", str(workbook), "-o", str(tmp_path / "th.xlsx"), "--csv", str(csv_dir),
                        "--khong-tien-do")
-    assert code == 3 and "danh_sach.csv" in err and "--ghi-de" in err
+    assert code == 2 and "danh_sach.csv" in err and "--ghi-de" in err
     assert (csv_dir / "danh_sach.csv").read_text(encoding="utf-8") == "cua nguoi dung"
     assert not (tmp_path / "th.xlsx").exists()
 
@@ -101,14 +101,14 @@ def test_missing_input_file_is_not_found(tmp_path, capsys):
 
 def test_missing_output_folder(workbook, tmp_path, capsys):
     code, _, err = run(capsys, "kiem-tra", str(workbook), "--out", str(tmp_path / "chua-tao" / "b.xlsx"))
-    assert code == 3 and f"Không có thư mục {tmp_path / 'chua-tao'}" in err and "mkdir" in err
+    assert code == 2 and f"Thư mục {tmp_path / 'chua-tao'} không có" in err and "mkdir" in err
 
 
 def test_output_path_that_is_a_folder(tmp_path, capsys):
     folder = tmp_path / "ket-qua.xlsx"
     folder.mkdir()
     code, _, err = run(capsys, "template", "--cap-hoc", "THCS", "--nam-hoc", "2024-2025", "-o", str(folder))
-    assert code == 3 and f"{folder} là một thư mục" in err
+    assert code == 2 and f"{folder} là một thư mục" in err
 
 
 def test_read_only_folder(tmp_path, capsys, monkeypatch):
@@ -227,7 +227,7 @@ def test_errors_keep_their_fields_and_survive_worker_processes():
     from xlbridge.errors import UnreadableWorkbook
     err = KdclError(kind="da-co", path="a.xlsx")
     again = pickle.loads(pickle.dumps(err))
-    assert again.fields == {"path": "a.xlsx"} and str(again) == str(err) and again.exit_code == 3
+    assert again.fields == {"path": "a.xlsx"} and str(again) == str(err) and again.exit_code == 2
     rejected = pickle.loads(pickle.dumps(Rejected("qua-lon", "so.xlsx", size=30, limit=25)))
     assert str(rejected).startswith("so.xlsx: ") and not rejected.detail.startswith("so.xlsx")
     # the reader's refusal carries the file as a field: nothing to strip from the sentence

@@ -29,7 +29,8 @@ def parser() -> Parser:
 
 def report(err: KdclError) -> int:
     """Print the error for the user; its kind's exit code."""
-    print(f"Lỗi: {err.full_text()}", file=sys.stderr)
+    lead = texts()["lead_workbook" if err.fields.get("file") else "lead"]
+    print(f"{lead}{err.full_text()}", file=sys.stderr)
     return err.exit_code
 
 
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return exit_code("ok")
     except KeyboardInterrupt:
-        print("\nĐã dừng.", file=sys.stderr)
+        print("Đã dừng.", file=sys.stderr)
         return exit_code("interrupted")
     except OSError as exc:
         return report(_os_error(exc))

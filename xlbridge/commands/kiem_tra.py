@@ -10,7 +10,7 @@ from xlbridge.commands.common import input_file, output_file, parse_date, print_
 from xlbridge.errors import KdclError, OutputError, exit_code, write_error
 
 HELP = ("kiểm tra một sổ đã nhập; mã thoát 0 = không lỗi, 1 = có lỗi, 2 = không đọc được sổ, "
-        "3 = đã in kết quả nhưng không ghi được tệp --out")
+        "3 = đã in kết quả nhưng ghi tệp --out thất bại")
 
 
 def register(sub) -> None:

@@ -2,7 +2,7 @@
 
 Column names are the tables' keys (ten_truong, so_loi, ht_tc1, …, without diacritics), values are typed
 (rates 0–1, dates); rows are streamed in batches, so a national run needs no more memory than one batch.
-CSV is UTF-8, comma-separated, for analysis tools; the Excel workbook is the file for people.
+CSV is UTF-8 with a byte-order mark (so Excel opens it with its diacritics; pandas and DuckDB skip the mark), comma-separated.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def write_csv(tables: list[OutTable], folder: Path) -> list[Path]:
     written = []
     for table in tables:
         dst = folder / f"{table.key}.csv"
-        with atomic_path(dst) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        with atomic_path(dst) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:   # BOM: Excel reads UTF-8
             out = csv.writer(fh)
             out.writerow([c.key for c in table.columns])
             for row in table.rows():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from xlbridge.core.money import format_vnd
+from xlbridge.io.terminal import paragraph
 from xlbridge.core.vntext import percent as pct
 
 
@@ -16,15 +18,26 @@ def _num(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}".replace(".", ",")
 
 
-def bar_line(done: int, total: int, elapsed: float, unreadable: int = 0, width: int = 28) -> str:
-    """One line: bar, count, speed, time left, how many inputs could not be read so far."""
+def bar_line(done: int, total: int, elapsed: float, unreadable: int = 0, width: int = 28, cols: int = 0) -> str:
+    """One line: bar, count, speed, time left, how many inputs could not be read so far — within `cols` cells
+    (0: no limit): the bar shrinks first, then the least needed parts go, so the line never wraps."""
     frac = done / total if total else 1.0
-    filled = int(round(frac * width))
     speed = done / elapsed if elapsed > 0 else 0.0
     left = (total - done) / speed if speed > 0 else None
-    eta = f" · còn khoảng {_duration(left)}" if left is not None and done < total else ""
-    bad = f" · {unreadable} không đọc được" if unreadable else ""
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} tệp · {_num(speed)} tệp/giây{eta}{bad}"
+    parts = {"count": f" {done}/{total} tệp", "speed": f" · {_num(speed)} tệp/giây",
+             "eta": f" · còn khoảng {_duration(left)}" if left is not None and done < total else "",
+             "bad": f" · {unreadable} không đọc được" if unreadable else ""}
+    if cols:
+        room = cols - 1                                   # the last column stays free: no automatic wrap
+        for least_needed in ("speed", "eta", "bad"):
+            if sum(map(len, parts.values())) + 12 <= room:
+                break
+            parts[least_needed] = ""
+        width = max(0, min(width, room - sum(map(len, parts.values())) - 2))
+    filled = int(round(frac * width))
+    bar = f"[{'#' * filled}{'.' * (width - filled)}]" if width >= 10 else ""
+    line = (bar + "".join(parts.values())).lstrip()
+    return line[:cols - 1] if cols else line
 
 
 def _duration(seconds: float) -> str:
@@ -51,10 +64,13 @@ class Progress:
         now = time.perf_counter()
         if self.enabled and (now - self._drawn >= 0.1 or self.done == self.total):
             self._drawn = now
-            self.stream.write("\r" + bar_line(self.done, self.total, now - self.start, self.unreadable))
+            cols = shutil.get_terminal_size((80, 24)).columns
+            # \r back to the line's start, the line (never wider than the terminal), ESC[K: clear what a longer line left
+            self.stream.write("\r" + bar_line(self.done, self.total, now - self.start, self.unreadable, cols=cols) + "\x1b[K")
             self.stream.flush()
 
     def close(self) -> None:
+        """End the bar's line (also on Ctrl-C, before the command line says «Đã dừng»)."""
         if self.enabled and self.done:
             self.stream.write("\n")
             self.stream.flush()
@@ -82,6 +98,7 @@ class RunReport:
     standards: list[tuple[str, str, float | None]] = field(default_factory=list)     # (framework, standard, rate)
     criteria: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # most planned: code, title, schools, rate
     written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)           # lock files and kdcl's own consolidations in a folder
     seconds: float = 0.0
 
 
@@ -93,6 +110,11 @@ def render_report(r: RunReport) -> str:
         f"  Sổ của {r.schools} trường được tổng hợp"
         + (f"; {r.duplicates} bản nộp trùng đã bỏ qua (giữ bản lưu sau cùng)" if r.duplicates else "") + ".",
     ]
+    if r.skipped:
+        locks = sum(p.name.startswith("~$") for p in r.skipped)
+        parts = [f"{locks} tệp khóa của Excel (~$…)" if locks else "",
+                 f"{len(r.skipped) - locks} sổ tổng hợp của kdcl" if len(r.skipped) > locks else ""]
+        lines.append(f"  Bỏ qua {' và '.join(p for p in parts if p)} trong thư mục đầu vào.")
     if r.unreadable:
         kinds = ", ".join(f"{label}: {n}" for label, n in sorted(r.unreadable_kinds.items(), key=lambda kv: -kv[1]))
         lines.append(f"  {r.unreadable} tệp không đọc được ({kinds}) — xem trang «Không đọc được».")
@@ -109,7 +131,7 @@ def render_report(r: RunReport) -> str:
     if r.criteria:
         lines.append("  Tiêu chí nhiều trường cần cải tiến nhất:")
         for code, title, n, rate in r.criteria:
-            lines.append(f"    {code} {title[:60]}: {n} trường, hoàn thành {pct(rate)}")
+            lines.append(paragraph(f"{code} {title}: {n} trường, hoàn thành {pct(rate)}", indent=4))
     if r.written:
         lines.append("Đã ghi: " + ", ".join(str(p) for p in r.written))
     return "\n".join(lines) + "\n"

@@ -56,7 +56,8 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
     stream = stream or sys.stderr
     output = _check_output(opts)
     warm_up()
-    entries = list(discover(opts.inputs, exclude=[output]))
+    skipped: list[Path] = []
+    entries = list(discover(opts.inputs, exclude=[output], skipped=skipped))
     if not entries:
         raise KdclError("Không tìm thấy tệp Excel (.xlsx) hay thư (.eml, .mbox) nào trong các đầu vào đã cho.")
     jobs = opts.jobs or os.cpu_count() or 1
@@ -68,9 +69,10 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
                 store.add(outcome)
                 progress.step(outcome.unreadable is not None)
         finally:
-            progress.close()                 # end the bar's line, also on Ctrl+C
+            progress.close()                 # end the bar's line, also on Ctrl+C (kdcl then says «Đã dừng»)
         tables = build_tables(store)
         report = _report(store, len(entries))
+        report.skipped = skipped
         note = texts().subtitle.format(ngay=datetime.now().strftime("%d/%m/%Y %H:%M"), so_truong=report.schools,
                                        so_khong_doc=report.unreadable, so_trung=report.duplicates)
         write_workbook(tables, output, note)

@@ -67,8 +67,11 @@ def _read_mail_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def discover(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Entry]:
-    """Entries for every input, in a stable order (folders sorted by path), each file once."""
+def discover(inputs: Iterable[str | Path], exclude: Iterable[Path] = (), skipped: list[Path] | None = None) -> Iterator[Entry]:
+    """Entries for every input, in a stable order (folders sorted by path), each file once.
+
+    Found in a folder, Excel's lock files (~$…) and kdcl's own consolidation workbooks are not inputs: they
+    are left out and added to `skipped` (a file named on the command line is always read)."""
     seen = {_key(p) for p in exclude}
     seq = 0
     for raw in inputs:
@@ -78,7 +81,7 @@ def discover(inputs: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iter
                         detail={"path": str(path)})
             seq += 1
             continue
-        files = _walk(path) if path.is_dir() else [path]
+        files = _walk(path, skipped) if path.is_dir() else [path]
         for file in files:
             if _key(file) in seen:
                 continue
@@ -95,12 +98,21 @@ def _key(path: Path) -> str:
         return str(path)
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
+    from xlbridge.consolidate.workbook import is_consolidation
     wanted = (*WORKBOOK_SUFFIXES, *MAIL_SUFFIXES, OUTLOOK_SUFFIX)
     found = []
     for root, dirs, names in os.walk(folder):
         dirs.sort()
-        found += [Path(root) / n for n in sorted(names) if n.lower().endswith(wanted)]
+        for name in sorted(names):
+            path = Path(root) / name
+            if not name.lower().endswith(wanted):
+                continue
+            if name.startswith("~$") or (name.lower().endswith(WORKBOOK_SUFFIXES) and is_consolidation(path)):
+                if skipped is not None:
+                    skipped.append(path)
+                continue
+            found.append(path)
     return found
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-
+from xlbridge.io.terminal import paragraph, table
 from xlbridge.core.money import format_vnd
 from xlbridge.core.vntext import percent
 from xlbridge.data.vocab import vocab
@@ -16,14 +15,12 @@ def render_summary(result) -> str:
     lab = summary_labels()
     statuses = vocab().status_names()
     heads = [lab["items"], *statuses, lab["no_status"], lab["overdue"]]
-    lines = [f"{'':<14}" + "".join(f"{k[:9]:>10}" for k in heads) + f"{'% HT':>8}  Kinh phí"]
+    rows = []
     for row in summary.all_rows():
         c = row.counts
         nums = [c.items, *(c.statuses[s] for s in statuses), c.no_status, c.overdue]
-        name = row.sheet or lab["total"]
-        lines.append(f"{name[:14]:<14}" + "".join(f"{n:>10}" for n in nums) + f"{percent(c.completion):>8}  "
-                     f"{format_vnd(c.budget)}")
-    return "\n".join(lines)
+        rows.append([row.sheet or lab["total"], *nums, percent(c.completion), format_vnd(c.budget).removesuffix(" đồng")])
+    return table(["", *heads, "% HT", "Kinh phí (đồng)"], rows)
 
 
 def render_check(result) -> str:
@@ -36,13 +33,13 @@ def render_check(result) -> str:
         out.append("Không có lỗi, không có cảnh báo.")
     for f in result.findings:
         place = f" {f.place}" if f.place else ""
-        out.append(f"[{f.severity_label}] {f.rule}{place}: {f.message}")
-        out.append(textwrap.indent(textwrap.fill(f"Cách sửa: {f.hint}", 100), "    "))
+        out.append(paragraph(f"[{f.severity_label}] {f.rule}{place}: {f.message}"))
+        out.append(paragraph(f"Cách sửa: {f.hint}", indent=4))
     out += ["", f"Tổng cộng: {result.errors} lỗi, {result.warnings} cảnh báo"
            + (f", {result.notes} lưu ý." if result.notes else "."), "", "TỔNG HỢP", render_summary(result)]
     from xlbridge.core.status_readings import describe_readings
     readings = describe_readings(book)
-    out += [textwrap.fill(readings, 100), ""] if readings else [""]
+    out += [paragraph(readings), ""] if readings else [""]
     from xlbridge.core.level_text import level_lines
     lines = level_lines(book.framework, result.levels)
     if lines:
