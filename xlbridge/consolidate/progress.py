@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from xlbridge.core.money import format_vnd
-from xlbridge.io.terminal import paragraph
 from xlbridge.core.vntext import percent as pct
+from xlbridge.io.terminal import paragraph
 
 
 def _num(x: float, digits: int = 1) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from xlbridge.io.terminal import paragraph, table
 from xlbridge.core.money import format_vnd
 from xlbridge.core.vntext import percent
 from xlbridge.data.vocab import vocab
+from xlbridge.io.terminal import paragraph, table
 from xlbridge.layout import summary_labels
 
 
