@@ -98,7 +98,8 @@ class RunReport:
     standards: list[tuple[str, str, float | None]] = field(default_factory=list)     # (framework, standard, rate)
     criteria: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # most planned: code, title, schools, rate
     written: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)           # lock files and kdcl's own consolidations in a folder
+    skipped: list[Path] = field(default_factory=list)
+    nameless: list[str] = field(default_factory=list)          # workbooks naming no school: each kept, listed           # lock files and kdcl's own consolidations in a folder
     seconds: float = 0.0
 
 
@@ -115,6 +116,9 @@ def render_report(r: RunReport) -> str:
         parts = [f"{locks} tệp khóa của Excel (~$…)" if locks else "",
                  f"{len(r.skipped) - locks} sổ tổng hợp của kdcl" if len(r.skipped) > locks else ""]
         lines.append(f"  Bỏ qua {' và '.join(p for p in parts if p)} trong thư mục đầu vào.")
+    if r.nameless:
+        lines.append(paragraph(f"{len(r.nameless)} sổ chưa ghi tên trường (mỗi sổ được tính riêng, không gộp): "
+                               + ", ".join(r.nameless) + ".", indent=2))
     if r.unreadable:
         kinds = ", ".join(f"{label}: {n}" for label, n in sorted(r.unreadable_kinds.items(), key=lambda kv: -kv[1]))
         lines.append(f"  {r.unreadable} tệp không đọc được ({kinds}) — xem trang «Không đọc được».")

@@ -9,6 +9,8 @@ sheet agree by construction.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,7 +64,7 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], summary: Summary
     total = summary.total.counts
     errors = sum(f.is_error for f in findings)
     row = {
-        "ten_truong": info.text("ten_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
+        "ten_truong": info.text("ten_truong"), "ma_truong": info.text("ma_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
         "tinh": info.text("tinh"), "huyen": info.text("huyen"), "nam_hoc": info.text("nam_hoc"),
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
         "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": stamp,
@@ -87,13 +89,34 @@ def level_columns(levels: LevelReport | None) -> dict:
             "so_tieu_chi_can_nang": levels.gap.size if levels.gap else 0, "tieu_chi_can_tro": blocking_text(levels)}
 
 
+def school_identity(row: dict) -> str | None:
+    """Who the school is: its Mã trường, else its normalised name with province and cấp học; None when the
+    workbook names no school (such workbooks are never taken for one another)."""
+    code = "".join(str(row.get("ma_truong") or "").split()).upper()
+    if code:
+        return f"ma:{code}"
+    name = school_name_key(row["ten_truong"])
+    return "|".join(("ten", name, fold(row["tinh"]), fold(row["cap_hoc"]))) if name else None
+
+
+def school_name_key(name: str | None) -> str:
+    """A school's name for matching: Unicode NFC, case, spacing and diacritics folded, without «Trường»."""
+    words = fold(unicodedata.normalize("NFC", name or "")).split()
+    return " ".join(words[1:] if words[:1] == ["truong"] else words)
+
+
+def natural_key(text: str) -> str:
+    """A sort key in which numbers compare by value: «Số 2» before «Số 10»."""
+    return re.sub(r"\d+", lambda m: f"{int(m[0]):012d}", fold(text or ""))
+
+
 def _keys(row: dict, seq: int, book: PlanBook, digest: str) -> dict:
     """Which school and year (duplicates share it), how new (the last saved wins), where it sorts."""
-    name = fold(row["ten_truong"])
+    who = school_identity(row)
     place = (fold(row["tinh"]), fold(row["huyen"]))
-    return {"_dedup": "|".join((name, *place, fold(row["nam_hoc"]))) if name else f"#{digest}",   # no name: same bytes
+    return {"_dedup": f"{who}|{fold(row['nam_hoc'])}" if who else f"#khong-ten-{seq}",   # nameless: never merged
             "_rank": f"{_iso(row['ngay_luu'])}|{_iso(row['ngay_bao_cao'])}|{seq:09d}",
-            "_sort": "|".join((*place, name)), "_framework": book.framework.id}
+            "_sort": natural_key("|".join((*place, school_name_key(row["ten_truong"])))), "_framework": book.framework.id}
 
 
 def unreadable_outcome(entry, exc: Rejected) -> Outcome:

@@ -195,6 +195,7 @@ def _report(store: Store, inputs: int) -> RunReport:
     r = RunReport(inputs=inputs)
     r.schools = int(store.scalar("SELECT COUNT(*) FROM kept"))
     r.duplicates = int(store.scalar("SELECT COUNT(*) FROM schools")) - r.schools
+    r.nameless = [str(f) for (f,) in store.query("SELECT file FROM schools WHERE TRIM(COALESCE(name, '')) = '' ORDER BY seq")]
     labels = {k: v.label for k, v in texts().reasons.items()}
     for kind, n in store.query("SELECT kind, COUNT(*) FROM unreadable GROUP BY kind"):
         r.unreadable_kinds[labels.get(kind, kind)] = r.unreadable_kinds.get(labels.get(kind, kind), 0) + n
