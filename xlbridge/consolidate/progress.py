@@ -98,8 +98,8 @@ class RunReport:
     standards: list[tuple[str, str, float | None]] = field(default_factory=list)     # (framework, standard, rate)
     criteria: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # most planned: code, title, schools, rate
     written: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
-    nameless: list[str] = field(default_factory=list)          # workbooks naming no school: each kept, listed           # lock files and kdcl's own consolidations in a folder
+    skipped: list[Path] = field(default_factory=list)        # lock files and kdcl's own consolidations in a folder
+    nameless: list[str] = field(default_factory=list)        # workbooks naming no school: each kept, listed
     seconds: float = 0.0
 
 

@@ -64,7 +64,8 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], summary: Summary
     total = summary.total.counts
     errors = sum(f.is_error for f in findings)
     row = {
-        "ten_truong": info.text("ten_truong"), "ma_truong": info.text("ma_truong"), "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
+        "ten_truong": info.text("ten_truong"), "ma_truong": info.text("ma_truong"),
+        "cap_hoc": info.cap_hoc or info.text("cap_hoc"),
         "tinh": info.text("tinh"), "huyen": info.text("huyen"), "nam_hoc": info.text("nam_hoc"),
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
         "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": stamp,

@@ -84,9 +84,15 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly], version: int
         if row is None and f.since > version:
             continue                        # a row added after this workbook's template version
         if row is None:
-            anomalies.append(Anomaly("header-moved", il.sheet, f"A{il.field_rows[f.key]}",
-                                     {"expected": label, "found": text_of(value_at(grid, il.sheet, il.field_rows[f.key], 1))}))
-            row = il.field_rows[f.key]
+            # No label: the value is unknown, never the shifted cell at the expected place (that would give
+            # knock-on findings about another field's text). A required field's label is reported once; an
+            # optional one may simply be absent (a workbook made before the field existed, e.g. Mã trường).
+            if f.required:
+                found = text_of(value_at(grid, il.sheet, il.field_rows[f.key], 1))
+                anomalies.append(Anomaly("header-moved", il.sheet, f"A{il.field_rows[f.key]}",
+                                         {"expected": label, "found": found}))
+            values[f.key] = Value(CellRef(il.sheet, il.field_rows[f.key], 2), None, "")
+            continue
         values[f.key] = _value(grid, il.sheet, row, 2)
     titles = {fold(lst.title) for lst in form.lists}
     label_rows: dict[str, dict[str, int]] = {}
@@ -174,6 +180,7 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     expected = {b.criterion.code: b for b in table.criteria}
     seen: set[str] = set()
     current: str | None = None
+    started = 0                                     # the title row of the current criterion
     width = sl.width
     for row in range(header_row + 1, len(grid[sl.name]) + 1):
         code = _code_text(value_at(grid, sl.name, row, 1))
@@ -191,7 +198,9 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
                 anomalies.append(Anomaly("criterion-altered", sl.name, f"B{row}", {
                     "code": code, "found": label, "expected": criterion_row_label(block.criterion)}))
             if block is not None:
-                current = block.criterion.code
+                if current is not None:
+                    _rows_deleted(sl.name, expected[current], row - started - 1, f"A{started}", anomalies)
+                current, started = block.criterion.code, row
                 seen.add(current)
             continue
         values = _row_values(grid, sl.name, table, row)
@@ -202,6 +211,14 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     for code, block in expected.items():
         if code not in seen:
             anomalies.append(Anomaly("criterion-missing", sl.name, None, {"label": block.criterion.label}))
+
+
+def _rows_deleted(sheet: str, block, rows: int, cell: str, anomalies: list[Anomaly]) -> None:
+    """Fewer item rows under a criterion than the template made: rows were deleted (their text, if any, is gone).
+    Only between two criterion titles, where the count is exact (inserted rows are harmless)."""
+    if rows < len(block.item_rows):
+        anomalies.append(Anomaly("rows-deleted", sheet, cell, {"code": block.criterion.code, "found": rows,
+                                                                "expected": len(block.item_rows)}))
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:

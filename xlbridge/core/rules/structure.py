@@ -9,7 +9,7 @@ from xlbridge.core.findings import Finding, make_finding
 from xlbridge.core.rules import Context, rule
 
 KINDS = {"sheet-missing": "CT01", "criterion-altered": "CT02", "header-moved": "CT03",
-         "criterion-missing": "CT06", "stray-value": "CT07"}
+         "criterion-missing": "CT06", "stray-value": "CT07", "rows-deleted": "CT08"}
 
 
 @rule(*KINDS.values())
