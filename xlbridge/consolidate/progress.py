@@ -117,8 +117,8 @@ def render_report(r: RunReport) -> str:
                  f"{len(r.skipped) - locks} sổ tổng hợp của kdcl" if len(r.skipped) > locks else ""]
         lines.append(f"  Bỏ qua {' và '.join(p for p in parts if p)} trong thư mục đầu vào.")
     if r.nameless:
-        lines.append(paragraph(f"{len(r.nameless)} sổ chưa ghi tên trường (mỗi sổ được tính riêng, không gộp): "
-                               + ", ".join(r.nameless) + ".", indent=2))
+        lines.append(f"  {len(r.nameless)} sổ chưa ghi tên trường (mỗi sổ được tính riêng, không gộp): "
+                     + ", ".join(r.nameless) + ".")
     if r.unreadable:
         kinds = ", ".join(f"{label}: {n}" for label, n in sorted(r.unreadable_kinds.items(), key=lambda kv: -kv[1]))
         lines.append(f"  {r.unreadable} tệp không đọc được ({kinds}) — xem trang «Không đọc được».")
@@ -135,7 +135,8 @@ def render_report(r: RunReport) -> str:
     if r.criteria:
         lines.append("  Tiêu chí nhiều trường cần cải tiến nhất:")
         for code, title, n, rate in r.criteria:
-            lines.append(paragraph(f"{code} {title}: {n} trường, hoàn thành {pct(rate)}", indent=4))
+            lines.append(f"    {code} {title}: {n} trường, hoàn thành {pct(rate)}")
     if r.written:
         lines.append("Đã ghi: " + ", ".join(str(p) for p in r.written))
-    return "\n".join(lines) + "\n"
+    # each line wrapped at words to the terminal's width, continuing under its own indent
+    return "\n".join(paragraph(line.lstrip(), indent=len(line) - len(line.lstrip())) for line in lines) + "\n"
