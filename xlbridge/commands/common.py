@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from xlbridge.errors import KdclError
@@ -45,10 +45,12 @@ def school_year(text: str):
 
 
 def parse_date(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise KdclError(kind="ngay", text=text) from None
+    """A --ngay argument, read as a workbook's report date is (`xlbridge.core.dates.parse_day`)."""
+    from xlbridge.core.dates import parse_day
+    day = parse_day(text)
+    if day is None:
+        raise KdclError(kind="ngay", text=text)
+    return day
 
 
 def input_file(text: str) -> Path:
