@@ -207,7 +207,7 @@ def test_layout_positions_used_below():
     assert FREE18[:6] == [9, 10, 13, 14, 16, 17]
     rows_ = {k: L18.info.field_rows[k] for k in ("ten_truong", "cap_hoc", "nam_hoc", "giai_doan", "ngay_bao_cao", "hieu_truong")}
     assert rows_ == {"ten_truong": 4, "cap_hoc": 5, "nam_hoc": 8, "giai_doan": 9, "ngay_bao_cao": 10, "hieu_truong": 14}
-    assert L18.info.list_rows["nhom_cong_tac"][2] == 34
+    assert L18.info.list_rows["nhom_cong_tac"][2] == 35
     assert [s.table("plan").first_row for s in L57.sheets] == [21, 20, 22, 20]
     s57 = L57.sheets[0]
     issues, plan57 = s57.table("issues"), s57.table("plan")
@@ -340,8 +340,8 @@ def test_tt08_report_date_outside_school_year(mid18):
 def test_tt09_one_note_when_items_name_nobody_and_groups_are_empty(tmp_path):
     items = [("1.1", item(chu_tri=None)), ("3.1", item(giai_phap="Sửa chữa phòng học bộ môn", chu_tri=None))]
     r = check(wb_2018(tmp_path, items, groups=[]))
-    f = expect(r, "TT09", INFO, "C34")                     # the group cell of the first such standard
-    assert "Tiêu chuẩn 1, 3" in f.message and "2 nội dung" in f.message and "C34" in f.hint
+    f = expect(r, "TT09", INFO, "C35")                     # the group cell of the first such standard
+    assert "Tiêu chuẩn 1, 3" in f.message and "2 nội dung" in f.message and "C35" in f.hint
     assert len(found(r, "TT09")) == 1 and f.is_note         # one note, not one warning per standard
 
 
@@ -355,8 +355,8 @@ def test_tt09_silent_when_every_item_names_its_chu_tri(tmp_path):
 def test_tt09_group_named_by_group_or_leader(tmp_path):
     items = [("1.1", item(chu_tri=None)), ("3.1", item(giai_phap="Sửa chữa phòng học bộ môn", chu_tri=None))]
     path = wb_2018(tmp_path, items, groups=[{"nhom": "Nhóm 1"}, {}, {}, {}, {}])
-    assert found(check(path), "TT09") == [("TT09", INFO, "C36")]
-    put(path, INFO, {"D36": "Ông Lê Văn B"})              # only the leader (Trưởng nhóm) of standard 3
+    assert found(check(path), "TT09") == [("TT09", INFO, "C37")]
+    put(path, INFO, {"D37": "Ông Lê Văn B"})              # only the leader (Trưởng nhóm) of standard 3
     expect_none(check(path), "TT09")
 
 
@@ -365,7 +365,7 @@ def test_tt09_cell_follows_rows_inserted_on_thong_tin(tmp_path):
     edit(path, lambda wb: wb[INFO].insert_rows(20))        # one more line in the list of căn cứ
     r = check(path)
     assert r.book.info.lists["nhom_cong_tac"] == []         # the reader still finds the list, by its title
-    expect(r, "TT09", INFO, "C35")                          # the group cell of Tiêu chuẩn 1 is now C35
+    expect(r, "TT09", INFO, "C36")                          # the group cell of Tiêu chuẩn 1 is now C36
 
 
 def test_tt12_loai_hinh_not_in_the_list(plan18):
@@ -519,6 +519,19 @@ def test_ct06_whole_block_deleted(plan18):
     r = check(plan18)
     assert "Tiêu chí 1.3" in expect(r, "CT06", S1, None).message
     expect_none(r, "CT02", "CT03")
+
+
+def test_ct08_item_rows_deleted(plan18):
+    edit(plan18, lambda wb: wb[S1].delete_rows(9, 2))      # two of criterion 1.1's three input rows
+    r = check(plan18)
+    assert "1.1" in expect(r, "CT08", S1, "A7").message
+    assert len(found(r, "CT08")) == 1
+    expect_none(r, "CT02", "CT03", "CT06")
+
+
+def test_ct08_not_for_inserted_rows(plan18):
+    edit(plan18, lambda wb: wb[S1].insert_rows(9, 2))
+    expect_none(check(plan18), "CT08")
 
 
 def test_ct07_text_right_of_the_table(plan18):

@@ -7,9 +7,11 @@ cell), a human message and a hint; the rule catalogue with the texts lives in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
 
 from xlbridge.data.files import Checker, cached, find, load_yaml
+from xlbridge.layout import column_index
 
 SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo", "luu-y": "Lưu ý"}   # lưu ý: informs, asks for no fix
 
@@ -33,6 +35,13 @@ class Finding:
     cell: str | None           # "C7"; None when the finding is about a sheet or the whole book
     message: str
     hint: str
+    fields: dict[str, object] = field(default_factory=dict, compare=False, repr=False)   # what the message was made of
+
+    @property
+    def position(self) -> tuple[int, int]:
+        """(row, column) of the cell, (0, 0) when the finding is about a sheet or the whole book."""
+        m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", self.cell or "")
+        return (int(m[2]), column_index(m[1])) if m else (0, 0)
 
     @property
     def severity_label(self) -> str:
@@ -53,7 +62,9 @@ class Finding:
         return self.sheet or ""
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "severity_label": self.severity_label}
+        data = asdict(self)
+        data["fields"] = {k: str(v) for k, v in self.fields.items()}
+        return {**data, "severity_label": self.severity_label}
 
 
 @cached
@@ -78,4 +89,5 @@ def make_finding(rule: str, sheet: str | None, cell: str | None, **fields: objec
     spec = rule_specs()[rule]
     values = _Blank({k: "" if v is None else v for k, v in fields.items()})
     values.setdefault("cell", cell or "")
-    return Finding(rule, spec.severity, sheet, cell, spec.message.format_map(values), spec.hint.format_map(values))
+    return Finding(rule, spec.severity, sheet, cell, spec.message.format_map(values), spec.hint.format_map(values),
+                   dict(fields))

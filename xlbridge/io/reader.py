@@ -77,6 +77,7 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly], version: int
     if il.sheet not in grid:
         anomalies.append(Anomaly("sheet-missing", il.sheet, None, {"expected": il.sheet}))
         return Info(values, lists)
+    other_labels = {fold(g.label) for g in form.fields} | {fold(lst.title) for lst in form.lists}
     for f in form.fields:
         label = f.label + (" *" if f.required else "")
         row = next((r for lab in f.labels() if (r := _find_row(grid, il.sheet, il.field_rows[f.key], 1,
@@ -87,12 +88,14 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly], version: int
             # No label: the value is unknown, never the shifted cell at the expected place (that would give
             # knock-on findings about another field's text). A required field's label is reported once; an
             # optional one may simply be absent (a workbook made before the field existed, e.g. Mã trường).
+            expected = il.field_rows[f.key]
+            found = text_of(value_at(grid, il.sheet, expected, 1))
             if f.required:
-                found = text_of(value_at(grid, il.sheet, il.field_rows[f.key], 1))
-                anomalies.append(Anomaly("header-moved", il.sheet, f"A{il.field_rows[f.key]}",
-                                         {"expected": label, "found": found}))
-            values[f.key] = Value(CellRef(il.sheet, il.field_rows[f.key], 2), None, "")
-            continue
+                anomalies.append(Anomaly("header-moved", il.sheet, f"A{expected}", {"expected": label, "found": found}))
+            if not found or fold(found.rstrip(" *")) in other_labels:   # rows moved, or no such row: no value
+                values[f.key] = Value(CellRef(il.sheet, expected, 2), None, "")
+                continue
+            row = expected                                # the label typed over in place: its value is still here
         values[f.key] = _value(grid, il.sheet, row, 2)
     titles = {fold(lst.title) for lst in form.lists}
     label_rows: dict[str, dict[str, int]] = {}

@@ -6,14 +6,12 @@ findings by sheet order, row and column, so users read them top to bottom.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from xlbridge.core.findings import Finding, rule_specs
 from xlbridge.core.progress import report_date
-from xlbridge.layout import column_index
 from xlbridge.model import PlanBook
 
 RuleFn = Callable[["Context"], Iterator[Finding]]
@@ -48,8 +46,7 @@ def _load_rule_modules() -> None:
 
 def _sort_key(book: PlanBook, f: Finding) -> tuple:
     order = {name: i for i, name in enumerate(book.sheets_present)}
-    m = re.fullmatch(r"([A-Z]+)(\d+)", f.cell or "")
-    return (order.get(f.sheet, -1), int(m[2]) if m else 0, column_index(m[1]) if m else 0, f.rule)
+    return (order.get(f.sheet, -1), *f.position, f.rule)
 
 
 def validate(book: PlanBook, today: date | None = None) -> list[Finding]:
