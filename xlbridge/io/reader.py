@@ -77,7 +77,7 @@ def read_info(grid: Grid, layout: Layout, anomalies: list[Anomaly], version: int
     if il.sheet not in grid:
         anomalies.append(Anomaly("sheet-missing", il.sheet, None, {"expected": il.sheet}))
         return Info(values, lists)
-    other_labels = {fold(g.label) for g in form.fields} | {fold(lst.title) for lst in form.lists}
+    other_labels = {fold(lab) for g in form.fields for lab in g.labels()} | {fold(lst.title) for lst in form.lists}
     for f in form.fields:
         label = f.label + (" *" if f.required else "")
         row = next((r for lab in f.labels() if (r := _find_row(grid, il.sheet, il.field_rows[f.key], 1,
