@@ -51,9 +51,13 @@ def _quiet_stdout() -> None:
 
 
 def run(argv: list[str] | None) -> int:
-    args = parser().parse_args(argv)
+    """Parse and run; argparse's own exits (--help, argument errors) become return codes, and the output is
+    flushed here, so a reader that went away (`| head`) is noticed inside main, not at interpreter exit."""
     try:
+        args = parser().parse_args(argv)
         return int(args.func(args))
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     finally:
         sys.stdout.flush()
 
