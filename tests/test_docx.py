@@ -62,11 +62,12 @@ def test_results_report_layout(tmp_path):
     rows = appendix._tbl.tr_lst
     assert all(r.trPr is not None and r.trPr.find(qn("w:tblHeader")) is not None for r in rows[:2])   # repeated header
     assert rows[2].trPr is None or rows[2].trPr.find(qn("w:tblHeader")) is None
+    assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)                       # no row split over pages
     spans = [(tc.grid_span, tc.tcPr.find(qn("w:vMerge")) is not None if tc.tcPr is not None else False)
              for tc in rows[0].tc_lst]
     assert spans == [(1, True), (1, True), (2, False), (3, False), (1, True)]   # TT, tiêu chí, ND (2), Kết quả (3), Ghi chú
     texts = [c.text for c in appendix.rows[0].cells]
-    assert texts[2] == "ND Kế hoạch cải tiến chất lượng giáo dục năm học 2023‑2024"             # non-breaking hyphen
+    assert texts[2] == "ND Kế hoạch cải tiến chất lượng giáo dục năm học 2023-2024"             # the hyphen as typed
     assert texts[4] == "Kết quả thực hiện"
     body = [row.cells[1].text for row in appendix.rows[2:]]
     assert appendix.rows[2].cells[0].text == "MỨC 1, 2, 3" and "Tiêu chí 1.1" in body

@@ -166,7 +166,8 @@ def test_header_signature_and_appendix(thpt):
     kinds = [row.kind for row in table.rows]
     assert kinds[:3] == ["group", "standard", "item"] and kinds.count("item") == 34 and kinds.count("group") == 2
     row_11 = next(row for row in table.rows if row.kind == "item" and row.cells[1] == "Tiêu chí 1.1")
-    assert row_11.cells[4].startswith("Đã phân công") and row_11.cells[5].startswith("Tra cứu google")
+    assert row_11.cells[4] == "" and row_11.cells[5].startswith("Đã phân công")     # in progress: not under "xong"
+    assert row_11.cells[5].endswith("chưa thích hợp với điều kiện hiện tại của trường") and row_11.cells[6] == ""
 
 
 # ------------------------------------------------------------------------------ TT57: reviews, Biểu 2

@@ -9,6 +9,7 @@ landscape section where a template asks for one (the Phụ lục).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
@@ -22,21 +23,22 @@ from docx.shared import Cm, Pt
 from xlbridge.io.atomic import atomic_path
 from xlbridge.report.markup import Block, rule_fraction
 from xlbridge.report.narrative import Report
+from xlbridge.report.ooxml_order import normalize
 from xlbridge.report.tables import TableData
 
+APPLICATION = "kdcl"
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 13, 11
 PAGE_W, PAGE_H = 21.0, 29.7                         # A4, cm
 MARGINS = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}   # cm, Nghị định 30 (lower bounds of its ranges)
 INDENT = Cm(1.0)                                    # first-line indent of paragraphs
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_RANGE = re.compile(r"(?<=\d)-(?=\d)")
 
 
 def _clean(text: str) -> str:
-    """Text safe for XML (Excel cells may hold vertical tabs and other control characters), with
-    non-breaking hyphens inside number ranges so that "2023-2024" is never split over two lines."""
-    return _RANGE.sub("\u2011", _CONTROL.sub(" ", text or ""))
+    """Text safe for XML (Excel cells may hold vertical tabs and other control characters). Hyphens stay
+    plain hyphens: a document number such as "45-01" must match a search for what the user typed."""
+    return _CONTROL.sub(" ", text or "")
 
 
 def _set_font(style_or_run, size: float | None = None) -> None:
@@ -196,12 +198,12 @@ def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
     _spacing(spacer, 0, 6)
 
 
-def _repeat_header(row) -> None:
+def _keep_row(row, header: bool = False) -> None:
+    """A row never split over two pages (cantSplit); a header row also repeated on every page (tblHeader).
+    Both are on/off properties: present without w:val means on (w:val="true" is not in the schema)."""
     trpr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "true")
-        trpr.append(el)
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
+        trpr.append(OxmlElement(tag))
 
 
 def _shade(cell, fill: str) -> None:
@@ -259,7 +261,7 @@ def _table(doc, data: TableData, width: float) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for r in range(len(data.header)):
-        _repeat_header(table.rows[r])
+        _keep_row(table.rows[r], header=True)
     for r, c, rs, cs, text in data.header_cells():
         cell = table.cell(r, c)
         if rs > 1 or cs > 1:
@@ -268,7 +270,9 @@ def _table(doc, data: TableData, width: float) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _shade(cell, "D9E1F2")
     for row in data.rows:
-        cells = table.add_row().cells
+        new = table.add_row()
+        _keep_row(new)
+        cells = new.cells
         if row.kind == "item":
             for j, text in enumerate(row.cells[:n]):
                 _cell_text(cells[j], text, center=data.header[0][j] in ("TT", "Tiêu chuẩn") or len(text) <= 3)
@@ -294,13 +298,58 @@ def _new_section(doc, landscape: bool):
     return section
 
 
+def _properties(doc, report: Report) -> None:
+    """Core properties: made by kdcl, now (python-docx's own template says 2013 and "python-docx")."""
+    props = doc.core_properties
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props.title = report.title
+    props.author = props.last_modified_by = APPLICATION
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = props.keywords = props.subject = props.category = ""
+
+
+_APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            b'<Application>kdcl</Application><DocSecurity>0</DocSecurity></Properties>')
+
+
+def _application(doc) -> None:
+    """docProps/app.xml names kdcl, not the "Microsoft Macintosh Word" of python-docx's template, and the
+    template's thumbnail (a picture of some other document) goes."""
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rid]
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_XML
+
+
+def _drop_styles_with_effects(doc) -> None:
+    """python-docx's template carries Word 2010's stylesWithEffects part, which no longer matches the styles
+    it edits (validators report the difference); Word rebuilds it when it needs it."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+
+
+def _normalize(doc) -> None:
+    normalize(doc.element)
+    for section in doc.sections:
+        for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                normalize(part._element)
+
+
 def build_document(report: Report) -> Document:
     doc = Document()
     normal = doc.styles["Normal"]
     _set_font(normal, BODY_PT)
     normal.paragraph_format.space_after = Pt(0)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = "kdcl"
+    _properties(doc, report)
+    _drop_styles_with_effects(doc)
+    _application(doc)
     section = doc.sections[0]
     _setup(section, report.document.orientation == "landscape")
     _page_numbers(section)
@@ -335,6 +384,7 @@ def build_document(report: Report) -> Document:
                 p.paragraph_format.space_before = Pt(6)
             previous = b
         i += 1
+    _normalize(doc)
     return doc
 
 

@@ -7,6 +7,8 @@ The Word writer draws it; nothing here knows about Word or Excel.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from xlbridge.data.forms import ROLES, Form
@@ -111,29 +113,38 @@ def _criterion_label(code: str | None, book: PlanBook, full: bool) -> str:
     return f"{crit.label}: {crit.title}" if full else crit.label
 
 
+RESULT_COLUMNS = ("done", "in_progress", "not_started")
+
+
+def _status_column(key: str, f: ItemFact, spec: TableSpec) -> str:
+    """The printed result columns of the 2018 Phụ lục: an item's result and reason go to the one column
+    its status names (`official.derive`): finished work only under "đã triển khai xong"; work in progress
+    or late, with its reason, under "đang triển khai"; work not started, with its reason, under "chưa
+    triển khai". An item without a status is printed under "đang triển khai": it is not known to be done."""
+    column = spec.derive.get(f.status.name) if (spec.derive and f.status is not None) else "in_progress"
+    if column != key:
+        return ""
+    if key == "done":
+        return f.result
+    return "\n".join(t for t in (f.result, f.reason) if t)
+
+
 def _cell(key: str, f: ItemFact, spec: TableSpec) -> str:
     item = f.item
+    if key in RESULT_COLUMNS:
+        return _status_column(key, f, spec)
     if key == "criterion_code":
         return f"{f.code[3:]} (Mức 4)" if f.code and f.code.startswith("M4.") else (f.code or "")
     if key == "standard":
         return str(f.standard) if f.standard else "Mức 4"
-    if key in ("latest_status", "review:status"):
-        return f.status.name if f.status else ""
-    if key in ("done", "in_progress", "not_started"):
-        if f.status is None or not spec.derive:
-            return ""
-        if key == "done":
-            return f.result
-        return f.reason if spec.derive.get(f.status.name) == key else ""
-    if key == "review:result":
-        return f.result
-    if key == "review:reason":
-        return f.reason
+    simple = {"latest_status": f.status.name if f.status else "", "review:result": f.result, "review:reason": f.reason}
+    if key == "review:status":
+        return simple["latest_status"]
+    if key in simple:
+        return simple[key]
     if key in item.values:
         return item.values[key].text
-    if key in ROLES:
-        return item.text(key)
-    return ""
+    return item.text(key) if key in ROLES else ""
 
 
 def _item_row(f: ItemFact, spec: TableSpec, number: str, label: str) -> TableRow:
@@ -143,48 +154,64 @@ def _item_row(f: ItemFact, spec: TableSpec, number: str, label: str) -> TableRow
     return TableRow("item", tuple(cells))
 
 
+def _flat_rows(spec: TableSpec, book: PlanBook, facts: list[ItemFact]) -> list[TableRow]:
+    """A flat table (Tiền Giang): the standard is a column, one numbered row per item."""
+    return [_item_row(f, spec, str(i), _criterion_label(f.code, book, spec.full_labels)) for i, f in enumerate(facts, 1)]
+
+
+def _labelled_rows(spec: TableSpec, book: PlanBook, items: list[ItemFact], numbers: Iterator[str]) -> list[TableRow]:
+    """Items of one sheet with the criterion in a column, named on its first row only."""
+    rows, previous = [], None
+    for f in items:
+        label = _criterion_label(f.code, book, spec.full_labels) if f.code != previous else ""
+        previous = f.code
+        rows.append(_item_row(f, spec, next(numbers), label))
+    return rows
+
+
+def _criterion_rows(spec: TableSpec, book: PlanBook, items: list[ItemFact], numbers: Iterator[str]) -> list[TableRow]:
+    """Items of one sheet under criterion sub-rows ("Tiêu chí 1.2: …"), in criterion order."""
+    rows: list[TableRow] = []
+    previous = None
+    for f in sorted(items, key=lambda f: (f.code is not None, _code_key(f.code))):
+        if f.code and f.code != previous:
+            rows.append(TableRow("criterion", (_criterion_label(f.code, book, True),)))
+        previous = f.code
+        rows.append(_item_row(f, spec, next(numbers), ""))
+    return rows
+
+
+def _standard_row(spec: TableSpec, book: PlanBook, sheet, n_std: int) -> TableRow:
+    std = book.framework.standard(sheet.standard)
+    text = f"Tiêu chuẩn {sheet.standard}: {std.title}" if std else sheet.name
+    numbered = spec.row_groups and spec.columns[0] == "tt"
+    return TableRow("standard", (str(n_std), text) if numbered else (text,))
+
+
+def _grouped_rows(spec: TableSpec, book: PlanBook, facts: list[ItemFact]) -> list[TableRow]:
+    """Rows grouped by standard (Mức 1–3, then Mức 4), each standard a group row."""
+    by_sheet = {s.name: [f for f in facts if f.item.sheet == s.name] for s in book.layout.sheets}
+    numbers: Iterator[str] = itertools.repeat("") if spec.row_groups else (str(i) for i in itertools.count(1))
+    items_of = _labelled_rows if ("criterion" in spec.columns or "criterion_code" in spec.columns) else _criterion_rows
+    levels = ([s for s in book.layout.sheets if s.kind != "level4"], [s for s in book.layout.sheets if s.kind == "level4"])
+    rows: list[TableRow] = []
+    n_std = 0
+    for level, sheets in enumerate(levels):
+        used = [s for s in sheets if by_sheet[s.name]]
+        if used and level < len(spec.row_groups):
+            rows.append(TableRow("group", (spec.row_groups[level],)))
+        for sheet in used:
+            if sheet.kind != "level4":
+                n_std += 1
+                rows.append(_standard_row(spec, book, sheet, n_std))
+            rows += items_of(spec, book, by_sheet[sheet.name], numbers)
+    return rows
+
+
 def build_table(spec: TableSpec, book: PlanBook, facts: list[ItemFact], empty_text: str) -> TableData:
     """Rows for the items: flat when a column names the standard, else grouped by standard."""
-    rows: list[TableRow] = []
-    cols = spec.columns
-    if "standard" in cols:                      # a flat table (Tiền Giang): the standard is a column
-        rows = [_item_row(f, spec, str(i), _criterion_label(f.code, book, spec.full_labels)) for i, f in enumerate(facts, 1)]
-    else:
-        by_sheet = {s.name: [f for f in facts if f.item.sheet == s.name] for s in book.layout.sheets}
-        number_items = not spec.row_groups
-        n_std = n_item = 0
-        for level, sheets in enumerate((
-                [s for s in book.layout.sheets if s.kind != "level4"], [s for s in book.layout.sheets if s.kind == "level4"])):
-            used = [s for s in sheets if by_sheet[s.name]]
-            if not used:
-                continue
-            if spec.row_groups and level < len(spec.row_groups):
-                rows.append(TableRow("group", (spec.row_groups[level],)))
-            for sheet in used:
-                if sheet.kind != "level4":
-                    n_std += 1
-                    std = book.framework.standard(sheet.standard)
-                    text = f"Tiêu chuẩn {sheet.standard}: {std.title}" if std else sheet.name
-                    rows.append(TableRow("standard", (text,) if number_items or cols[0] != "tt" else (str(n_std), text)))
-                items = by_sheet[sheet.name]
-                if "criterion" in cols or "criterion_code" in cols:
-                    previous = object()
-                    for f in items:
-                        label = _criterion_label(f.code, book, spec.full_labels) if f.code != previous else ""
-                        previous = f.code
-                        n_item += 1
-                        rows.append(_item_row(f, spec, str(n_item) if number_items else "", label))
-                else:
-                    previous = object()
-                    for f in sorted(items, key=lambda f: (f.code is not None, _code_key(f.code))):
-                        if f.code and f.code != previous:
-                            rows.append(TableRow("criterion", (_criterion_label(f.code, book, True),)))
-                        previous = f.code
-                        n_item += 1
-                        rows.append(_item_row(f, spec, str(n_item) if number_items else "", ""))
-    if not rows:
-        rows = [TableRow("empty", (empty_text,))]
-    return TableData(spec.key, spec.header, spec.widths, tuple(rows))
+    rows = _flat_rows(spec, book, facts) if "standard" in spec.columns else _grouped_rows(spec, book, facts)
+    return TableData(spec.key, spec.header, spec.widths, tuple(rows or [TableRow("empty", (empty_text,))]))
 
 
 def _code_key(code: str | None) -> tuple:
