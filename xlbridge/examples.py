@@ -40,6 +40,7 @@ def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
         "can_cu": [{"van_ban": t} for t in raw.get("can_cu") or []],
         "nhom_cong_tac": [groups.get(i + 1, {}) for i in range(n_standards)],
         "to_giam_sat": [{"ho_ten": t} for t in raw.get("to_giam_sat") or []],
+        "kien_nghi": [{"noi_dung": t} for t in raw.get("kien_nghi") or []],
     }
     return info, lists
 

@@ -55,6 +55,16 @@ def _set_font(style_or_run, size: float | None = None) -> None:
         fonts.set(qn(attr), FONT)
 
 
+def _language(style) -> None:
+    """Vietnamese as the text's language, so that Word's spelling and hyphenation treat it as such."""
+    rpr = style.element.get_or_add_rPr()
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+
 def _text_width(section) -> float:
     return (section.page_width - section.left_margin - section.right_margin) / 360000   # EMU → cm
 
@@ -347,6 +357,8 @@ def build_document(report: Report) -> Document:
     normal = doc.styles["Normal"]
     _set_font(normal, BODY_PT)
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0        # Nghị định 30: single to 1.5 lines (the template says 1.15)
+    _language(normal)
     _properties(doc, report)
     _drop_styles_with_effects(doc)
     _application(doc)

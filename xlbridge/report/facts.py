@@ -15,10 +15,12 @@ from datetime import date
 from xlbridge.core.progress import is_overdue, tracks_status
 from xlbridge.core.summary import NO_STATUS, Counts, Summary, summarize
 from xlbridge.data.forms import Review
-from xlbridge.data.vocab import Phase, Status
+from xlbridge.data.vocab import Phase, Status, vocab
 from xlbridge.model import Item, PlanBook, ReviewResult
 from xlbridge.report import vn_format
-from xlbridge.report.reasons import Cause, causes, classify
+from xlbridge.report.reasons import Cause, cause_part, causes, classify
+from xlbridge.report.similar import clusters
+from xlbridge.report.wording import is_achievement, is_status_sentence, strength, wording
 
 TOTAL = "Tổng cộng"
 
@@ -85,6 +87,29 @@ class ItemFact:
     def chi_so(self) -> str:
         return self.item.text("indicator")
 
+    @property
+    def dang_lam(self) -> bool:
+        """Under way and not late: to be finished, not started anew (in progress, not overdue)."""
+        s = self.status
+        return s is not None and s.started and s.open and not s.done and not s.acknowledges_delay and not self.overdue
+
+    @property
+    def nguyen_nhan(self) -> str:
+        """The cause the reason gives ("… do chưa có phòng" → "chưa có phòng"), for one-line summaries."""
+        return cause_part(self.reason) if self.reason else ""
+
+    @property
+    def minh_chung(self) -> str:
+        source = self.item.latest or (self.item.results[-1] if self.item.results else None)
+        return _role_text(source, self.item, "evidence")
+
+    @property
+    def hanh_dong(self) -> str:
+        """What to do next year: the (adjusted) content; the plan's own text when that cell states a status."""
+        if is_status_sentence(self.content):
+            return self.item.text("content") or self.item.text("target") or self.content
+        return self.content
+
 
 @dataclass
 class Count:
@@ -122,6 +147,16 @@ class StandardFact:
         if self.figures.no_status:
             out.append(Count(NO_STATUS.lower(), self.figures.no_status))
         return out
+
+    @property
+    def dem_chua_xong(self) -> list[Count]:
+        """`dem` without the done statuses: what is still open, late, not started, cancelled, not updated."""
+        done = {st.name.lower() for st in vocab().statuses if st.done}
+        return [c for c in self.dem if c.ten not in done]
+
+    @property
+    def so_chua_xong(self) -> int:
+        return sum(c.so for c in self.dem_chua_xong)
 
     @property
     def so_hoan_thanh(self) -> int:
@@ -202,13 +237,32 @@ def by_standard(facts: Iterable[ItemFact], standards: list[StandardFact]) -> lis
     return groups
 
 
+def _alike_groups(facts: list[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
+    """Items whose reasons name the same cause, grouped under the school's own words (the shortest of
+    their reasons); the others, in their order, for the keyword categories."""
+    with_reason = [f for f in facts if f.reason.strip() and classify(f.reason).limitation]
+    groups: list[Group] = []
+    grouped: set[int] = set()
+    for members in (m for m in clusters([cause_part(f.reason) for f in with_reason]) if len(m) > 1):
+        mine = [with_reason[i] for i in members]
+        label = min((cause_part(f.reason) for f in mine), key=len)
+        cause = Cause(f"ly-do-{len(groups) + 1}", vn_format.upper_first(label), True, typed=True)
+        for f in mine:
+            f.cause = cause
+        groups.append(Group(mine, nguyen_nhan=cause))
+        grouped |= {id(f) for f in mine}
+    return groups, [f for f in facts if id(f) not in grouped]
+
+
 def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
-    """(shortcomings grouped by cause in the data file's order, items whose cause is "not yet due")."""
+    """(shortcomings grouped by cause: alike reasons first, then the data file's categories in order;
+    items whose cause is "not yet due")."""
+    groups, rest = _alike_groups(list(facts))
     buckets: dict[str, list[ItemFact]] = {}
-    for f in facts:
+    for f in rest:
         f.cause = classify(f.reason)
         buckets.setdefault(f.cause.key, []).append(f)
-    groups, apart = [], []
+    apart = []
     for cause in causes().all():
         mine = buckets.get(cause.key, [])
         if not mine:
@@ -218,6 +272,19 @@ def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
         else:
             apart += mine
     return groups, apart
+
+
+def highlights(done: list[ItemFact]) -> list[ItemFact]:
+    """The strongest results of finished items (figures, evidence), at most `highlights` of them, in plan order."""
+    quotable = [f for f in done if is_achievement(f.result)]
+    best = sorted(quotable, key=lambda f: -strength(f.result, f.minh_chung))[:wording().highlights]
+    return [f for f in quotable if f in best]
+
+
+def early_results(facts: list[ItemFact]) -> list[ItemFact]:
+    """Started, not finished, with a result that reports something done (not a plan, not "chưa…")."""
+    return [f for f in facts if f.status is not None and f.status.started and not f.status.done and f.status.open
+            and is_achievement(f.result)]
 
 
 @dataclass
@@ -239,6 +306,7 @@ class Facts:
     cancelled: list[ItemFact]
     no_status: list[ItemFact]
     with_results: list[ItemFact]    # any result text (forms without a status column)
+    highlights: list[ItemFact] = field(default_factory=list)   # strongest results of finished items
 
 
 def _is_shortcoming(f: ItemFact) -> bool:
@@ -252,27 +320,45 @@ def _is_shortcoming(f: ItemFact) -> bool:
     return f.overdue or s.acknowledges_delay or not s.open or bool(f.reason)
 
 
+def _tracks(view: PlanBook) -> bool:
+    """The workbook follows statuses: some item has one, or (empty workbook) its form has the column."""
+    if any(tracks_status(it) for it in view.items):
+        return True
+    return not view.items and any(c.role == "status" for c in view.layout.form_columns())
+
+
+def _is(f: ItemFact, what: str) -> bool:
+    """One status test by name: "done", "cancelled" (closed, not done), "open" (or no status)."""
+    s = f.status
+    if what == "open":
+        return s is None or s.open
+    if s is None:
+        return False
+    return s.done if what == "done" else s.cancelled
+
+
+def _shortcomings(facts: list[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
+    """(shortcomings by cause, items not due yet or whose reason says so): the latter reported apart."""
+    groups, apart_by_reason = by_cause(f for f in facts if _is_shortcoming(f))
+    apart = [f for f in facts if f.not_yet_due or f in apart_by_reason]
+    for f in apart:
+        f.cause = f.cause or classify(f.reason)
+    return groups, apart
+
+
 def collect(view: PlanBook, when: date) -> Facts:
+    """The report's facts at `when`; every count comes from the summary (`summarize`), the checks' own."""
     summary = summarize(view, when)
     facts = [item_fact(it, view, when) for it in view.items]
     rows = standard_facts(view, summary, facts)
-    standards, total = rows[:-1], rows[-1]
-    tracked = any(tracks_status(it) for it in view.items) or (
-        not view.items and any(c.role == "status" for c in view.layout.form_columns()))
-    done = [f for f in facts if f.status is not None and f.status.done]
-    shortcomings, apart = by_cause(f for f in facts if _is_shortcoming(f))
-    apart = [f for f in facts if f.not_yet_due or f in apart]
-    for f in apart:
-        f.cause = f.cause or classify(f.reason)
-    open_items = [f for f in facts if f.status is None or f.status.open]
+    tracked = _tracks(view)
+    done = [f for f in facts if _is(f, "done")]
+    shortcomings, apart = _shortcomings(facts)
     return Facts(
-        book=view, summary=summary, when=when, tracks_status=tracked, items=facts, standards=standards, total=total,
-        done=by_standard(done, standards),
-        progress=[f for f in facts if f.status is not None and f.status.started and not f.status.done
-                  and f.status.open and f.result],
-        shortcomings=shortcomings, not_yet_due=apart,
+        book=view, summary=summary, when=when, tracks_status=tracked, items=facts, standards=rows[:-1], total=rows[-1],
+        done=by_standard(done, rows[:-1]), progress=early_results(facts), shortcomings=shortcomings, not_yet_due=apart,
         overdue=[f for f in facts if f.overdue],
-        carry_over=by_standard(open_items if tracked else [], standards),
-        cancelled=[f for f in facts if f.status is not None and f.status.cancelled],
+        carry_over=by_standard([f for f in facts if _is(f, "open")] if tracked else [], rows[:-1]),
+        cancelled=[f for f in facts if _is(f, "cancelled")],
         no_status=[f for f in facts if f.status is None] if tracked else [],
-        with_results=[f for f in facts if f.result])
+        with_results=[f for f in facts if f.result], highlights=highlights(done))

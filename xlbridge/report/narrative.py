@@ -101,8 +101,14 @@ def _document_number(so_ky_hieu: str, code: str) -> str:
 
 
 def _place(book: PlanBook) -> str:
-    place = book.info.text("dia_danh") or book.info.text("tinh")
-    return re.sub(r"^(tỉnh|thành phố|tp\.?)\s+", "", place, flags=re.IGNORECASE) or BLANK
+    """The địa danh of the date line: what the user typed ("Thành phố Hồ Chí Minh" stays whole: Nghị định
+    30/2020 keeps the full name of a unit named after a person or a number). Without one, the province
+    without the word "Tỉnh" ("Tỉnh Kiên Giang" → "Kiên Giang"); a city keeps "Thành phố"."""
+    typed = " ".join(book.info.text("dia_danh").split())
+    if typed:
+        return typed
+    province = " ".join(book.info.text("tinh").split())
+    return re.sub(r"^tỉnh\s+", "", province, flags=re.IGNORECASE) or BLANK
 
 
 def _citation(book: PlanBook) -> str:
@@ -147,8 +153,13 @@ def _lists(book: PlanBook) -> dict:
     return {
         "can_cu": [e["van_ban"].text for e in lists.get("can_cu", []) if "van_ban" in e and e["van_ban"].text],
         "nhom_cong_tac": list(groups.values()),
-        "to_giam_sat": [{k: v.text for k, v in e.items()} for e in lists.get("to_giam_sat", [])],
+        "to_giam_sat": [{k: v.text for k, v in e.items()} for e in lists.get("to_giam_sat", []) if _any_text(e)],
+        "kien_nghi": [e["noi_dung"].text for e in lists.get("kien_nghi", []) if "noi_dung" in e and e["noi_dung"].text],
     }
+
+
+def _any_text(entry: dict) -> bool:
+    return any(v.text for v in entry.values())
 
 
 def _issues(book: PlanBook, facts: Facts) -> list[dict]:
@@ -173,7 +184,7 @@ def _facts_context(f: Facts) -> dict:
         "tieu_chuan_co_noi_dung": [s for s in f.standards if s.n], "tieu_chuan_trong": [s for s in f.standards if not s.n],
         "hoan_thanh": f.done, "dang_co_ket_qua": f.progress, "han_che": f.shortcomings, "so_han_che": len(shortcomings),
         "chua_den_han": f.not_yet_due, "qua_han": f.overdue, "chuyen_tiep": f.carry_over, "khong_thuc_hien": f.cancelled,
-        "chua_cap_nhat": f.no_status, "co_ket_qua": f.with_results, "noi_dung": f.items,
+        "chua_cap_nhat": f.no_status, "co_ket_qua": f.with_results, "noi_dung": f.items, "noi_bat": f.highlights,
     }
 
 

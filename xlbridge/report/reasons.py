@@ -23,11 +23,13 @@ class Cause:
     label: str
     limitation: bool = True          # False: not a shortcoming (e.g. not yet due), reported apart
     keywords: tuple[str, ...] = ()
+    typed: bool = False              # the label is the school's own reason (alike reasons grouped), not a category
 
 
 @dataclass(frozen=True)
 class Causes:
     connectors: tuple[str, ...]
+    consequences: tuple[str, ...]
     causes: tuple[Cause, ...]
     other: Cause
     missing: Cause
@@ -51,7 +53,8 @@ def causes() -> Causes:
     keys = [x.key for x in found]
     if len(set(keys)) != len(keys):
         c.fail("có hai nhóm trùng khóa (key)", "causes")
-    return Causes(tuple(str(w) for w in c.get("connectors", list, [])), found,
+    return Causes(tuple(str(w) for w in c.get("connectors", list, [])),
+                  tuple(str(w) for w in c.get("consequences", list, [])), found,
                   _cause(Checker(path, c.get("other", dict), "other")), _cause(Checker(path, c.get("missing", dict), "missing")))
 
 
@@ -78,6 +81,32 @@ def _cause_part(text: str, connectors: tuple[str, ...], plain: bool) -> str | No
         return None
     first = min(hits, key=lambda m: m.start())
     return text[first.end():]
+
+
+def _before_consequence(text: str, words: tuple[str, ...], plain: bool) -> str | None:
+    """The words before the first connector that introduces a consequence ("… bị hoãn nên chưa làm")."""
+    hits = [m for w in words if (m := _pattern(w, plain).search(text))]
+    if not hits:
+        return None
+    return text[:min(hits, key=lambda m: m.start()).start()]
+
+
+def cause_part(reason: str) -> str:
+    """What a reason gives as the cause: the words after its first connector ("… vì chưa có phòng" →
+    "chưa có phòng"), else the whole reason; unbalanced brackets and final punctuation removed."""
+    text = _norm(reason or "")
+    plain = fold(text) == text.lower()
+    key = fold(text) if plain else text
+    part = _cause_part(key, causes().connectors, plain)
+    if part is not None:
+        part = text[len(text) - len(part):]
+    else:
+        part = _before_consequence(key, causes().consequences, plain)
+        part = text[:len(part)] if part is not None else None
+    out = (part if part and part.strip() else text).strip(" .;,:-–")
+    if out.count("(") != out.count(")"):
+        out = out.replace("(", "").replace(")", "").strip()
+    return out
 
 
 def classify(reason: str) -> Cause:
