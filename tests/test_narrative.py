@@ -109,46 +109,62 @@ def test_results_report_figures_from_the_seed(thpt):
     assert "Kế hoạch có 34 nội dung cải tiến thuộc tiêu chuẩn 1, 2, 3, 4, 5 và Mức 4." in ii
     assert ("Kết quả thực hiện tính đến ngày 30 tháng 5 năm 2024: 9 nội dung hoàn thành, 18 nội dung đang thực hiện "
             "và 7 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 26,5%.") in ii
-    assert ("- Tiêu chuẩn 1 (Tổ chức và quản lý nhà trường): 10 nội dung (tiêu chí 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, "
-            "1.8, 1.9 và 1.10), 5 nội dung hoàn thành và 5 nội dung đang thực hiện; tỉ lệ hoàn thành 50%.") in ii
-    assert "tỉ lệ hoàn thành 16,7%" in ii and "kinh phí" not in ii          # the seed table has no budget column
-    assert "Phụ lục" in ii
+    assert "kinh phí" not in ii                                             # the seed table has no budget column
 
 
-def test_done_items_grouped_by_standard_with_their_results(thpt):
+def test_done_section_counts_per_standard_and_quotes_concrete_results(thpt):
     done = section(build_report(thpt, "ket-qua"), "1. Những việc làm được", "2. Những việc")
-    assert "đã hoàn thành 9/34 nội dung cải tiến (26,5%)" in done
-    assert "- Tiêu chuẩn 1 (Tổ chức và quản lý nhà trường): hoàn thành 5 nội dung (tiêu chí 1.2, 1.4, 1.6, 1.8 và 1.9)." in done
-    assert "+ Tập huấn nghiệp vụ và nâng cao năng lực TTCM, GV (tiêu chí 1.4): tập huấn 76 lượt cho TTCM, GV." in done
-    assert "(tiêu chí 3.6): đã mua sắm, bổ sung theo nhu cầu các tổ, kinh phí 22 triệu đồng." in done
-    assert "- Mức 4: hoàn thành 1 nội dung (tiêu chí 6 của Mức 4)." in done
-    assert "Tiêu chuẩn 2" not in done                                       # nothing completed there: no empty group
+    assert "đã hoàn thành 9/34 nội dung cải tiến (26,5%); theo từng tiêu chuẩn:" in done
+    assert "- Tiêu chuẩn 1: hoàn thành 5/10 nội dung (50%); 5 nội dung đang thực hiện." in done
+    assert ("- Tiêu chuẩn 2: hoàn thành 0/4 nội dung (0%); 3 nội dung đang thực hiện và 1 nội dung chưa triển khai."
+            in done)
+    assert "- Mức 4: hoàn thành 1/6 nội dung (16,7%); 2 nội dung đang thực hiện và 3 nội dung chưa triển khai." in done
+    quoted = [line for line in done.splitlines() if line.startswith("- ") and "(tiêu chí" in line]
+    assert "- Tập huấn 76 lượt cho TTCM, GV (tiêu chí 1.4)." in quoted                   # results with figures first
+    assert "- Đã mua sắm, bổ sung theo nhu cầu các tổ, kinh phí 22 triệu đồng (tiêu chí 3.6)." in quoted
+    assert len(quoted) == 4                                                   # the strongest few; the rest in the Phụ lục
+    assert "Phụ lục" in done.splitlines()[-1]
+    assert "+ " not in done                                                   # no plan text copied item by item
 
 
-def test_shortcomings_grouped_by_cause(thpt):
+def test_shortcomings_counted_from_the_summary_and_grouped_by_reason(thpt):
     limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
-    lines = limits.splitlines()
-    heads = [line for line in lines if line.startswith("- ")]
-    assert [h.split(":")[0] for h in heads] == ["- Về kinh phí", "- Về nhân sự", "- Về cơ sở vật chất, thiết bị",
-                                               "- Phụ thuộc cấp trên, điều kiện khách quan",
-                                               "- Về tổ chức thực hiện, phối hợp", "- Nguyên nhân khác"]
-    assert heads[0] == "- Về kinh phí: 5 nội dung (tiêu chí 3.5, 5.2, 5.3, 5.4 và tiêu chí 4 của Mức 4)."
-    money = lines[lines.index(heads[0]) + 1: lines.index(heads[1])]
-    assert ("+ Phát động phong trào tự làm đồ dùng dạy học (tiêu chí 3.5): chưa triển khai — chưa tổ chức do kinh phí "
-            "còn hạn hẹp.") in money
-    assert "Còn 25 nội dung chậm tiến độ, chưa triển khai hoặc chưa hoàn thành theo kế hoạch." in limits
-    assert sum(int(h.split(": ")[1].split()[0]) for h in heads) == 25
+    assert ("Còn 25 nội dung chưa hoàn thành: 18 nội dung đang thực hiện và 7 nội dung chưa triển khai. "
+            "Nguyên nhân:") in limits
+    heads = [line for line in limits.splitlines() if line.startswith("- ")]
+    # the school's own reasons first where two items give the same one, then the keyword categories
+    assert heads[:4] == ["- Chưa tìm được chuyên ngành phù hợp (tiêu chí 1.7 và 2.2).",
+                         "- Công tác phối hợp nhà trường-gia đình chưa hiệu quả (tiêu chí 2.4 và 5.5).",
+                         "- Kinh phí còn hạn hẹp (tiêu chí 3.5 và tiêu chí 4 của Mức 4).",
+                         "- Chưa phù hợp với địa phương và đơn vị (tiêu chí 1 và 5 của Mức 4)."]
+    assert heads[4] == ("- Về kinh phí (tiêu chí 5.2, 5.3 và 5.4): quỹ khen thưởng còn hạn chế; chưa có thời gian, "
+                        "kinh phí; hạn chế về chi tiêu tham dự.")
+    codes = [c for h in heads for c in _criteria_named(h)]
+    assert len(codes) == len(set(codes)) == 25                              # every unfinished item, under one cause
 
 
-def test_carry_over_lists_every_unfinished_item(thpt):
+def _criteria_named(line: str) -> list[str]:
+    """Criterion codes in the first bracket of a line: "(tiêu chí 3.5 và tiêu chí 4 của Mức 4)" → 3.5, M4.4."""
+    inside = line[line.index("(") + 1:line.index(")")]
+    out = []
+    for part in inside.split("tiêu chí")[1:]:
+        if "của Mức 4" in part:
+            out += [f"M4.{n}" for n in re.findall(r"\d+", part.split("của Mức 4")[0])]
+        else:
+            out += re.findall(r"\d+\.\d+", part)
+    return out
+
+
+def test_carry_over_turns_unfinished_items_into_actions(thpt):
     r = build_report(thpt, "ket-qua")
     plan = section(r, "3. Phương hướng")
-    assert "Đưa vào kế hoạch cải tiến chất lượng giáo dục năm học 2024-2025 các nội dung chưa hoàn thành" in plan
-    items = [line for line in plan.splitlines() if line.startswith("+ ")]
-    assert len(items) == 25                                                 # 18 in progress + 7 not started
-    assert "+ Phó Hiệu trưởng tham gia học cao học (tiêu chí 2.1)." in items
-    assert not any("(tiêu chí 3.6)" in line for line in items)              # done: not carried over
-    assert plan.index("- Tiêu chuẩn 1 ") < plan.index("- Tiêu chuẩn 2 ") < plan.index("- Mức 4:")
+    assert "- Tiếp tục thực hiện để hoàn thành các nội dung đang triển khai (tiêu chí 1.1, 1.3, " in plan
+    assert "- Tập trung triển khai các nội dung chưa thực hiện được theo kế hoạch: phó Hiệu trưởng tham gia học cao học" in plan
+    later = plan[plan.index("chưa thực hiện được"):]
+    assert later.count("(tiêu chí") == 7                                     # the 7 not started, each named
+    assert "(tiêu chí 3.6)" not in plan                                      # done: not carried over
+    assert " do " not in plan and "chưa có phòng" not in plan                # actions, not their reasons
+    assert "Hiệu trưởng thành lập tổ giám sát" in plan                       # the seed lists no tổ giám sát
 
 
 def test_header_signature_and_appendix(thpt):
@@ -182,11 +198,12 @@ def test_tt57_year_end_review(tt57):
             "tỉ lệ hoàn thành đạt 62,5%.") in t
     assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2 và 4.1)." in t
     limits = section(r, "2. Những việc còn hạn chế", "3. Phương hướng")
-    assert "- Về kinh phí: 1 nội dung (tiêu chí 4.1)." in limits and "- Về nhân sự: 1 nội dung (tiêu chí 2.2)." in limits
-    assert "chậm tiến độ, quá hạn (hạn hoàn thành 28/02/2027) — kỳ tuyển dụng viên chức" in limits
+    assert "; trong đó 2 nội dung đã quá hạn (tiêu chí 2.2 và 4.1). Nguyên nhân:" in limits
+    assert "- Về kinh phí (tiêu chí 4.1): dự toán ngân sách năm 2027 được giao không có kinh phí mua sắm thiết bị." in limits
+    assert ("- Về nhân sự (tiêu chí 2.2): kỳ tuyển dụng viên chức giáo viên năm 2027 của Sở GDĐT chưa tổ chức "
+            "(dự kiến tháng 7/2027).") in limits                             # the cause, before "nên"
     plan = section(r, "3. Phương hướng")
-    assert "năm học 2027-2028" in plan and [x.split("(")[-1] for x in plan.splitlines() if x.startswith("+ ")] == [
-        "tiêu chí 2.2).", "tiêu chí 3.5).", "tiêu chí 4.1)."]
+    assert "năm học 2027-2028" in plan and _criteria_named(plan[plan.index("chưa thực hiện được"):]) == ["2.2"]
     table = r.tables["ket-qua"]
     assert table.header[0][5] == "Cuối năm học" and table.header[1][5:] == (
         "Mức độ thực hiện", "Kết quả, minh chứng", "Lý do, điều chỉnh (nếu có)")
@@ -199,9 +216,9 @@ def test_tt57_mid_year_review_is_dated_at_the_end_of_semester_one(tt57):
     t = text(r)
     assert "cuối học kỳ I năm học 2026-2027" in t and "Tính đến thời điểm: 15/01/2027" in t
     assert "2 nội dung hoàn thành, 4 nội dung đang thực hiện và 2 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 25%" in t
-    assert "Có 2 nội dung chưa đến thời gian thực hiện theo kế hoạch (tiêu chí 3.3 và 4.1)." in t
+    assert "Các nội dung ở tiêu chí 3.3 và 4.1 chưa đến thời gian thực hiện theo kế hoạch." in t
     assert "không có nội dung nào chậm tiến độ, quá hạn hoặc chưa triển khai" in t      # not yet due ≠ shortcoming
-    assert "Tiếp tục thực hiện các nội dung chưa hoàn thành để hoàn thành kế hoạch trong năm học 2026-2027" in t
+    assert "- Tiếp tục thực hiện để hoàn thành các nội dung đang triển khai (tiêu chí " in t and "trong năm học 2026-2027." in t
     assert r.tables["ket-qua"].header[0][5] == "Cuối học kỳ I"
     same = build_report(tt57, "ket-qua", review_id="hk1")          # --ra-soat hk1: the follow-up report of that review
     assert same.review.id == "hk1" and "cuối học kỳ I năm học 2026-2027" in text(same)
@@ -214,7 +231,7 @@ def test_report_date_drives_overdue_like_the_rules(tt57):
     late_report = build_report(tt57, "tien-do", date(2027, 3, 15))
     assert "quá thời hạn" not in early
     assert "Có 1 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2)." in text(late_report)
-    assert "quá hạn (hạn hoàn thành 28/02/2027)" in text(late_report)
+    assert "trong đó 1 nội dung đã quá hạn (tiêu chí 2.2)" in text(late_report)
 
 
 def test_plan_seed_progress_report_overdue_matches_the_check(tmp_path):
@@ -226,7 +243,7 @@ def test_plan_seed_progress_report_overdue_matches_the_check(tmp_path):
             assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 1.2 và 2.2)." in t
         else:
             assert "quá thời hạn" not in t
-        assert "Còn 4 nội dung chưa cập nhật trạng thái thực hiện (tiêu chí 1.2, 2.2, 3.5 và 5.6)" in t
+        assert "Cần cập nhật trạng thái thực hiện của 4 nội dung (tiêu chí 1.2, 2.2, 3.5 và 5.6)" in t
         view = at_review(book, book.layout.reviews[0], day, vocab().phase_by_id("giua-nam"))
         flagged = {(f.sheet, int(re.sub(r"\D", "", f.cell))) for f in validate(view, day) if f.rule == "TG05"}
         assert sorted(it.criterion for it in view.items if (it.sheet, it.row) in flagged) == codes
@@ -290,9 +307,9 @@ def test_half_filled_workbook(tmp_path):
     r = build_report(book, "ket-qua", today=TODAY)
     t = text(r)
     assert "1 nội dung hoàn thành, 1 nội dung chưa triển khai và 1 nội dung chưa cập nhật trạng thái" in t
-    assert "- Chưa ghi rõ lý do: 1 nội dung (tiêu chí 3.2)." in t
-    assert "Còn 1 nội dung chưa cập nhật trạng thái thực hiện (tiêu chí 1.2)" in t
-    assert "+ Rà soát kế hoạch chiến lược (tiêu chí 1.1)." in t                 # done, no result written
+    assert "- Chưa ghi rõ lý do (tiêu chí 3.2)." in t
+    assert "Cần cập nhật trạng thái thực hiện của 1 nội dung (tiêu chí 1.2)" in t
+    assert "Một số kết quả cụ thể" not in t                                 # done, but no result written: nothing to quote
     assert r.notes and "chưa ghi ngày báo cáo" in r.notes[0]
     _no_empty_sentences(r)
 
@@ -361,8 +378,9 @@ def test_cause_keywords_are_data(tmp_path, monkeypatch, thpt):
     reload()
     try:
         limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
-        assert limits.splitlines()[2] == "- Về khen thưởng: 1 nội dung (tiêu chí 5.2)."
-        assert "- Về kinh phí: 4 nội dung (tiêu chí 3.5, 5.3, 5.4 và tiêu chí 4 của Mức 4)." in limits
+        heads = [line.split(":")[0] for line in limits.splitlines() if line.startswith("- ")]
+        assert "- Về khen thưởng (tiêu chí 5.2)" in heads
+        assert "- Về kinh phí (tiêu chí 5.3 và 5.4)" in heads
     finally:
         monkeypatch.delenv("KDCL_DU_LIEU")
         reload()

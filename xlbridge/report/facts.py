@@ -159,6 +159,12 @@ class StandardFact:
         return sum(c.so for c in self.dem_chua_xong)
 
     @property
+    def so_khong_thuc_hien(self) -> int:
+        """Items whose status is closed without being done (Không thực hiện): not counted in the rate."""
+        closed = {st.name.lower() for st in vocab().statuses if not st.open and not st.done}
+        return sum(c.so for c in self.dem if c.ten in closed)
+
+    @property
     def so_hoan_thanh(self) -> int:
         return self.figures.done
 

@@ -83,27 +83,33 @@ def _cause_part(text: str, connectors: tuple[str, ...], plain: bool) -> str | No
     return text[first.end():]
 
 
-def _before_consequence(text: str, words: tuple[str, ...], plain: bool) -> str | None:
-    """The words before the first connector that introduces a consequence ("… bị hoãn nên chưa làm")."""
+def _first_hit(text: str, words: tuple[str, ...], plain: bool) -> re.Match | None:
     hits = [m for w in words if (m := _pattern(w, plain).search(text))]
-    if not hits:
-        return None
-    return text[:min(hits, key=lambda m: m.start()).start()]
+    return min(hits, key=lambda m: m.start()) if hits else None
+
+
+def _cause_in(sentence: str, plain: bool) -> str | None:
+    """The cause one sentence gives: after "do/vì…", or before "nên…", whichever comes first; None if neither."""
+    data = causes()
+    key = fold(sentence) if plain else sentence
+    cause, consequence = _first_hit(key, data.connectors, plain), _first_hit(key, data.consequences, plain)
+    if consequence is not None and (cause is None or consequence.start() < cause.start()):
+        return sentence[:consequence.start()]
+    return sentence[cause.end():] if cause is not None else None
+
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
 
 
 def cause_part(reason: str) -> str:
-    """What a reason gives as the cause: the words after its first connector ("… vì chưa có phòng" →
-    "chưa có phòng"), else the whole reason; unbalanced brackets and final punctuation removed."""
+    """What a reason gives as the cause: in the first sentence that names one, the words after its connector
+    ("… vì chưa có phòng" → "chưa có phòng") or before a consequence ("Dự án bị hoãn nên chưa làm" → "Dự án
+    bị hoãn"); else the first sentence. Unbalanced brackets and final punctuation removed."""
     text = _norm(reason or "")
     plain = fold(text) == text.lower()
-    key = fold(text) if plain else text
-    part = _cause_part(key, causes().connectors, plain)
-    if part is not None:
-        part = text[len(text) - len(part):]
-    else:
-        part = _before_consequence(key, causes().consequences, plain)
-        part = text[:len(part)] if part is not None else None
-    out = (part if part and part.strip() else text).strip(" .;,:-–")
+    sentences = [x for x in _SENTENCE.split(text) if x.strip()] or [text]
+    found = next((c for x in sentences if (c := _cause_in(x, plain)) and c.strip(" .;,:-–")), None)
+    out = (found or sentences[0]).strip(" .;,:-–")
     if out.count("(") != out.count(")"):
         out = out.replace("(", "").replace(")", "").strip()
     return out

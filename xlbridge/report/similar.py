@@ -21,6 +21,7 @@ class Similarity:
     min_overlap: float
     min_shared_pairs: int
     stopwords: frozenset[str]
+    common_pairs: frozenset[tuple[str, str]]
 
 
 @cached
@@ -30,7 +31,11 @@ def similarity() -> Similarity:
     words = c.get("stopwords", list, [])
     if not all(isinstance(w, str) and w == fold(w) for w in words):
         c.fail("mỗi từ phải viết không dấu, chữ thường", "stopwords")
-    return Similarity(float(c.get("min_overlap", (int, float))), c.get("min_shared_pairs", int), frozenset(words))
+    pairs = c.get("common_pairs", list, [])
+    if not all(isinstance(p, str) and p == fold(p) and len(p.split()) == 2 for p in pairs):
+        c.fail("mỗi mục phải là hai âm tiết viết không dấu, chữ thường", "common_pairs")
+    return Similarity(float(c.get("min_overlap", (int, float))), c.get("min_shared_pairs", int), frozenset(words),
+                      frozenset((p.split()[0], p.split()[1]) for p in pairs))
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,12 @@ class Signature:
 
 
 def signature(text: str) -> Signature:
-    stop = similarity().stopwords
+    cfg = similarity()
     syllables = _WORD.findall(fold(text))
-    words = frozenset(w for w in syllables if w not in stop and not w.isdigit())
-    pairs = frozenset((a, b) for a, b in zip(syllables, syllables[1:], strict=False) if a not in stop and b not in stop)
+    meaningful = [w not in cfg.stopwords and not w.isdigit() for w in syllables]
+    words = frozenset(w for w, keep in zip(syllables, meaningful, strict=True) if keep)
+    pairs = frozenset(p for k, p in enumerate(zip(syllables, syllables[1:], strict=False))
+                      if meaningful[k] and meaningful[k + 1] and p not in cfg.common_pairs)
     return Signature(words, pairs)
 
 
