@@ -73,7 +73,9 @@ def _user_texts(book) -> list[str]:
     out = set()
     for t in filter(None, texts):
         out |= {t, clause(t), upper_first(clause(t)), cause_part(t), clause(cause_part(t)), upper_first(clause(cause_part(t)))}
-    return sorted((t for t in out if t), key=len, reverse=True)
+    # a bare number or a "Tiêu chuẩn 2" label typed in a cell would hide the narrative's own figures
+    label = re.compile(r"^(?:tiêu chuẩn|tiêu chí|mức)?\s*[\d.,]+$", re.IGNORECASE)
+    return sorted((t for t in out if len(t.split()) > 1 and not label.match(t)), key=len, reverse=True)
 
 
 _NOT_FIGURES = [
@@ -84,24 +86,34 @@ _NOT_FIGURES = [
 ]
 
 
-def _figures(summary, book) -> set[str]:
-    """What the summary says, as the narrative prints it: counts, rates, budgets; and the issues count."""
-    out = {str(len(book.issues))}
-    for row in summary.all_rows():
-        c = row.counts
-        out |= {str(n) for n in (c.items, c.no_status, c.done, c.cancelled, c.overdue, *c.statuses.values())}
-        out |= {vn_format.pct(c.completion), vn_format.number(c.budget)}
-    return out
+def _figures(counts, book) -> set[str]:
+    """What one summary row says, as the narrative prints it: counts, rate, budget; and the issues count."""
+    c = counts
+    out = {str(len(book.issues)), vn_format.pct(c.completion), vn_format.number(c.budget)}
+    return out | {str(n) for n in (c.items, c.no_status, c.done, c.cancelled, c.overdue, c.items - c.done,
+                                   *c.statuses.values())}
+
+
+def _row_of(line: str, summary, book):
+    """The summary row a line speaks of: its standard for "- Tiêu chuẩn 2: …" / "- Mức 4: …", else the total."""
+    m = re.match(r"- (?:Tiêu chuẩn (\d+)|(Mức 4)):", line)
+    if m:
+        number = 0 if m[2] else int(m[1])
+        return next(r for r in summary.rows if r.standard == number)
+    return summary.total
 
 
 def _unexplained_numbers(text: str, book, summary) -> list[str]:
-    for t in _user_texts(book):
-        text = text.replace(t, " ")
-    for pattern in _NOT_FIGURES:
-        text = re.sub(pattern, " ", text, flags=re.MULTILINE)
-    allowed = _figures(summary, book)
-    found = re.findall(r"\d[\d.]*(?:,\d+)?%?", text)
-    return [n for n in found if n.rstrip(".") not in allowed]
+    """Numbers of the narrative that are not figures of the summary row the line speaks of."""
+    out = []
+    for line in text.splitlines():
+        allowed = _figures(_row_of(line, summary, book).counts, book)
+        for t in _user_texts(book):
+            line = line.replace(t, " ")
+        for pattern in _NOT_FIGURES:
+            line = re.sub(pattern, " ", line, flags=re.MULTILINE)
+        out += [n for n in re.findall(r"\d[\d.]*(?:,\d+)?%?", line) if n.rstrip(".") not in allowed]
+    return out
 
 
 # ------------------------------------------------------------------------------ Phụ lục

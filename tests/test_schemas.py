@@ -45,6 +45,8 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
     from xlbridge.layout import config
     from xlbridge.report.documents import documents, extra_tables
     from xlbridge.report.reasons import causes
+    from xlbridge.report.similar import similarity
+    from xlbridge.report.wording import wording as report_wording
     return {
         "framework": ("frameworks/tt18-2018-trung-hoc.yaml", lambda p: frameworks()),
         "form": ("forms/ke-hoach-2018.yaml", lambda p: get_form("ke-hoach-2018")),
@@ -65,7 +67,8 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
         "tong-hop": ("texts/tong-hop.yaml", lambda p: texts()),
         "van-ban": ("narrative/van-ban.yaml", lambda p: documents()),
         "bang": ("narrative/bang.yaml", lambda p: extra_tables()),
-        "nguyen-nhan": ("narrative/nguyen-nhan.yaml", lambda p: causes()),
+        "nguyen-nhan": ("narrative/nguyen-nhan.yaml", lambda p: (causes(), similarity())),
+        "loi-van": ("narrative/loi-van.yaml", lambda p: report_wording()),
         "example": ("examples/bao-cao-ket-qua-thpt-2023-2024.yaml", lambda p: load_document(p)),
         "result-wording": ("vocab/result-wording.yaml", lambda p: wording()),
         "loai-hinh": ("vocab/loai-hinh.yaml", lambda p: vocab()),

@@ -311,7 +311,7 @@ class Facts:
     carry_over: list[Group]         # still open: to carry into the rest of the year or next year
     cancelled: list[ItemFact]
     no_status: list[ItemFact]
-    with_results: list[ItemFact]    # any result text (forms without a status column)
+    with_results: list[ItemFact]    # a result that reports something done (forms without a status column)
     highlights: list[ItemFact] = field(default_factory=list)   # strongest results of finished items
 
 
@@ -367,4 +367,4 @@ def collect(view: PlanBook, when: date) -> Facts:
         carry_over=by_standard([f for f in facts if _is(f, "open")] if tracked else [], rows[:-1]),
         cancelled=[f for f in facts if _is(f, "cancelled")],
         no_status=[f for f in facts if f.status is None] if tracked else [],
-        with_results=[f for f in facts if f.result], highlights=highlights(done))
+        with_results=[f for f in facts if is_achievement(f.result)], highlights=highlights(done))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from xlbridge.core.vntext import fold
+from xlbridge.core.wording import is_bland, unfinished_clause
 from xlbridge.data.files import Checker, cached, find, load_yaml
 
 
@@ -50,8 +51,11 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def is_achievement(result: str) -> bool:
-    """A result that reports something done: not empty, not future, not "chưa…"."""
-    return bool(result.strip()) and not _has(result, wording().not_achievement)
+    """A result that reports something done: not empty, not bland, nothing said unfinished ("chưa…", "đang…":
+    the checks' own judgement, `core.wording`), not a plan ("sẽ…", "cần…")."""
+    if not result.strip() or is_bland(result) or unfinished_clause(result) is not None:
+        return False
+    return not _has(result, wording().not_achievement)
 
 
 def is_status_sentence(text: str) -> bool:
