@@ -293,6 +293,10 @@ def _table(doc, data: TableData, width: float) -> None:
         span = cells[len(lead)].merge(cells[n - 1]) if len(lead) < n - 1 else cells[len(lead)]
         _cell_text(span, row.cells[-1], bold=row.kind in ("group", "standard"), italic=row.kind in ("criterion", "empty"),
                    center=row.kind == "group")
+        if row.kind != "empty":                   # a heading row ("Mức 4", "Tiêu chuẩn 2") stays with its first item
+            for cell in new.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
     for j, column in enumerate(table.columns):
         column.width = widths[j]                  # the grid LibreOffice reads
     for row in table.rows:
@@ -302,7 +306,20 @@ def _table(doc, data: TableData, width: float) -> None:
 
 
 def _new_section(doc, landscape: bool):
+    """A new page section. The paragraph that ends the previous section is made one point high, and an empty
+    spacer before it is dropped: a signature block ending near the foot of a page must not push a blank
+    line, and so a blank page, in front of the Phụ lục."""
+    body = doc.element.body
+    last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else None
+    if last is not None and last.tag == qn("w:p") and not "".join(t.text or "" for t in last.iter(qn("w:t"))) \
+            and last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
+        body.remove(last)
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    closing = doc.paragraphs[-2] if len(doc.paragraphs) > 1 else None
+    if closing is not None and closing._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+        fmt = closing.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = Pt(1)
     _setup(section, landscape)
     section.different_first_page_header_footer = False      # numbered from its first page on
     return section
