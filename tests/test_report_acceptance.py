@@ -21,7 +21,7 @@ from xlbridge.data.vocab import vocab
 from xlbridge.io.reader import read_workbook
 from xlbridge.report import vn_format
 from xlbridge.report.facts import Facts, at_review, collect
-from xlbridge.report.narrative import Report, build_report, sheet_rows
+from xlbridge.report.narrative import Report, _column_labels, build_report, sheet_rows
 from xlbridge.report.reasons import cause_part
 from xlbridge.report.tables import RESULT_COLUMNS
 from xlbridge.report.vn_format import clause, upper_first
@@ -153,6 +153,24 @@ def _check_appendix(report: Report, facts: Facts, form) -> int:
     return checked
 
 
+def _check_sheet(report: Report, facts: Facts, form) -> None:
+    """The "Báo cáo" sheet carries the same Phụ lục: each result after the name of its status's column only."""
+    columns = [str(c) for c in form.official["columns"]]
+    derive = {s: col for col, names in form.official["derive"].items() for s in names}
+    labels = _column_labels(report.tables["ket-qua"])
+    lines = [t for _kind, t in sheet_rows(report)]
+    for f in facts.items:
+        if f.status is None or not f.result:
+            continue
+        first = f.result.splitlines()[0]
+        mine = next(line for line in lines if f.item.text("content") in line and first in line)
+        want = labels[columns.index(derive[f.status.name])]
+        assert f"{want}: {first}" in mine, (f.code, mine)
+        for key in RESULT_COLUMNS:
+            if key != derive[f.status.name]:
+                assert f"{labels[columns.index(key)]}:" not in mine, (f.code, key)
+
+
 # ------------------------------------------------------------------------------ the test
 
 
@@ -183,6 +201,7 @@ def test_report_a_principal_can_sign(tmp_path, source, name, loai, requests):
     form = book.layout.results_form
     if form is not None and (form.official or {}).get("derive"):
         assert _check_appendix(report, facts, form) == total.items > 0
+        _check_sheet(report, facts, form)
 
     # địa danh as typed, Kiến nghị present or cleanly absent
     header = [b.plain for b in report.blocks if b.column == "right"]

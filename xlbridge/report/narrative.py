@@ -292,6 +292,31 @@ def build_report(book: PlanBook, loai: str, when: date | None = None, review_id:
     return Report(doc, blocks, tables, day, review, book.info.text("ten_truong"), notes)
 
 
+def _column_labels(table: TableData) -> list[str]:
+    """Each column's name: its lowest header cell, without the bracketed instructions ("(nêu rõ lý do)")."""
+    labels = [""] * table.n_columns
+    for _r, c, _rs, cs, text in table.header_cells():
+        for j in range(c, c + cs):
+            labels[j] = re.sub(r"\s*\(.*$", "", text).strip()
+    return labels
+
+
+def table_lines(table: TableData) -> list[tuple[str, str]]:
+    """The Phụ lục on the "Báo cáo" sheet, one line per row: each non-empty cell after its column's name, so
+    that a result stands under the column its status names, as in the Word table."""
+    labels = _column_labels(table)
+    out: list[tuple[str, str]] = []
+    for row in table.rows:
+        if row.kind != "item":
+            out.append(("heading" if row.kind in ("group", "standard") else "paragraph", row.cells[-1]))
+            continue
+        cells = [(labels[j], " ".join(text.split("\n"))) for j, text in enumerate(row.cells)
+                 if text.strip() and labels[j] != "TT"]
+        # the criterion and the content speak for themselves; the result columns are named
+        out.append(("paragraph", " — ".join(f"{label}: {text}" if k > 1 else text for k, (label, text) in enumerate(cells))))
+    return out
+
+
 def sheet_rows(report: Report) -> list[tuple[str, str]]:
     """The report as rows of the "Báo cáo" sheet: ("heading" | "paragraph", text)."""
     docs = documents()
@@ -315,6 +340,8 @@ def sheet_rows(report: Report) -> list[tuple[str, str]]:
             rows.append(("paragraph", b.plain))
         elif b.style == "table":
             rows.append(("paragraph", docs.sheet_table_note.replace("{ten}", docs.table_names.get(b.arg, b.arg))))
+            if b.arg == "ket-qua" and b.arg in report.tables:
+                rows += table_lines(report.tables[b.arg])
         elif b.style == "row":
             rows.append(("paragraph", " — ".join(c for c in b.cells() if c)))
     flush()
