@@ -224,3 +224,17 @@ def test_demo_school_levels(tmp_path):
     lv = result.levels
     assert (lv.current, lv.chuan_quoc_gia, lv.planned, lv.next_level) == (3, 2, 4, 4)
     assert not [f for f in result.findings if f.rule.startswith("LV")]
+
+
+def test_reports_say_the_level_in_one_sentence(tmp_path):
+    """The results report says where the results put the school; the plan says what completing it gives."""
+    from xlbridge.demo import build_example
+    from xlbridge.report.narrative import report_rows
+    result = check_file(build_example(tmp_path), today=TODAY)
+    text = " ".join(t for _kind, t in report_rows(result.book, result.summary))
+    assert "Theo kết quả thực hiện kế hoạch, nhà trường vẫn ở Mức 3 như đầu năm học; nếu hoàn thành toàn bộ kế hoạch sẽ đạt Mức 4." in text
+    out = tmp_path / "ke-hoach.docx"
+    assert main(["bao-cao", str(tmp_path / "vi-du-thpt-giong-rieng-2023-2024.xlsx"), "--loai", "ke-hoach", "-o", str(out)]) == 0
+    import docx
+    words = " ".join(p.text for p in docx.Document(out).paragraphs)
+    assert "Nếu hoàn thành kế hoạch, nhà trường đạt Mức 4 (hiện tại: Mức 3)." in words

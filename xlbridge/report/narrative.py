@@ -202,8 +202,16 @@ def _context(book: PlanBook, doc: DocumentSpec, review: Review | None, facts: Fa
         "can_cu_co_thong_tu": any(book.framework.short in t for t in lists["can_cu"]),
         "ra_soat": _review_info(review, docs), "ra_soat_list": per_review,
         "van_de": _issues(book, facts), "so_van_de": len(book.issues),
-        "trang_thai": vocab().status_names(), **lists, **_facts_context(facts),
+        "trang_thai": vocab().status_names(), **lists, **_facts_context(facts), **_level_context(book),
     }
+
+
+def _level_context(book: PlanBook) -> dict:
+    """One sentence each on the school's level for the plan and for the results report ("" without levels)."""
+    from xlbridge.core.level_text import plan_sentence, results_sentence
+    from xlbridge.core.school_level import book_levels
+    levels = book_levels(book)
+    return {"muc_ke_hoach": plan_sentence(book.framework, levels), "muc_ket_qua": results_sentence(book.framework, levels)}
 
 
 # ---------------------------------------------------------------- tables
