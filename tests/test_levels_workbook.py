@@ -232,7 +232,8 @@ def test_reports_say_the_level_in_one_sentence(tmp_path):
     from xlbridge.report.narrative import report_rows
     result = check_file(build_example(tmp_path), today=TODAY)
     text = " ".join(t for _kind, t in report_rows(result.book, result.summary))
-    assert "Theo kết quả thực hiện kế hoạch, nhà trường vẫn ở Mức 3 như đầu năm học; nếu hoàn thành toàn bộ kế hoạch sẽ đạt Mức 4." in text
+    assert ("Theo kết quả thực hiện kế hoạch, nhà trường vẫn ở Mức 3 như đầu năm học; "
+            "nếu hoàn thành toàn bộ kế hoạch sẽ đạt Mức 4.") in text
     out = tmp_path / "ke-hoach.docx"
     assert main(["bao-cao", str(tmp_path / "vi-du-thpt-giong-rieng-2023-2024.xlsx"), "--loai", "ke-hoach", "-o", str(out)]) == 0
     import docx
