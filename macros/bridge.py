@@ -15,10 +15,11 @@ from pathlib import Path
 from xlbridge.check import CheckResult, check_grid
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.errors import KdclError, UnreadableWorkbook
-from xlbridge.io.grid import Grid
+from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, CHECK_STATUS_CELL, REPORT_FIRST_ROW, check_column, config
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+Formulas = dict[str, list[list[object]]]     # sheet name -> rows of formulas (as Excel's range.formulas gives them)
 
 
 def as_text(value: object) -> object:
@@ -28,14 +29,65 @@ def as_text(value: object) -> object:
     return value
 
 
-def read_book(book) -> Grid:
-    """Every sheet's values from A1, in one read per sheet; errors kept as text ("#NAME?")."""
+def _used(sheet):
+    last = sheet.used_range.last_cell
+    return sheet.range((1, 1), (last.row, last.column))
+
+
+def read_book(book, formulas: Formulas | None = None) -> Grid:
+    """Every sheet's values from A1, in one read per sheet, with formulas as their text (as the file reader
+    gives them, so rule O01 sees a formula typed into an input cell); errors kept as text ("#NAME?").
+
+    Classic xlwings reads the formulas here; xlwings Lite cannot read them synchronously, so its press
+    fetches them first (`read_formulas`) and passes them in."""
     grid: Grid = {}
     for sheet in book.sheets:
-        last = sheet.used_range.last_cell
-        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
-        grid[sheet.name] = [list(row) for row in values]
+        rng = _used(sheet)
+        values = [list(row) for row in rng.options(ndim=2, err_to_str=True).value]
+        found = formulas.get(sheet.name) if formulas is not None else _formulas_now(rng)
+        grid[sheet.name] = with_formulas(values, found)
     return grid
+
+
+def _formulas_now(rng) -> list[list[object]] | None:
+    """Classic xlwings reads formulas synchronously; the remote interpreter (Lite) does not."""
+    try:
+        return _as_rows(rng.formula)
+    except NotImplementedError:
+        return None
+
+
+async def read_formulas(book) -> Formulas:
+    """xlwings Lite: each sheet's formulas, fetched from Excel on demand (one request per sheet)."""
+    found: Formulas = {}
+    for sheet in book.sheets:
+        try:
+            rows = await _used(sheet).options(ndim=2).get_formula()
+        except NotImplementedError:       # a host that can read values only: nothing more to see
+            continue
+        found[sheet.name] = _as_rows(rows) or []
+    return found
+
+
+def _as_rows(raw: object) -> list[list[object]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, (list, tuple)):
+        return [[raw]]
+    if raw and not isinstance(raw[0], (list, tuple)):
+        return [list(raw)]
+    return [list(r) for r in raw]
+
+
+def with_formulas(values: list[list[object]], formulas: list[list[object]] | None) -> list[list[object]]:
+    """Values with every formula cell replaced by its formula text (FormulaText), as io.grid reads a file."""
+    if not formulas:
+        return values
+    for r, row in enumerate(formulas[: len(values)]):
+        for c, f in enumerate(row[: len(values[r])]):
+            if isinstance(f, str) and f.startswith("=") and len(f) > 1:
+                values[r][c] = FormulaText(f)
+    return values
 
 
 def _write_block(sheet, row: int, col: int, rows: list[list[object]]) -> None:
@@ -117,10 +169,10 @@ def guarded(book, failure: str, action):
     return None
 
 
-def kiem_tra(book, today=None, stamp: datetime | None = None) -> CheckResult | None:
+def kiem_tra(book, today=None, stamp: datetime | None = None, formulas: Formulas | None = None) -> CheckResult | None:
     """The button: check the book and write findings, summary, report text and colours back."""
     def run() -> CheckResult:
-        grid = read_book(book)
+        grid = read_book(book, formulas)
         result = check_grid(grid, book.name, today)
         apply_output(book, result.output(stamp or datetime.now()), grid)
         return result
@@ -145,13 +197,14 @@ def report_folder(book) -> Path:
     return full.parent if full.is_absolute() and full.parent.is_dir() else Path.cwd()
 
 
-def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today=None) -> Path | None:
+def tao_bao_cao(book, loai: str | None = None, folder: Path | None = None, today=None,
+                formulas: Formulas | None = None) -> Path | None:
     """The Word report of the open workbook (the kind that fits its phase unless `loai` is given)."""
     def run() -> Path:
         from xlbridge.report.documents import documents
         from xlbridge.report.docx_writer import write_docx
         from xlbridge.report.narrative import build_report
-        result = check_grid(read_book(book), book.name, today)
+        result = check_grid(read_book(book, formulas), book.name, today)
         kind = loai or documents().kind_for(result.book)
         report = build_report(result.book, kind, today=result.summary.report_date)
         target = _free_name(folder or report_folder(book), f"{Path(book.name).stem}-{kind}", ".docx")
@@ -165,19 +218,32 @@ def _where(target: Path) -> str:
     return "menu Files của xlwings Lite" if sys.platform == "emscripten" else str(target.parent)
 
 
-def ke_hoach_nam_sau(book, folder: Path | None = None) -> Path | None:
+def ke_hoach_nam_sau(book, folder: Path | None = None, formulas: Formulas | None = None) -> Path | None:
     """Next year's workbook from the open one (as `kdcl nam-sau`), saved beside it (Lite: /data)."""
     def run() -> Path:
         from xlbridge.carry.plan import plan_next_year
         from xlbridge.carry.workbook import write_next_year
         from xlbridge.io.reader import read_grid
-        plan = plan_next_year(read_grid(read_book(book), book.name))
+        plan = plan_next_year(read_grid(read_book(book, formulas), book.name))
         target = _free_name(folder or report_folder(book), f"ke-hoach-{plan.new_year}", ".xlsx")
         written = write_next_year(plan, target)
         tell(book, f"Đã tạo sổ năm học {plan.new_year}: {target.name} ({len(plan.items)} nội dung mang sang; xem trang "
                    f"«Mang sang» để xác nhận {written.questions} điểm cần xem lại); tệp ở {_where(target)}.")
         return target
     return guarded(book, "Không lập được sổ năm học sau", run)
+
+
+BUTTONS = {"kiem_tra": kiem_tra, "tao_bao_cao": tao_bao_cao, "ke_hoach_nam_sau": ke_hoach_nam_sau}
+
+
+async def pressed(action: str, book) -> None:
+    """xlwings Lite: fetch the formulas Excel does not send with the values, then run the button's action."""
+    try:
+        formulas = await read_formulas(book)
+    except Exception as exc:  # the action still runs on the values; the alert says what it could not see
+        formulas = None
+        tell(book, f"Không đọc được công thức của sổ ({type(exc).__name__}: {exc}); nút chỉ xét giá trị các ô.")
+    BUTTONS[action](book, formulas=formulas)
 
 
 def ke_hoach_nam_sau_caller() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 import xlwings_remote as xr
 from conftest import TODAY
 
@@ -63,13 +64,17 @@ def test_bundle_holds_the_real_sources(lite):
                 if isinstance(t, ast.Name)}
     modules = ast.literal_eval(assigned["KDCL_MODULES"])
     data = ast.literal_eval(assigned["KDCL_DATA"])
+    parsed = ast.literal_eval(assigned["KDCL_PARSED"])
     assert "macros.bridge" in modules and "xlbridge.core.rules.timing" in modules
     assert not any(m.startswith(("xlbridge.commands", "xlbridge.importer", "xlbridge.cli")) for m in modules)
     for name, (is_package, source) in modules.items():
         base = REPO.joinpath(*name.split("."))
         path = base / "__init__.py" if is_package else base.with_suffix(".py")
         assert source == path.read_text(encoding="utf-8"), name
-    assert data == data_files(lite_config()["data_globs"]) and "frameworks/tt18-2018-trung-hoc.yaml" in data
+    files = data_files(lite_config()["data_globs"])
+    assert data == {k: v for k, v in files.items() if not k.endswith(".yaml")} and "narrative/ket-qua/tieu-de.j2" in data
+    assert set(parsed) == {k for k in files if k.endswith(".yaml")} and "frameworks/tt18-2018-trung-hoc.yaml" in parsed
+    assert parsed["vocab/statuses.yaml"] == yaml.safe_load(files["vocab/statuses.yaml"])     # parsed at build time
     assert module_closure("macros.bridge") == modules
 
 

@@ -57,12 +57,16 @@ class CheckResult:
         A narrative template that cannot be rendered (a province's edited copy under KDCL_DU_LIEU) does not
         stop the check: the sheet says why, and the problem is returned for the command to report."""
         from xlbridge.errors import KdclError
-        from xlbridge.report.narrative import report_rows
         try:
+            from xlbridge.report.narrative import report_rows
             return report_rows(self.book, self.summary), None
         except KdclError as exc:
             problem = f"Không lập được văn bản cho trang {config().sheets['report']}: {exc}"
             return [("heading", problem)], problem
+        except ModuleNotFoundError as exc:   # jinja2 missing in an xlwings Lite set-up: the check itself still runs
+            from xlbridge.bridge.notices import notices
+            problem = notices().report_unavailable.format(package=exc.name or "jinja2")
+            return [("paragraph", problem)], problem
 
     def to_dict(self) -> dict:
         return {"file": self.book.source, "framework": self.book.framework.id, "errors": self.errors,

@@ -13,15 +13,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 import workbook_templates
 from xlbridge.errors import DataFileError
 
 BUNDLED = Path(workbook_templates.__file__).parent
-# In the xlwings Lite bundle there is no file system to read from: the bundle fills EMBEDDED with
-# {"forms/x.yaml": text, …} and paths under EMBEDDED_ROOT are served from it.
+# In the xlwings Lite bundle there is no file system to read from: the bundle fills EMBEDDED with the texts
+# ({"narrative/x.j2": text, …}) and EMBEDDED_PARSED with the YAML files parsed at build time, so Lite needs no
+# PyYAML; paths under EMBEDDED_ROOT are served from them.
 EMBEDDED: dict[str, str] = {}
+EMBEDDED_PARSED: dict[str, Any] = {}
 EMBEDDED_ROOT = Path("/kdcl-embedded")
 F = TypeVar("F", bound=Callable[..., Any])
 _CACHED: list[Any] = []
@@ -45,10 +45,14 @@ def data_dirs() -> list[Path]:
     return [*extra, BUNDLED]
 
 
+def _embedded() -> bool:
+    return bool(EMBEDDED or EMBEDDED_PARSED)
+
+
 def find(subdir: str, name: str) -> Path:
-    if EMBEDDED:
+    if _embedded():
         key = f"{subdir}/{name}" if subdir else name
-        if key in EMBEDDED:
+        if key in EMBEDDED or key in EMBEDDED_PARSED:
             return EMBEDDED_ROOT / key
         raise DataFileError(key, "(tệp)", "không có trong bản kdcl nhúng trong sổ")
     for base in data_dirs():
@@ -61,23 +65,14 @@ def find(subdir: str, name: str) -> Path:
 def list_files(subdir: str, pattern: str = "*.yaml") -> list[Path]:
     """All files of a kind; a user folder's file hides the bundled file of the same name."""
     seen: dict[str, Path] = {}
-    if EMBEDDED:
+    if _embedded():
         prefix = f"{subdir}/"
-        return [EMBEDDED_ROOT / k for k in sorted(EMBEDDED) if k.startswith(prefix) and Path(k).match(pattern)]
+        return [EMBEDDED_ROOT / k for k in sorted({*EMBEDDED, *EMBEDDED_PARSED})
+                if k.startswith(prefix) and Path(k).match(pattern)]
     for base in reversed(data_dirs()):
         for path in sorted((base / subdir).glob(pattern)):
             seen[path.name] = path
     return [seen[k] for k in sorted(seen)]
-
-
-# libyaml's parser (in PyYAML's wheels) reads the data files about ten times faster than the pure-Python one,
-# which was most of a check's start-up; the pure one stays as the fallback (Pyodide, source builds).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def parse_yaml(text: str) -> Any:
-    """YAML text → plain values, with the fastest safe loader this installation has."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 — a safe loader (CSafeLoader or SafeLoader)
 
 
 def read_text(path: Path) -> str:
@@ -93,18 +88,31 @@ def load_yaml(path: Path, kind: str | None = None) -> Any:
 
     The kind follows from where the file sits in a data folder ("forms/x.yaml"); a file read from
     elsewhere names it (`kind="example"`). Files embedded in an xlwings Lite workbook are the bundled
-    ones, checked when kdcl was built and tested; the button does not check them again.
+    ones, parsed and checked when kdcl was built and tested; the button does not parse or check them again.
     """
-    try:
-        data = parse_yaml(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"dòng {mark.line + 1}" if mark else "(cú pháp)"
-        raise DataFileError(str(path), where, f"sai cú pháp YAML: {exc}") from None
-    if not EMBEDDED:
+    if EMBEDDED_PARSED and path.is_relative_to(EMBEDDED_ROOT):
+        key = path.relative_to(EMBEDDED_ROOT).as_posix()
+        if key in EMBEDDED_PARSED:
+            return EMBEDDED_PARSED[key]
+    data = parse_yaml(read_text(path), str(path))
+    if not _embedded():
         from xlbridge.data import schema
         schema.check_file(path, data, kind or schema.kind_of(relative_name(path)))
     return data
+
+
+def parse_yaml(text: str, where: str = "(văn bản YAML)") -> Any:
+    """YAML text → plain values, with the fastest safe loader this installation has: libyaml's (in PyYAML's
+    wheels, about ten times faster, most of a check's start-up), else the pure one (source builds).
+    PyYAML is imported only here: the Lite bundle carries its data already parsed."""
+    import yaml
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 — a safe loader (CSafeLoader or SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"dòng {mark.line + 1}" if mark else "(cú pháp)"
+        raise DataFileError(where, at, f"sai cú pháp YAML: {exc}") from None
 
 
 def relative_name(path: Path) -> str:
