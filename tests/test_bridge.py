@@ -205,3 +205,78 @@ def test_next_year_workbook_from_the_button(tmp_path):
     assert result.book.info.text("nam_hoc") == "2024-2025" and len(result.book.items) == 25   # the open items only
     alerts = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
     assert alerts and "Đã tạo sổ năm học 2024-2025" in alerts[0]
+
+
+def _typed(path, layout_sheet: str) -> None:
+    """What users type into input cells: formulas (text with a leading "=", a sum, a division by zero), an error
+    value, a number and a date where text is expected, a date as text."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[layout_sheet]
+    from xlbridge.data.catalog import choose_framework
+    from xlbridge.layout import build_layout
+    table = build_layout(choose_framework("THPT", 2023)).sheets[0].table("plan")
+    col = {k: table.by_key(k).index for k in ("giai_phap", "chu_tri", "dieu_kien", "ghi_chu", "ket_qua", "thoi_gian",
+                                              "minh_chung", "ly_do")}
+    r = next(r for r in range(table.first_row, table.last_row + 1) if ws.cell(r, col["giai_phap"]).value)
+    ws.cell(r, col["giai_phap"]).value = "=Kiện toàn tổ chuyên môn"
+    ws.cell(r, col["chu_tri"]).value = "=SUM(1,2)"
+    ws.cell(r, col["dieu_kien"]).value = "=1/0"
+    ws.cell(r, col["minh_chung"]).value = "#N/A"
+    ws.cell(r, col["ghi_chu"]).value = 2024
+    ws.cell(r, col["ly_do"]).value = 12.5
+    ws.cell(r, col["ket_qua"]).value = datetime(2024, 5, 20)
+    ws.cell(r + 1, col["thoi_gian"]).value = "05/09/2024"
+    wb.save(path)
+
+
+def _trim(grid: dict) -> dict:
+    out = {}
+    for sheet, rows in grid.items():
+        rows = [list(r) for r in rows]
+        rows = [[None if v == "" else v for v in r] for r in rows]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        width = max((i + 1 for r in rows for i, v in enumerate(r) if v is not None), default=0)
+        out[sheet] = [r[:width] + [None] * (width - len(r)) for r in rows]
+    return out
+
+
+def test_button_reads_what_the_file_reader_reads(tmp_path):
+    """Formula parity: the button's reader (values + formulas fetched through xlwings' API) gives the grid of the
+    file reader `kiem-tra` uses — formulas as formula text, errors as text, dates and numbers as typed."""
+    import asyncio
+
+    from macros.bridge import read_book, read_formulas
+    from xlbridge.io.grid import is_formula, load_grid
+    src = seed_workbook(tmp_path, "ket-qua-thpt")
+    _typed(src, "Tiêu chuẩn 1")
+    book = xr.remote_book(src)
+    with xr.serve_formulas(xr.formulas(src)):
+        formulas = asyncio.run(read_formulas(book))
+    by_button, by_file = _trim(read_book(book, formulas)), _trim(load_grid(src))
+    assert by_button.keys() == by_file.keys()
+    for sheet in by_file:
+        for r, (a, b) in enumerate(zip(by_button[sheet], by_file[sheet], strict=True)):
+            for c, (x, y) in enumerate(zip(a, b, strict=True)):
+                assert (x == y and is_formula(x) == is_formula(y)) or (x, y) == (None, None), (sheet, r + 1, c + 1, x, y)
+    typed = [v for row in by_button["Tiêu chuẩn 1"] for v in row if is_formula(v)]
+    assert {"=Kiện toàn tổ chuyên môn", "=SUM(1,2)", "=1/0"} <= set(typed)
+
+
+def test_button_and_kiem_tra_agree_on_formulas(tmp_path):
+    """A formula typed into an input cell gives rule O01 through the button as through `kdcl kiem-tra`."""
+    import asyncio
+
+    from macros.bridge import read_formulas
+    src = seed_workbook(tmp_path, "ket-qua-thpt")
+    _typed(src, "Tiêu chuẩn 1")
+    by_file = check_file(src, TODAY)
+    book = xr.remote_book(src)
+    with xr.serve_formulas(xr.formulas(src)):
+        formulas = asyncio.run(read_formulas(book))
+    by_button = kiem_tra(book, TODAY, STAMP, formulas)
+    key = lambda f: (f.rule, f.sheet, f.cell)   # noqa: E731
+    assert sorted(map(key, by_button.findings)) == sorted(map(key, by_file.findings))
+    assert sum(f.rule == "O01" for f in by_button.findings) == 3
+    # without the formulas (what the button read before) O01 would be missed: the parity is not vacuous
+    assert not any(f.rule == "O01" for f in kiem_tra(xr.remote_book(src), TODAY, STAMP, {}).findings)
