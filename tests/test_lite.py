@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
 import xlwings_remote as xr
+import yaml
 from conftest import TODAY
 
 from macros.bridge import kiem_tra

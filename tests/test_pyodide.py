@@ -269,10 +269,20 @@ def test_without_the_kdcl_sheet_the_user_is_told(runs):
     assert lines and "Không kiểm tra được" in lines[0] and config().sheets["meta"] in lines[0], lines
 
 
-def test_dates_as_text_or_serial_numbers_give_the_same_check(runs):
+def test_dates_as_text_names_and_padding_give_the_same_check(runs):
     base = findings(runs["pyodide"]["presses"]["thpt"][0]["actions"])
-    for case in ("serial-dates", "text-dates", "names", "padded"):
+    for case in ("text-dates", "names", "padded"):
         assert findings(runs["pyodide"]["presses"][case][0]["actions"]) == base, case
+
+
+def test_a_date_sent_as_a_serial_number_is_named_at_its_cell(runs):
+    """A date cell that lost its date format shows (and sends) 45442: the check says so at that cell, in the words
+    the user sees, and finds everything else as before."""
+    base = [row[1:] for row in findings(runs["pyodide"]["presses"]["thpt"][0]["actions"])]
+    got = [row[1:] for row in findings(runs["pyodide"]["presses"]["serial-dates"][0]["actions"])]
+    extra = [row for row in got if row not in base]
+    assert [r for r in base if r not in got] == [] and len(extra) == 1, extra
+    assert extra[0][1:3] == ["Thông tin", "B10"] and re.search(r"«\d{5}» không phải một ngày", extra[0][3]), extra
 
 
 def test_a_missing_optional_package_is_said_in_the_workbook(runs, tmp_path):
