@@ -7,7 +7,7 @@ scripts/setup-pyodide.sh installs. Run by hand:
     python benchmarks/bench_lite_pyodide.py [--presses 10]
 
 Prints the runtime's own start-up (Pyodide, wheels, main.py: the add-in does these when it opens, before any
-press), then the first press and the median/best of the later ones; results are kept in benchmarks/README.md.
+press), then the first press and the median/best of the later ones; results are kept in benchmarks/pyodide-lite.md.
 """
 
 from __future__ import annotations
