@@ -150,3 +150,17 @@ def test_checked_copy_keeps_the_lite_code(lite, tmp_path):
     write_checked_copy(blank, out, check_file(blank, TODAY).output())
     assert read_properties(out) == read_properties(blank)
     assert openpyxl.load_workbook(out)["Kiểm tra"]["A5"].value == 1
+
+
+def test_one_xlwings_version_everywhere():
+    """pyproject, the Lite requirements (what the add-in installs), the Pyodide test's wheels and the installed
+    package (whose xlwings.bas goes into the .xlsm) name one xlwings version."""
+    import tomllib
+    from importlib.metadata import version
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    pins = {re.sub(r"\s", "", d).split("==")[1] for d in deps if d.lower().startswith("xlwings")}
+    pins |= set(re.findall(r"^xlwings==([\d.]+)", requirements_txt(), re.M))
+    pins |= set(re.findall(r"^xlwings==([\d.]+)", (HERE / "pyodide" / "wheels.txt").read_text(encoding="utf-8"), re.M))
+    assert pins == {version("xlwings")}, pins
+    mentioned = set(re.findall(r"xlwings[ =]+(\d+\.\d+\.\d+)", (REPO / "README.md").read_text(encoding="utf-8")))
+    assert mentioned <= pins, mentioned
