@@ -51,7 +51,7 @@ from xlbridge.layout import (
     config,
     criterion_row_label,
 )
-from xlbridge.template import levels_sheet, printing, summary_formulas
+from xlbridge.template import levels_sheet, live_checks, printing, summary_formulas
 from xlbridge.template.styles import Styles
 
 PROTECT_OPTIONS = {
@@ -144,6 +144,7 @@ def _write(spec: TemplateSpec, layout: Layout, filename: str) -> list:
         _levels_page(levels, layout, cfg, st)
     _summary_page(summary, layout, cfg, st)
     _check(check, cfg, st)
+    live_checks.write_live_checks(wb, {layout.info.sheet: info, **{sl.name: ws for sl, ws in std_ws}}, check, layout, st)
     _report(report, st)
     _guide(guide, spec, layout, cfg, st)
     info.activate()

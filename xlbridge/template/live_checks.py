@@ -1,0 +1,225 @@
+"""Checks that live in the workbook itself, for schools without the add-in (Excel 2016/2019, WPS, LibreOffice).
+
+Every rule of `xlbridge.core.rules` whose condition fits a cell formula gets one here, generated from the same
+data the rule reads (the form columns' `required` / `required_if_status` / roles, the vocabulary's phases,
+statuses and placeholder words, the text limit of the cell rules): a conditional format at the cell, and a line
+on the Kiểm tra sheet with its live count ("n lỗi cần sửa") and the first row concerned. Those lines sit to the
+right of the findings the button writes, which it never clears. The other rules need the button or `kiem-tra`.
+
+An expression is written once as a function of `ref(letter)`; the same text then serves the conditional format
+(one cell, relative row) and the count (whole column range inside an array formula), so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xlsxwriter.worksheet import Worksheet
+
+from xlbridge.core.rules.cells import MAX_TEXT
+from xlbridge.core.vntext import fold
+from xlbridge.data.files import find, load_yaml
+from xlbridge.data.forms import Column, info_form
+from xlbridge.data.vocab import vocab
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, Layout, Table, column_letter
+
+Ref = Callable[[str], str]                 # column letter -> a cell ("C7") or a range ("$C$7:$C$60")
+LIVE_RULES = ("TT01", "KH01", "KH02", "KQ01", "KQ04", "KQ05", "O01", "O02", "O03")
+FIRST_COL = len(CHECK_COLUMNS) + 2         # one empty column after the findings the button writes
+HELPER_COL = FIRST_COL + 7                 # hidden: one count and one first row per check of a line
+NONE = 10**6                               # "no row" in the first-row formulas
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """One live rule on one block of rows of one sheet."""
+    rule: str
+    sheet: str
+    first_row: int
+    last_row: int
+    flag: str | None                       # column whose cells get the conditional format (None: count only)
+    expr: Callable[[Ref], str]             # 1 where the rule fires, 0 elsewhere (array-safe arithmetic)
+
+    def ref(self, letter: str, whole: bool) -> str:
+        if whole:
+            return f"'{self.sheet}'!${letter}${self.first_row}:${letter}${self.last_row}"
+        return f"{letter}{self.first_row}"
+
+    def _fires(self, whole: bool) -> str:
+        """1/0 per cell or row; an error anywhere in the expression counts as "does not fire"."""
+        return f"IFERROR(({self.expr(lambda x: self.ref(x, whole))})*1,0)"
+
+    def cell_formula(self) -> str:
+        return f"={self._fires(False)}>0"
+
+    def count_formula(self) -> str:
+        return f"=SUM({self._fires(True)})"
+
+    def first_row_formula(self) -> str:
+        """The first row where it fires; NONE (10^6) where it does not (an array formula, as the count)."""
+        return f"=MIN(IF({self._fires(True)}>0,ROW({self.ref('A', True)}),{NONE}))"
+
+
+def _words(names: list[str]) -> str:
+    """An array constant of the words and their unaccented forms (MATCH ignores case, not diacritics)."""
+    out = list(dict.fromkeys([w for n in names for w in (n, fold(n))]))
+    return "{" + ",".join('"' + w.replace('"', '""') + '"' for w in out) + "}"
+
+
+def _formula(cell: str) -> str:
+    """1 for a formula; an error value typed or pasted is none (LibreOffice keeps it as the formula "=#N/A").
+    FORMULATEXT of a constant is #N/A, hence 0."""
+    return f"IFERROR(LEFT(FORMULATEXT({cell}),2)<>\"=#\",0)"
+
+
+def _visible(cell: str) -> str:
+    return f"TRIM(SUBSTITUTE({cell},UNICHAR(160),\" \"))"
+
+
+def _empty(cell: str) -> str:
+    """The reader's `empty`: nothing visible, and neither a formula nor an error (an error gives 0 here)."""
+    return f"(LEN({_visible(cell)})=0)*(1-{_formula(cell)})"
+
+
+def _placeholders() -> list[str]:
+    """The placeholder words as written in the data file (the vocabulary keeps them folded)."""
+    path = find("vocab", "placeholders.yaml")
+    return [str(w) for w in load_yaml(path)["placeholders"]]
+
+
+def _blank(cell: str) -> str:
+    """The rules' `blank` of a required text: empty or a placeholder word ("Không", "/"…), neither a formula nor an
+    error (ISNUMBER of an error is FALSE)."""
+    return f"ISNUMBER(MATCH({_visible(cell)},{_words(['', *_placeholders()])},0))*(1-{_formula(cell)})"
+
+
+def _content(table: Table, ref: Ref) -> str:
+    """The row is an item: any input holds something, an error value included (as the reader decides). A sum of
+    lengths, not one length of the joined cells: LibreOffice garbles a joined array once one element is an error."""
+    terms = "+".join(f"IF(ISERROR({ref(p.letter)}),1,LEN(TRIM({ref(p.letter)})))" for p in table.inputs())
+    return f"(({terms})>0)"
+
+
+def _status_is(cell: str, names: tuple[str, ...]) -> str:
+    """The status cell means one of `names` (exact name or alias, with or without diacritics)."""
+    statuses = [s for s in vocab().statuses if s.name in names]
+    words = [w for s in statuses for w in (s.name, *s.aliases)]
+    return f"IFERROR(ISNUMBER(MATCH(TRIM({cell}),{_words(words)},0)),0)*(1-{_formula(cell)})"
+
+
+def _phase(layout: Layout) -> str:
+    from xlbridge.template.builder import phase_order_formula  # builder calls this module: import at use
+    return phase_order_formula(layout)
+
+
+def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) -> list[LiveCheck]:
+    """The live rules of one plan table (`guard`: column that is empty on item rows, e.g. B in theo-tieu-chi)."""
+    orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
+    phase = _phase(layout)
+    item = (lambda ref: f"{_content(table, ref)}*({ref(guard)}=\"\")") if guard else (lambda ref: _content(table, ref))
+    inputs = table.inputs()
+    plan = [p for p in inputs if p.column.review is None and p.column.required and p.column.role != "criterion"]
+    statuses = {p.column.review: p for p in inputs if p.column.role == "status"}
+    out: list[LiveCheck] = []
+    add = lambda rule, flag, expr: out.append(LiveCheck(rule, sheet, table.first_row, table.last_row, flag, expr))  # noqa: E731
+
+    def missing(p, ref: Ref) -> str:
+        return f"({phase}>={orders[p.column.required]})*{_blank(ref(p.letter))}"
+
+    for p in plan:
+        add("KH01", None, lambda ref, p=p: f"{item(ref)}*({phase}=1)*{missing(p, ref)}")
+    if plan and table.key == "plan":
+        add("KH02", None, lambda ref: f"{item(ref)}*({phase}>1)*((" + "+".join(missing(p, ref) for p in plan) + ")>0)")
+    for review, s in statuses.items():
+        if s.column.required:
+            add("KQ01", None, lambda ref, s=s: f"{item(ref)}*({phase}>={orders[s.column.required]})*{_empty(ref(s.letter))}")
+        for p in inputs:
+            c: Column = p.column
+            if c.review == review and c.required_if_status:
+                rule = "KQ05" if c.role == "result" else "KQ04"
+                add(rule, None, lambda ref, p=p, s=s, c=c: f"{item(ref)}*{_status_is(ref(s.letter), c.required_if_status)}"
+                                                          f"*{_blank(ref(p.letter))}")
+    for p in inputs:
+        add("O01", p.letter, lambda ref, p=p: _formula(ref(p.letter)))
+        add("O02", p.letter, lambda ref, p=p: f"(1-{_formula(ref(p.letter))})*ISERROR({ref(p.letter)})")
+        add("O03", p.letter, lambda ref, p=p: f"(1-{_formula(ref(p.letter))})*(LEN({_visible(ref(p.letter))})>{MAX_TEXT})")
+    return out
+
+
+def info_checks(layout: Layout) -> list[LiveCheck]:
+    """TT01 and the cell rules on the value column (B) of the Thông tin fields."""
+    orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
+    sheet, out, phase = layout.info.sheet, [], _phase(layout)
+    for f in info_form().fields:
+        row = layout.info.field_rows.get(f.key)
+        if row is None:
+            continue
+        if f.required:
+            out.append(LiveCheck("TT01", sheet, row, row, None,
+                                 lambda ref, f=f: f"({phase}>={orders[f.required]})*{_empty(ref('B'))}"))
+        out.append(LiveCheck("O01", sheet, row, row, "B", lambda ref: _formula(ref("B"))))
+        out.append(LiveCheck("O02", sheet, row, row, "B", lambda ref: f"(1-{_formula(ref('B'))})*ISERROR({ref('B')})"))
+    return out
+
+
+def live_checks(layout: Layout) -> list[LiveCheck]:
+    out = info_checks(layout)
+    for sl in layout.sheets:
+        guard = "B" if layout.framework.layout == "theo-tieu-chi" else None
+        for table in sl.tables:
+            out += table_checks(layout, sl.name, table, guard if table.key == "plan" else None)
+    return out
+
+
+def grouped(checks: list[LiveCheck]) -> dict[tuple[str, str], list[LiveCheck]]:
+    """(sheet, rule) -> its checks, in sheet then rule order: one line each on the Kiểm tra sheet."""
+    out: dict[tuple[str, str], list[LiveCheck]] = {}
+    for c in checks:
+        out.setdefault((c.sheet, c.rule), []).append(c)
+    return out
+
+
+def write_live_checks(wb, sheets: dict[str, Worksheet], check: Worksheet, layout: Layout, st) -> None:
+    """The hook of the template builder: conditional formats at the cells, counts on the Kiểm tra sheet."""
+    from xlbridge.core.findings import rule_specs
+    checks = live_checks(layout)
+    error = wb.add_format({"bg_color": "#" + _error_color(), "font_color": "#9C0006"})
+    for c in checks:
+        if c.flag and c.sheet in sheets:
+            rng = f"{c.flag}{c.first_row}:{c.flag}{c.last_row}"
+            sheets[c.sheet].conditional_format(rng, {"type": "formula", "criteria": c.cell_formula(), "format": error})
+    col = FIRST_COL - 1                                       # 0-based
+    lines = grouped(checks)
+    first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(lines)
+    count_col = column_letter(FIRST_COL + 3)
+    check.write_string(0, col, "KIỂM TRA TỨC THỜI (tự tính khi nhập, không cần nút)", st.bold)
+    check.write_formula(1, col, f'=SUM({count_col}{first}:{count_col}{last})&" lỗi cần sửa"', st.bold)
+    check.write_string(2, col, "Các quy tắc khác (thời gian, kinh phí, minh chứng, trùng lặp…) cần nút Kiểm tra "
+                               "hoặc lệnh kdcl kiem-tra.", st.hint)
+    for j, (header, width) in enumerate((("Trang tính", 16), ("Mã quy tắc", 9), ("Quy tắc", 40), ("Số lỗi", 8),
+                                         ("Dòng đầu tiên", 10))):
+        check.write_string(CHECK_HEADER_ROW - 1, col + j, header, st.header)
+        check.set_column(col + j, col + j, width)
+    specs = rule_specs()
+    for i, ((sheet, rule), group) in enumerate(lines.items()):
+        r = CHECK_HEADER_ROW + i
+        check.write_string(r, col, sheet)
+        check.write_string(r, col + 1, rule)
+        check.write_string(r, col + 2, specs[rule].title)
+        counts, rows = [], []
+        for j, g in enumerate(group):           # one array formula per check keeps each under Excel's 8192 characters
+            h = HELPER_COL - 1 + 2 * j
+            check.write_array_formula(r, h, r, h, "{" + g.count_formula() + "}")
+            check.write_array_formula(r, h + 1, r, h + 1, "{" + g.first_row_formula() + "}")
+            counts.append(f"{column_letter(h + 1)}{r + 1}")
+            rows.append(f"{column_letter(h + 2)}{r + 1}")
+        check.write_formula(r, col + 3, "=" + "+".join(counts))
+        check.write_formula(r, col + 4, f'=IF({count_col}{r + 1}=0,"",MIN({",".join(rows)}))')
+    widest = max(len(g) for g in lines.values())
+    check.set_column(HELPER_COL - 1, HELPER_COL - 2 + 2 * widest, None, None, {"hidden": True})
+
+
+def _error_color() -> str:
+    from xlbridge.layout import config
+    return config().colors["error"]
