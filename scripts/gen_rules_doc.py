@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from xlbridge.core.findings import SEVERITIES, rule_specs
+from xlbridge.template.live_checks import LIVE_RULES
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "quy-tac-kiem-tra.md"
 
@@ -24,12 +25,16 @@ def render() -> str:
         "Cột «Đã thử trên» ghi quy tắc đã chạy trên văn bản thật nào (tests/fixtures/seeds, tests/fixtures/tt57,",
         "tests/fixtures/variations) và kết quả; cột «Báo sai sẽ trông thế nào» giúp người rà soát nhận ra một phát",
         "hiện sai của quy tắc.",
+        "Cột «Trong sổ»: *tự tính* = quy tắc có cả trong công thức của sổ (tô màu ô, đếm ở trang Kiểm tra, mục",
+        "«Kiểm tra tức thời»), chạy được cả khi không có add-in (Excel 2016/2019, WPS, LibreOffice); *cần nút* = chỉ",
+        "nút Kiểm tra (xlwings Lite, .xlsm) hoặc lệnh `kdcl kiem-tra` mới xét.",
         "",
-        "| Mã | Mức độ | Quy tắc | Thông báo | Cách sửa | Đã thử trên | Báo sai sẽ trông thế nào |",
-        "|---|---|---|---|---|---|---|",
+        "| Mã | Mức độ | Trong sổ | Quy tắc | Thông báo | Cách sửa | Đã thử trên | Báo sai sẽ trông thế nào |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for spec in rule_specs().values():
-        cells = [spec.id, SEVERITIES[spec.severity], spec.title, spec.message, spec.hint, spec.tested_on,
+        live = "tự tính" if spec.id in LIVE_RULES else "cần nút"
+        cells = [spec.id, SEVERITIES[spec.severity], live, spec.title, spec.message, spec.hint, spec.tested_on,
                  spec.false_positive]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines.append("")
