@@ -11,6 +11,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 import xlwings_remote as xr
 from conftest import TODAY, seed_workbook, template, tt57_workbook
 
@@ -36,8 +37,9 @@ def _state(path) -> dict:
             for c in row:
                 fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
                 link = c.hyperlink.location if c.hyperlink is not None else None
-                if c.value is not None or fill not in (None, "00000000") or link:
-                    out[(ws.title, c.coordinate)] = (c.value, fill if fill != "00000000" else None, link)
+                value = c.value.text if isinstance(c.value, ArrayFormula) else c.value     # the live counts
+                if value is not None or fill not in (None, "00000000") or link:
+                    out[(ws.title, c.coordinate)] = (value, fill if fill != "00000000" else None, link)
     return out
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")   # PolyForm Noncommercial: schools' use
@@ -65,8 +66,14 @@ def payload(path: Path, active: int = 0) -> dict:
 def formulas(path: Path) -> dict[str, list[list[object]]]:
     """Excel's `range.formulas` of each sheet from A1: the formula text where there is one, else the constant."""
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [["" if c.value is None else c.value if c.data_type == "f" else _json(c.value) for c in row]
-                       for row in ws.iter_rows(min_row=1, min_col=1)] for ws in wb.worksheets}
+    return {ws.title: [[_formula_json(c) for c in row] for row in ws.iter_rows(min_row=1, min_col=1)]
+            for ws in wb.worksheets}
+
+
+def _formula_json(cell) -> object:
+    if cell.data_type == "f":
+        return cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value    # an array formula's text too
+    return _json(cell.value)
 
 
 @contextmanager

@@ -204,18 +204,18 @@ def write_live_checks(wb, sheets: dict[str, Worksheet], check: Worksheet, layout
     specs = rule_specs()
     for i, ((sheet, rule), group) in enumerate(lines.items()):
         r = CHECK_HEADER_ROW + i
-        check.write_string(r, col, sheet)
-        check.write_string(r, col + 1, rule)
-        check.write_string(r, col + 2, specs[rule].title)
+        check.write_string(r, col, sheet, st.text)
+        check.write_string(r, col + 1, rule, st.text)
+        check.write_string(r, col + 2, specs[rule].title, st.text)
         counts, rows = [], []
         for j, g in enumerate(group):           # one array formula per check keeps each under Excel's 8192 characters
             h = HELPER_COL - 1 + 2 * j
-            check.write_array_formula(r, h, r, h, "{" + g.count_formula() + "}")
-            check.write_array_formula(r, h + 1, r, h + 1, "{" + g.first_row_formula() + "}")
+            check.write_array_formula(r, h, r, h, "{" + g.count_formula() + "}", st.text)
+            check.write_array_formula(r, h + 1, r, h + 1, "{" + g.first_row_formula() + "}", st.text)
             counts.append(f"{column_letter(h + 1)}{r + 1}")
             rows.append(f"{column_letter(h + 2)}{r + 1}")
-        check.write_formula(r, col + 3, "=" + "+".join(counts))
-        check.write_formula(r, col + 4, f'=IF({count_col}{r + 1}=0,"",MIN({",".join(rows)}))')
+        check.write_formula(r, col + 3, "=" + "+".join(counts), st.number)
+        check.write_formula(r, col + 4, f'=IF({count_col}{r + 1}=0,"",MIN({",".join(rows)}))', st.number)
     widest = max(len(g) for g in lines.values())
     check.set_column(HELPER_COL - 1, HELPER_COL - 2 + 2 * widest, None, None, {"hidden": True})
 
