@@ -11,9 +11,9 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-from openpyxl.worksheet.formula import ArrayFormula
 import xlwings_remote as xr
 from conftest import TODAY, seed_workbook, template, tt57_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from macros.bridge import as_text, kiem_tra
 from xlbridge.check import check_file
