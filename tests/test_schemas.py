@@ -30,6 +30,7 @@ def _load_guide() -> Any:
 def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
     """kind → (a bundled file of that kind, the loader kdcl uses for it, given the copied file)."""
     from xlbridge.bridge.bundle import lite_config
+    from xlbridge.bridge.notices import notices
     from xlbridge.bridge.xlsm import vba_config
     from xlbridge.carry.crosswalk import crosswalks
     from xlbridge.consolidate.texts import texts
@@ -60,6 +61,7 @@ def _loaders() -> dict[str, tuple[str, Callable[[Path], Any]]]:
         "crosswalk": ("crosswalk/tt18-2018-trung-hoc--tt57-2026-pho-thong.yaml", lambda p: crosswalks()),
         "layout": ("workbook.yaml", lambda p: config()),
         "lite": ("lite/lite.yaml", lambda p: lite_config()),
+        "nut": ("texts/nut.yaml", lambda p: notices()),
         "vba": ("vba/vba.yaml", lambda p: vba_config()),
         "huong-dan": ("texts/huong-dan.yaml", lambda p: _load_guide()),
         "mang-sang": ("texts/mang-sang.yaml", lambda p: carry_texts()),
