@@ -57,7 +57,8 @@ def is_formula(value: object) -> bool:
 
 
 def _row_values(row) -> list[object]:
-    return [FormulaText(c.value) if c.data_type == "f" else c.value for c in row]
+    # an array formula (the template's live counts) comes as an object holding its text
+    return [FormulaText(getattr(c.value, "text", c.value)) if c.data_type == "f" else c.value for c in row]
 
 
 def is_error(value: object) -> bool:
