@@ -9,6 +9,7 @@ and turns every failure into a Vietnamese message in the workbook.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -233,7 +234,8 @@ def ke_hoach_nam_sau(book, folder: Path | None = None, formulas: Formulas | None
     return guarded(book, "Không lập được sổ năm học sau", run)
 
 
-BUTTONS = {"kiem_tra": kiem_tra, "tao_bao_cao": tao_bao_cao, "ke_hoach_nam_sau": ke_hoach_nam_sau}
+BUTTONS: dict[str, Callable[..., object]] = {"kiem_tra": kiem_tra, "tao_bao_cao": tao_bao_cao,
+                                             "ke_hoach_nam_sau": ke_hoach_nam_sau}
 
 
 async def pressed(action: str, book) -> None:

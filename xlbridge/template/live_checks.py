@@ -22,7 +22,7 @@ from xlbridge.core.vntext import fold
 from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import Column, info_form
 from xlbridge.data.vocab import vocab
-from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, Layout, Table, column_letter
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, Layout, Placed, Table, column_letter
 
 Ref = Callable[[str], str]                 # column letter -> a cell ("C7") or a range ("$C$7:$C$60")
 LIVE_RULES = ("TT01", "KH01", "KH02", "KQ01", "KQ04", "KQ05", "O01", "O02", "O03")
@@ -113,53 +113,88 @@ def _phase(layout: Layout) -> str:
     return phase_order_formula(layout)
 
 
+def _column(p: Placed) -> Column:
+    assert p.column is not None, p      # inputs() holds input columns only
+    return p.column
+
+
 def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) -> list[LiveCheck]:
     """The live rules of one plan table (`guard`: column that is empty on item rows, e.g. B in theo-tieu-chi)."""
     orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
     phase = _phase(layout)
-    item = (lambda ref: f"{_content(table, ref)}*({ref(guard)}=\"\")") if guard else (lambda ref: _content(table, ref))
-    inputs = table.inputs()
-    plan = [p for p in inputs if p.column.review is None and p.column.required and p.column.role != "criterion"]
-    statuses = {p.column.review: p for p in inputs if p.column.role == "status"}
+
+    def item(ref: Ref) -> str:
+        return _content(table, ref) + (f"*({ref(guard)}=\"\")" if guard else "")
+
+    inputs = [(p, _column(p)) for p in table.inputs()]
+    plan = [(p, c) for p, c in inputs if c.review is None and c.required and c.role != "criterion"]
+    statuses = {c.review: (p, c) for p, c in inputs if c.role == "status"}
     out: list[LiveCheck] = []
-    add = lambda rule, flag, expr: out.append(LiveCheck(rule, sheet, table.first_row, table.last_row, flag, expr))  # noqa: E731
 
-    def missing(p, ref: Ref) -> str:
-        return f"({phase}>={orders[p.column.required]})*{_blank(ref(p.letter))}"
+    def add(rule: str, flag: str | None, expr: Callable[[Ref], str]) -> None:
+        out.append(LiveCheck(rule, sheet, table.first_row, table.last_row, flag, expr))
 
-    for p in plan:
-        add("KH01", None, lambda ref, p=p: f"{item(ref)}*({phase}=1)*{missing(p, ref)}")
+    def missing(p: Placed, c: Column, ref: Ref) -> str:
+        return f"({phase}>={orders[c.required]})*{_blank(ref(p.letter))}" if c.required else "0"
+
+    def kh01(p: Placed, c: Column) -> Callable[[Ref], str]:
+        return lambda ref: f"{item(ref)}*({phase}=1)*{missing(p, c, ref)}"
+
+    def kh02(ref: Ref) -> str:
+        return f"{item(ref)}*({phase}>1)*((" + "+".join(missing(p, c, ref) for p, c in plan) + ")>0)"
+
+    def kq01(s: Placed, order: int) -> Callable[[Ref], str]:
+        return lambda ref: f"{item(ref)}*({phase}>={order})*{_empty(ref(s.letter))}"
+
+    def kq04(p: Placed, s: Placed, names: tuple[str, ...]) -> Callable[[Ref], str]:
+        return lambda ref: f"{item(ref)}*{_status_is(ref(s.letter), names)}*{_blank(ref(p.letter))}"
+
+    for p, c in plan:
+        add("KH01", None, kh01(p, c))
     if plan and table.key == "plan":
-        add("KH02", None, lambda ref: f"{item(ref)}*({phase}>1)*((" + "+".join(missing(p, ref) for p in plan) + ")>0)")
-    for review, s in statuses.items():
-        if s.column.required:
-            add("KQ01", None, lambda ref, s=s: f"{item(ref)}*({phase}>={orders[s.column.required]})*{_empty(ref(s.letter))}")
-        for p in inputs:
-            c: Column = p.column
+        add("KH02", None, kh02)
+    for review, (s, sc) in statuses.items():
+        if sc.required:
+            add("KQ01", None, kq01(s, orders[sc.required]))
+        for p, c in inputs:
             if c.review == review and c.required_if_status:
-                rule = "KQ05" if c.role == "result" else "KQ04"
-                add(rule, None, lambda ref, p=p, s=s, c=c: f"{item(ref)}*{_status_is(ref(s.letter), c.required_if_status)}"
-                                                          f"*{_blank(ref(p.letter))}")
-    for p in inputs:
-        add("O01", p.letter, lambda ref, p=p: _formula(ref(p.letter)))
-        add("O02", p.letter, lambda ref, p=p: f"(1-{_formula(ref(p.letter))})*ISERROR({ref(p.letter)})")
-        add("O03", p.letter, lambda ref, p=p: f"(1-{_formula(ref(p.letter))})*(LEN({_visible(ref(p.letter))})>{MAX_TEXT})")
+                add("KQ05" if c.role == "result" else "KQ04", None, kq04(p, s, c.required_if_status))
+    for p, _c in inputs:
+        out += cell_rules(sheet, table.first_row, table.last_row, p.letter)
     return out
+
+
+def cell_rules(sheet: str, first: int, last: int, letter: str, long_text: bool = True) -> list[LiveCheck]:
+    """O01 (a formula), O02 (an error value), O03 (text too long) on one input column."""
+    def formula(ref: Ref) -> str:
+        return _formula(ref(letter))
+
+    def error(ref: Ref) -> str:
+        return f"(1-{_formula(ref(letter))})*ISERROR({ref(letter)})"
+
+    def too_long(ref: Ref) -> str:
+        return f"(1-{_formula(ref(letter))})*(LEN({_visible(ref(letter))})>{MAX_TEXT})"
+
+    out = [LiveCheck("O01", sheet, first, last, letter, formula), LiveCheck("O02", sheet, first, last, letter, error)]
+    return out + ([LiveCheck("O03", sheet, first, last, letter, too_long)] if long_text else [])
 
 
 def info_checks(layout: Layout) -> list[LiveCheck]:
     """TT01 and the cell rules on the value column (B) of the Thông tin fields."""
     orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
-    sheet, out, phase = layout.info.sheet, [], _phase(layout)
+    sheet, phase = layout.info.sheet, _phase(layout)
+    out: list[LiveCheck] = []
+
+    def tt01(order: int) -> Callable[[Ref], str]:
+        return lambda ref: f"({phase}>={order})*{_empty(ref('B'))}"
+
     for f in info_form().fields:
         row = layout.info.field_rows.get(f.key)
         if row is None:
             continue
         if f.required:
-            out.append(LiveCheck("TT01", sheet, row, row, None,
-                                 lambda ref, f=f: f"({phase}>={orders[f.required]})*{_empty(ref('B'))}"))
-        out.append(LiveCheck("O01", sheet, row, row, "B", lambda ref: _formula(ref("B"))))
-        out.append(LiveCheck("O02", sheet, row, row, "B", lambda ref: f"(1-{_formula(ref('B'))})*ISERROR({ref('B')})"))
+            out.append(LiveCheck("TT01", sheet, row, row, None, tt01(orders[f.required])))
+        out += cell_rules(sheet, row, row, "B", long_text=False)
     return out
 
 
