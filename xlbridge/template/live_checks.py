@@ -25,7 +25,8 @@ from xlbridge.data.vocab import vocab
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, Layout, Placed, Table, column_letter
 
 Ref = Callable[[str], str]                 # column letter -> a cell ("C7") or a range ("$C$7:$C$60")
-LIVE_RULES = ("TT01", "KH01", "KH02", "KQ01", "KQ04", "KQ05", "O01", "O02", "O03")
+# KH02 is not live: it depends on the whole workbook (none for a results-only book, where KH08 says it once)
+LIVE_RULES = ("TT01", "KH01", "KQ01", "KQ04", "KQ05", "O01", "O02", "O03")
 FIRST_COL = len(CHECK_COLUMNS) + 2         # one empty column after the findings the button writes
 HELPER_COL = FIRST_COL + 7                 # hidden: one count and one first row per check of a line
 NONE = 10**6                               # "no row" in the first-row formulas
@@ -140,9 +141,6 @@ def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) ->
     def kh01(p: Placed, c: Column) -> Callable[[Ref], str]:
         return lambda ref: f"{item(ref)}*({phase}=1)*{missing(p, c, ref)}"
 
-    def kh02(ref: Ref) -> str:
-        return f"{item(ref)}*({phase}>1)*((" + "+".join(missing(p, c, ref) for p, c in plan) + ")>0)"
-
     def kq01(s: Placed, order: int) -> Callable[[Ref], str]:
         return lambda ref: f"{item(ref)}*({phase}>={order})*{_empty(ref(s.letter))}"
 
@@ -151,8 +149,6 @@ def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) ->
 
     for p, c in plan:
         add("KH01", None, kh01(p, c))
-    if plan and table.key == "plan":
-        add("KH02", None, kh02)
     for review, (s, sc) in statuses.items():
         if sc.required:
             add("KQ01", None, kq01(s, orders[sc.required]))
