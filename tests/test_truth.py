@@ -182,3 +182,12 @@ def test_workbook_of_template_version_1_reads_without_the_new_row(tmp_path):
     r = check_file(path, TODAY)
     assert r.book.meta.version == 1 and r.book.info.cap_hoc == "PT nhiều cấp học"
     assert r.findings == []
+
+
+def test_readme_counts_the_rules_of_the_catalogue():
+    import re
+
+    from xlbridge.core.findings import rule_specs
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"kiểm tra theo (\d+) quy tắc", readme)
+    assert m and int(m[1]) == len(rule_specs())
