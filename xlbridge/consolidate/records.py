@@ -69,7 +69,7 @@ def _school_row(entry, book: PlanBook, findings: list[Finding], summary: Summary
         "tinh": info.text("tinh"), "huyen": info.text("huyen"), "nam_hoc": info.text("nam_hoc"),
         "giai_doan": info.phase.name if info.phase and info.text("giai_doan") else info.text("giai_doan"),
         "thong_tu": book.framework.short, "ngay_bao_cao": info.report_date, "ngay_luu": stamp,
-        "so_loi": errors, "so_canh_bao": len(findings) - errors,
+        "so_loi": errors, "so_canh_bao": sum(not f.is_error and not f.is_note for f in findings),   # lưu ý: neither
         "so_noi_dung": total.items, "hoan_thanh": total.done, "ht_chung": total.completion,
         "kinh_phi": total.budget, "qua_han": total.overdue,
         "tep": entry.name, "nguon": entry.origin, "nguoi_gui": entry.sender, "ngay_gui": entry.sent,
