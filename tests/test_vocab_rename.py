@@ -101,3 +101,29 @@ def test_word_import_picks_the_renamed_done_status(renamed):
     from xlbridge.core.official import from_official
     assert from_official("Đã kiện toàn tổ chuyên môn", None, None).status == DONE
     assert from_official(None, None, "Chưa có kinh phí").status == "Chưa triển khai"
+
+
+def test_renamed_statuses_sheet_formulas_agree(tmp_path, renamed, soffice):
+    """The "Tổng hợp" formulas are generated from the same vocabulary: after LibreOffice recalculates them they
+    equal the Python summary, rate included (both done statuses counted, the renamed cancelled one left out)."""
+    import math
+
+    from conftest import sheet_records
+    from lo import recalculate
+
+    from xlbridge.layout import SUMMARY_HEADER_ROW, config
+    path = _workbook(tmp_path)
+    expected = sheet_records(check_file(path, TODAY).summary)
+    ws = openpyxl.load_workbook(recalculate(path, tmp_path / "lo"), data_only=True)[config().sheets["summary"]]
+    headers = [c.value for c in ws[SUMMARY_HEADER_ROW]]
+    got = [dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=SUMMARY_HEADER_ROW + 1,
+                                                                      max_row=SUMMARY_HEADER_ROW + len(expected),
+                                                                      values_only=True)]
+    rate = config().labels["summary"]["completion"]
+    for want, have in zip(expected, got, strict=True):
+        for key in [k for k in want if k != rate and k in headers[:headers.index(rate)]]:
+            assert have[key] == want[key], (want[headers[0]], key)
+        if math.isnan(want[rate]):
+            assert have[rate] in (None, ""), want[headers[0]]
+        else:
+            assert have[rate] == pytest.approx(want[rate]), want[headers[0]]
