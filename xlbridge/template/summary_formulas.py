@@ -28,12 +28,11 @@ from xlbridge.layout import (
     column_letter,
     level_block_merges,
     level_summary_rows,
+    summary_labels,
     summary_positions,
 )
+from xlbridge.layout import summary_headers as layout_summary_headers
 
-FIXED_HEADERS = ["Tiêu chuẩn", "Số nội dung"]
-TAIL_HEADERS = ["Chưa cập nhật trạng thái", "Tỉ lệ hoàn thành"]
-PY_HEADERS = ["Dự kiến kinh phí (đồng)", "Nội dung quá hạn"]
 CHART_SIZE = (640, 220)     # pixels: under the table, on the same A4 page
 CHART_ROWS = 12             # rows of 20 px the chart covers (the print area reaches past it)
 STATUS_KEYS_ROW = 40        # "_kdcl": from this row down, one column per status (B…), then all of them
@@ -45,7 +44,8 @@ def visible_text(expr: str) -> str:
 
 
 def summary_headers() -> list[str]:
-    return FIXED_HEADERS + vocab().status_names() + TAIL_HEADERS + PY_HEADERS
+    """The header row, from the vocabulary and workbook.yaml's labels (`xlbridge.layout.summary_headers`)."""
+    return layout_summary_headers(vocab().status_names())
 
 
 def status_keys(st: Status) -> list[str]:
@@ -137,9 +137,10 @@ def write_summary(ws: Worksheet, wb: Workbook, layout: Layout, cfg: Config, st, 
         ws.write_string(h, j, text, st.header)
         ws.set_column(j, j, SUMMARY_FIRST_WIDTH if j == 0 else SUMMARY_WIDTH)
     n_status = len(statuses)
-    col_items, col_first_status = 1, 2
-    col_none, col_pct = 2 + n_status, 3 + n_status
-    col_money, col_overdue = col_pct + 1, col_pct + 2
+    pos = summary_positions(layout, n_status)          # 1-based, the same cells kiem-tra fills; 0-based here
+    col_items, col_first_status = pos["items_col"] - 1, pos["first_status_col"] - 1
+    col_none, col_pct = pos["no_status_col"] - 1, pos["pct_col"] - 1
+    col_money, col_overdue = pos["money_col"] - 1, pos["overdue_col"] - 1
     rows = []
     for i, sl in enumerate(layout.sheets):
         r = h + 1 + i
@@ -152,7 +153,7 @@ def write_summary(ws: Worksheet, wb: Workbook, layout: Layout, cfg: Config, st, 
         ws.write_blank(r, col_money, None, st.money_out)
         ws.write_blank(r, col_overdue, None, st.count_out)
     total = rows[-1] + 1
-    ws.write_string(total, 0, "Tổng cộng", st.total)
+    ws.write_string(total, 0, summary_labels()["total"], st.total)
     for c in range(col_items, col_none):
         L = column_letter(c + 1)
         ws.write_formula(total, c, f"=SUM({L}{rows[0] + 1}:{L}{rows[-1] + 1})", st.total, 0)
@@ -191,7 +192,7 @@ def _chart(ws: Worksheet, wb: Workbook, cfg: Config, rows: list[int], col_pct: i
     chart = wb.add_chart({"type": "column"})
     first, last = rows[0], rows[-1]
     chart.add_series({
-        "name": "Tỉ lệ hoàn thành",
+        "name": summary_labels()["completion"],
         "categories": [sheet, first, 0, last, 0],
         "values": [sheet, first, col_pct, last, col_pct],
         "fill": {"color": "#" + cfg.colors["title"]},
