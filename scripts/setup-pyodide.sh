@@ -3,8 +3,10 @@
 # chạy mã nhúng của sổ trong Pyodide thật (tests/test_pyodide.py). Mọi thứ nằm trong tests/pyodide (git bỏ qua).
 # Installs the pinned pyodide npm package and the pure wheels of tests/pyodide/wheels.txt for tests/test_pyodide.py.
 set -euo pipefail
-cd "$(dirname "$0")/../tests/pyodide"
+# PYTHON may be given relative to the caller's directory: resolve it before changing directory
 PYTHON="${PYTHON:-python3}"
+case "$PYTHON" in */*) PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")" ;; esac
+cd "$(dirname "$0")/../tests/pyodide"
 if ! command -v npm >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
   if command -v apt-get >/dev/null 2>&1; then

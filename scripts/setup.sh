@@ -63,4 +63,4 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
 echo "Đã cài kdcl $("$VENV/bin/kdcl" --version | awk '{print $NF}') vào $VENV/. Dùng: $VENV/bin/kdcl --help"
 # Pyodide 0.27.5 + gói thuần cho bài kiểm thử chạy nút Kiểm tra như xlwings Lite (tests/test_pyodide.py).
-PYTHON="$VENV/bin/python" bash scripts/setup-pyodide.sh
+PYTHON="$PWD/$VENV/bin/python" bash scripts/setup-pyodide.sh
