@@ -529,6 +529,28 @@ def test_ct08_item_rows_deleted(plan18):
     expect_none(r, "CT02", "CT03", "CT06")
 
 
+def test_ct08_rows_deleted_in_the_last_criterion_of_a_sheet(plan18):
+    """The last block runs to the sheet's end, where no next title bounds it."""
+    last = L18.sheets[0].table("plan").criteria[-1]
+    edit(plan18, lambda wb: wb[S1].delete_rows(last.item_rows[-1], 1))
+    r = check(plan18)
+    f = expect(r, "CT08", S1, f"A{last.item_rows[0] - 1}")
+    assert last.criterion.code in f.message and "Tiêu chí" in f.message
+    assert len(found(r, "CT08")) == 1
+
+
+def test_ct08_rows_deleted_in_a_tt57_table(tt57):
+    sl = L57.sheets[0]
+    for table in sl.tables:
+        path = copy(tt57, tt57.parent, f"{table.key}.xlsx")
+        edit(path, lambda wb, t=table: wb[S1].delete_rows(t.last_row, 1))
+        r = check(path)
+        f = expect(r, "CT08", S1, f"A{table.header_row}")
+        assert f"còn {table.last_row - table.first_row} dòng" in f.message and "Bảng «" in f.message
+        assert len(found(r, "CT08")) == 1, (table.key, found(r, "CT08"))
+    expect_none(check(tt57), "CT08")
+
+
 def test_ct08_not_for_inserted_rows(plan18):
     edit(plan18, lambda wb: wb[S1].insert_rows(9, 2))
     expect_none(check(plan18), "CT08")

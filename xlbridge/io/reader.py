@@ -202,7 +202,7 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
                     "code": code, "found": label, "expected": criterion_row_label(block.criterion)}))
             if block is not None:
                 if current is not None:
-                    _rows_deleted(sl.name, expected[current], row - started - 1, f"A{started}", anomalies)
+                    _criterion_rows(sl.name, expected[current], row - started - 1, started, anomalies)
                 current, started = block.criterion.code, row
                 seen.add(current)
             continue
@@ -211,17 +211,33 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
             continue
         criterion = code if code in expected else current
         items.append(_make_item(sl, row, criterion, values, layout, info))
+    if current is not None:      # the last block runs to the sheet's end: its code column keeps the rows in the grid
+        _criterion_rows(sl.name, expected[current], len(grid[sl.name]) - started, started, anomalies)
     for code, block in expected.items():
         if code not in seen:
             anomalies.append(Anomaly("criterion-missing", sl.name, None, {"label": block.criterion.label}))
 
 
-def _rows_deleted(sheet: str, block, rows: int, cell: str, anomalies: list[Anomaly]) -> None:
+def _criterion_rows(sheet: str, block, rows: int, title_row: int, anomalies: list[Anomaly]) -> None:
     """Fewer item rows under a criterion than the template made: rows were deleted (their text, if any, is gone).
-    Only between two criterion titles, where the count is exact (inserted rows are harmless)."""
+    Inserted rows are harmless, so only a shortfall counts."""
     if rows < len(block.item_rows):
-        anomalies.append(Anomaly("rows-deleted", sheet, cell, {"code": block.criterion.code, "found": rows,
-                                                                "expected": len(block.item_rows)}))
+        where = config().labels["rows_block_criterion"].format(code=block.criterion.code)
+        anomalies.append(Anomaly("rows-deleted", sheet, f"A{title_row}", {
+            "block": where, "code": block.criterion.code, "found": rows, "expected": len(block.item_rows)}))
+
+
+def _table_rows(sheet: str, table: Table, following: Table | None, rows: int, header_row: int,
+                anomalies: list[Anomaly]) -> None:
+    """The same for a priority table (TT57): `rows` lie between its header and the next table's title (or the
+    sheet's end), the template's spacer rows included."""
+    expected = table.last_row - table.first_row + 1
+    spacer = following.marker_row - table.last_row - 1 if following is not None and following.marker_row else 0
+    rows -= spacer
+    if rows < expected:
+        where = config().labels["rows_block_table"].format(table=table.marker or "")
+        anomalies.append(Anomaly("rows-deleted", sheet, f"A{header_row}", {
+            "block": where, "found": rows, "expected": expected}))
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:
@@ -237,7 +253,7 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
                    issues: list[Issue], anomalies: list[Anomaly]) -> None:
     markers = {fold(t.marker) for t in sl.tables}
     n = len(grid[sl.name])
-    for table in sl.tables:
+    for i, table in enumerate(sl.tables):
         width = max(p.index for p in table.columns)
         marker_row = _find_row(grid, sl.name, table.marker_row, 1, table.marker)
         if marker_row is None:
@@ -258,6 +274,8 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
                     code = _code_text(crit.raw) if crit is not None and crit.text else None
                     items.append(_make_item(sl, row, code, values, layout, info))
             row += 1
+        following = sl.tables[i + 1] if i + 1 < len(sl.tables) else None
+        _table_rows(sl.name, table, following, row - header_row - 1, header_row, anomalies)
 
 
 def read_levels(grid: Grid, layout: Layout) -> dict[str, LevelEntry]:
