@@ -564,6 +564,12 @@ def test_ct07_text_right_of_the_table(plan18):
     assert len(found(r, "CT07")) == 2
 
 
+def test_ct07_text_typed_on_a_criterion_title_row(plan18):
+    """The title row's results cells are unlocked (a row inserted below copies them): typing there is reported."""
+    put(plan18, S1, {f"{COL18['trang_thai']}7": "Hoàn thành"})
+    assert "Hoàn thành" in expect(check(plan18), "CT07", S1, f"{COL18['trang_thai']}7").message
+
+
 def test_ct07_tt57_text_right_of_the_plan(tt57):
     put(tt57, S1, {"Q21": "bổ sung sau", "R30": "ghi tạm"})
     r = check(tt57)

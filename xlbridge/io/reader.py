@@ -205,6 +205,7 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
                     _criterion_rows(sl.name, expected[current], row - started - 1, started, anomalies)
                 current, started = block.criterion.code, row
                 seen.add(current)
+                _typed_on_title(grid, sl, table, row, anomalies)
             continue
         values = _row_values(grid, sl.name, table, row)
         if all(v.empty for v in values.values()):
@@ -238,6 +239,16 @@ def _table_rows(sheet: str, table: Table, following: Table | None, rows: int, he
         where = config().labels["rows_block_table"].format(table=table.marker or "")
         anomalies.append(Anomaly("rows-deleted", sheet, f"A{header_row}", {
             "block": where, "found": rows, "expected": expected}))
+
+
+def _typed_on_title(grid: Grid, sl: SheetLayout, table: Table, row: int, anomalies: list[Anomaly]) -> None:
+    """Text typed on a criterion's title row, beside the title: those cells are unlocked (for rows inserted
+    below), but the row is not an item, so what is typed there would be lost."""
+    for p in table.inputs():
+        if p.index > 2 and text_of(value_at(grid, sl.name, row, p.index)):
+            ref = CellRef(sl.name, row, p.index)
+            anomalies.append(Anomaly("stray-value", sl.name, ref.a1,
+                                     {"value": text_of(value_at(grid, sl.name, row, p.index))[:60]}))
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:

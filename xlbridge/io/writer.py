@@ -86,6 +86,8 @@ def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
 
 
 def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
+    from xlbridge.io.titles import reopen_title_rows
+    reopen_title_rows(wb)
     with atomic_path(dst) as tmp:
         wb.save(tmp)
 
@@ -105,6 +107,8 @@ def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> None:
         save_atomic(wb, dst)
         return
     # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
+    from xlbridge.io.titles import reopen_title_rows
+    reopen_title_rows(wb)
     with atomic_path(dst) as tmp:
         wb.save(tmp)
         carry_lite(src, tmp)

@@ -395,9 +395,8 @@ def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: S
                                                                                                   st.criterion)
             _put(texts, r + 1, 1, block.criterion.code)
             _put(texts, r + 1, 2, label)
-            for p in plan.inputs():
-                if p.index > span:
-                    ws.write_blank(r, p.index - 1, None, st.criterion_fill)
+            for p in plan.inputs():      # hidden under the merge, or the band beyond it; what a row inserted below gets
+                ws.write_blank(r, p.index - 1, None, st.criterion_open)
             for row in block.item_rows:
                 ws.write_string(row - 1, 0, block.criterion.code, st.code_open)
                 _put(texts, row, 1, block.criterion.code)

@@ -24,6 +24,9 @@ class Styles:
         self.group = fmt(bold=True, bg_color="#" + c["group"], border=1, align="center", valign="vcenter")
         self.criterion = fmt(bold=True, bg_color="#" + c["criterion"], border=1)
         self.criterion_fill = fmt(bg_color="#" + c["criterion"], border=1)
+        # the title row's cells other than the code and the title itself: unlocked, because a row inserted
+        # directly below copies them (office suites format an inserted row like the one above)
+        self.criterion_open = fmt(bg_color="#" + c["criterion"], border=1, locked=False)
         self.code = fmt(font_color="#" + c["locked_text"], border=1, align="center")
         self.code_open = fmt(font_color="#" + c["locked_text"], border=1, align="center", locked=False)
         self.status_print = fmt(italic=True, font_color="#C00000", text_wrap=False, locked=False)
