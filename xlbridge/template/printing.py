@@ -20,7 +20,9 @@ def _font(style: str = "Regular", size: int | None = None) -> str:
 
 
 def footer_text() -> str:
-    """Sheet name and "Trang x/y" centred at the bottom of every page."""
+    """Sheet name and "Trang x/y" centred at the bottom of every page. Numbering is that of the print job,
+    not restarted per sheet: one sheet printed reads 1/3, 2/3, 3/3; the whole workbook printed reads 12/34,
+    as both Excel and LibreOffice count &N over the job (a restart would give «Trang 1/34» on each sheet)."""
     return f"&C{_font()}&A — Trang &P/&N"
 
 
