@@ -20,6 +20,7 @@ from docx import Document
 from xlbridge.data.vocab import vocab
 from xlbridge.io.reader import read_workbook
 from xlbridge.report import vn_format
+from xlbridge.report.citations import reference
 from xlbridge.report.facts import Facts, at_review, collect
 from xlbridge.report.narrative import Report, _column_labels, build_report, sheet_rows
 from xlbridge.report.reasons import cause_part
@@ -72,7 +73,8 @@ def _user_texts(book) -> list[str]:
         texts += [v.text for v in issue.values.values()]
     out = set()
     for t in filter(None, texts):
-        out |= {t, clause(t), upper_first(clause(t)), cause_part(t), clause(cause_part(t)), upper_first(clause(cause_part(t)))}
+        out |= {t, clause(t), upper_first(clause(t)), cause_part(t), clause(cause_part(t)), upper_first(clause(cause_part(t))),
+                reference(t)}                    # a document of an earlier year, cited without its subject
     # a bare number or a "Tiêu chuẩn 2" label typed in a cell would hide the narrative's own figures
     label = re.compile(r"^(?:tiêu chuẩn|tiêu chí|mức)?\s*[\d.,]+$", re.IGNORECASE)
     return sorted((t for t in out if len(t.split()) > 1 and not label.match(t)), key=len, reverse=True)

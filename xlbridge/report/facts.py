@@ -14,6 +14,7 @@ from datetime import date
 
 from xlbridge.core.progress import is_overdue, tracks_status
 from xlbridge.core.summary import NO_STATUS, Counts, Summary, summarize
+from xlbridge.core.vntext import fold
 from xlbridge.data.forms import Review
 from xlbridge.data.vocab import Phase, Status, vocab
 from xlbridge.model import Item, PlanBook, ReviewResult
@@ -184,6 +185,15 @@ class StandardFact:
     def ma_tieu_chi(self) -> list[str]:
         return [f.code for f in self.items if f.code]
 
+    @property
+    def ly_do(self) -> list[str]:
+        """The causes the items' reasons give, each once, at most `reasons_quoted` (the rest are in the Phụ lục)."""
+        seen: dict[str, str] = {fold(w): w for w in self.own_words}
+        for f in self.items:
+            if f.reason and f.nguyen_nhan and id(f) not in self.worded:
+                seen.setdefault(fold(f.nguyen_nhan), f.nguyen_nhan)
+        return list(seen.values())[:wording().reasons_quoted]
+
 
 @dataclass
 class Group:
@@ -191,6 +201,8 @@ class Group:
     items: list[ItemFact]
     tieu_chuan: StandardFact | None = None
     nguyen_nhan: Cause | None = None
+    own_words: list[str] = field(default_factory=list)   # alike reasons merged into this category: quoted first
+    worded: set[int] = field(default_factory=set)        # ids of the items those words stand for
 
     @property
     def noi_dung(self) -> list[ItemFact]:
@@ -199,6 +211,15 @@ class Group:
     @property
     def ma_tieu_chi(self) -> list[str]:
         return [f.code for f in self.items if f.code]
+
+    @property
+    def ly_do(self) -> list[str]:
+        """The causes the items' reasons give, each once, at most `reasons_quoted` (the rest are in the Phụ lục)."""
+        seen: dict[str, str] = {fold(w): w for w in self.own_words}
+        for f in self.items:
+            if f.reason and f.nguyen_nhan and id(f) not in self.worded:
+                seen.setdefault(fold(f.nguyen_nhan), f.nguyen_nhan)
+        return list(seen.values())[:wording().reasons_quoted]
 
 
 def _not_yet_due(item: Item, when: date) -> bool:
@@ -263,18 +284,34 @@ def _alike_groups(facts: list[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
 def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
     """(shortcomings grouped by cause: alike reasons first, then the data file's categories in order;
     items whose cause is "not yet due")."""
-    groups, rest = _alike_groups(list(facts))
+    facts = list(facts)
+    order = {id(f): i for i, f in enumerate(facts)}
+    alike, rest = _alike_groups(facts)
     buckets: dict[str, list[ItemFact]] = {}
     for f in rest:
         f.cause = classify(f.reason)
         buckets.setdefault(f.cause.key, []).append(f)
+    groups = []
+    own: dict[str, list[str]] = {}
+    worded: set[int] = set()
+    for g in alike:          # alike reasons of a category that also has other items: one bullet, not two
+        category = classify(g.nguyen_nhan.label if g.nguyen_nhan else "")
+        if category.limitation and category.key in buckets and category.key not in (causes().other.key,):
+            for f in g.items:
+                f.cause = category
+            buckets[category.key] = sorted(g.items + buckets[category.key], key=lambda f: order[id(f)])
+            own.setdefault(category.key, []).append(g.nguyen_nhan.label if g.nguyen_nhan else "")
+            worded |= {id(f) for f in g.items}
+        else:
+            groups.append(g)
     apart = []
     for cause in causes().all():
         mine = buckets.get(cause.key, [])
         if not mine:
             continue
         if cause.limitation:
-            groups.append(Group(mine, nguyen_nhan=cause))
+            words = [vn_format.lower_first(w) for w in own.get(cause.key, [])]
+            groups.append(Group(mine, nguyen_nhan=cause, own_words=words, worded=worded))
         else:
             apart += mine
     return groups, apart

@@ -21,11 +21,13 @@ from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
 from xlbridge.model import PlanBook
 from xlbridge.report import vn_format
+from xlbridge.report.citations import split_citations
 from xlbridge.report.documents import Documents, DocumentSpec, documents, extra_tables
 from xlbridge.report.facts import Facts, at_review, collect
 from xlbridge.report.markup import Block
 from xlbridge.report.tables import TableData, TableSpec, build_table, issues_table, spec_from_form
 from xlbridge.report.templates import environment, render
+from xlbridge.report.wording import wording
 
 BLANK = "……"
 
@@ -185,6 +187,7 @@ def _facts_context(f: Facts) -> dict:
         "hoan_thanh": f.done, "dang_co_ket_qua": f.progress, "han_che": f.shortcomings, "so_han_che": len(shortcomings),
         "chua_den_han": f.not_yet_due, "qua_han": f.overdue, "chuyen_tiep": f.carry_over, "khong_thuc_hien": f.cancelled,
         "chua_cap_nhat": f.no_status, "co_ket_qua": f.with_results, "noi_dung": f.items, "noi_bat": f.highlights,
+        "so_viec_neu": wording().tasks_named,
     }
 
 
@@ -203,7 +206,14 @@ def _context(book: PlanBook, doc: DocumentSpec, review: Review | None, facts: Fa
         "ra_soat": _review_info(review, docs), "ra_soat_list": per_review,
         "van_de": _issues(book, facts), "so_van_de": len(book.issues),
         "trang_thai": vocab().status_names(), **lists, **_facts_context(facts), **_level_context(book),
+        **_citations(lists["can_cu"], year),
     }
+
+
+def _citations(texts: list[str], year) -> dict:
+    """For a report's section I (a plan's "Căn cứ" lists every document in full: `can_cu`)."""
+    split = split_citations(texts, year)
+    return {"can_cu_nam_nay": split.current, "can_cu_truoc": split.earlier}
 
 
 def _level_context(book: PlanBook) -> dict:

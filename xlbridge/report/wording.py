@@ -22,6 +22,8 @@ class Wording:
     highlights: int
     not_achievement: tuple[str, ...]
     status_sentence: tuple[str, ...]
+    reasons_quoted: int = 3
+    tasks_named: int = 4
 
 
 def _words(c: Checker, key: str) -> tuple[str, ...]:
@@ -35,7 +37,8 @@ def _words(c: Checker, key: str) -> tuple[str, ...]:
 def wording() -> Wording:
     path = find("narrative", "loi-van.yaml")
     c = Checker(path, load_yaml(path))
-    return Wording(c.get("highlights", int), _words(c, "not_achievement"), _words(c, "status_sentence"))
+    return Wording(c.get("highlights", int), _words(c, "not_achievement"), _words(c, "status_sentence"),
+                   c.get("reasons_quoted", int), c.get("tasks_named", int))
 
 
 @lru_cache(maxsize=256)
