@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 
+import xlbridge.io.ooxml_styles  # noqa: F401  (fonts written in the schema's order)
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, check_column, config
