@@ -69,7 +69,9 @@ def module_closure(entry: str) -> dict[str, tuple[bool, str]]:
         name = todo.pop()
         if name in out:
             continue
-        path, is_package = _module_file(name)
+        found = _module_file(name)
+        assert found is not None, name       # the entry and every name _imports returned are kdcl modules
+        path, is_package = found
         source = path.read_text(encoding="utf-8")
         out[name] = (is_package, source)
         parents = [".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)]

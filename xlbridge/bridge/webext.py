@@ -89,7 +89,7 @@ def read_properties(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
         root = ET.fromstring(z.read("xl/webextensions/webextension1.xml"))
     ns = {"we": "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"}
-    return {p.get("name"): decode_property(p.get("value")) for p in root.iterfind("we:properties/we:property", ns)}
+    return {p.get("name", ""): decode_property(p.get("value", "")) for p in root.iterfind("we:properties/we:property", ns)}
 
 
 def has_lite(path: Path) -> bool:

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -58,12 +59,12 @@ def package_grid(pkg: Package) -> Grid:
     grid: Grid = {}
     for sheet, part in pkg.sheets:
         try:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            values = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:     # noqa: B036
             raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {short_reason(exc)}") from None
-        rows = [[_clean(v) for v in row] for row in rows]
+        rows: list[list[object]] = [[_clean(v) for v in row] for row in values]
         for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():
             _put(rows, r, c, value)
         grid[sheet] = rows
@@ -87,7 +88,7 @@ def check_extent(pkg: Package) -> None:
                                                             f"({rows} dòng × {cols} cột)")
 
 
-def _sheet_cells(root) -> Iterator[tuple[int, int, str, object]]:
+def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
     """(row, column, address, element) of every <c> of a parsed sheet; rows and cells may lack addresses,
     in which case they follow the previous one, as Excel reads them."""
     data = next((el for el in root if local(el.tag) == "sheetData"), None)
@@ -95,7 +96,7 @@ def _sheet_cells(root) -> Iterator[tuple[int, int, str, object]]:
     for row in data if data is not None else ():
         if local(row.tag) != "row":
             continue
-        row_no = int(row.get("r")) if (row.get("r") or "").isdigit() else row_no + 1
+        row_no = int(row.get("r", "")) if (row.get("r") or "").isdigit() else row_no + 1
         col_no = 0
         for c in row:
             if local(c.tag) != "c":
@@ -129,12 +130,11 @@ def _stored(pkg: Package) -> bytes:
 
 def _clean(v: object) -> object:
     """calamine's value as openpyxl gives it: '' → None, 5.0 → 5, date → datetime; text capped."""
-    kind = type(v)
-    if kind is str:
+    if type(v) is str:
         return (v if len(v) <= MAX_CELL_CHARS else v[:MAX_CELL_CHARS]) if v else None
-    if kind is float:
+    if type(v) is float:
         return int(v) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else v
-    if kind is date:
+    if type(v) is date:
         return datetime(v.year, v.month, v.day)
     return v
 
@@ -191,7 +191,7 @@ class _Unusual(Exception):
 
 def _fast(xml: bytes, prefix: bytes, start: int, end: int, f_re: re.Pattern, e_re: re.Pattern | None) -> dict[Cell, object]:
     out: dict[Cell, object] = {}
-    shared: dict[str, object] = {}
+    shared: dict[str | None, object] = {}
     c_open, c_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
     f_elem = re.compile(b"<" + re.escape(prefix) + rb"f\b([^>]*?)(?:/>|>(.*?)</" + re.escape(prefix) + rb"f>)", re.S)
     found: list[tuple[str, dict[str, str], bytes | None]] = []
@@ -243,7 +243,7 @@ def _decode(raws: list[bytes]) -> Iterator[str]:
 def special_cells_exact(xml: bytes, name: str = "", part: str = "") -> dict[Cell, object]:
     """The same cells as `special_cells`, from a full defusedxml parse (rows and cells may lack addresses)."""
     out: dict[Cell, object] = {}
-    shared: dict[str, object] = {}
+    shared: dict[str | None, object] = {}
     for r, col_no, coord, c in _sheet_cells(parse_xml(xml, name, part)):
         f = next((ch for ch in c if local(ch.tag) == "f"), None)
         if f is not None:
@@ -255,7 +255,7 @@ def special_cells_exact(xml: bytes, name: str = "", part: str = "") -> dict[Cell
     return out
 
 
-def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: dict[str, object]) -> FormulaText:
+def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: dict[str | None, object]) -> FormulaText:
     """ "=" + formula, as openpyxl reads it: a shared formula's followers are translated from its first cell."""
     value = FormulaText("=" + (text or ""))
     if attrs.get("t") == "shared":
@@ -290,4 +290,5 @@ def _unescape(text: str) -> str:
 
 def _cell(coord: str) -> Cell:
     m = _COORD.fullmatch(coord)
+    assert m is not None, coord          # every caller matched _COORD first
     return int(m.group(2)), column_index(m.group(1))

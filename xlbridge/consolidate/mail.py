@@ -36,7 +36,7 @@ class Envelope:
 def parse(data: bytes) -> EmailMessage:
     if len(data) > MAX_MESSAGE:
         raise MailError(f"thư {len(data) // (1024 * 1024)} MB, lớn hơn giới hạn {MAX_MESSAGE // (1024 * 1024)} MB")
-    return email.message_from_bytes(data, policy=email.policy.default)   # type: ignore[return-value]
+    return email.message_from_bytes(data, policy=email.policy.default)
 
 
 def envelope(msg: EmailMessage) -> Envelope:

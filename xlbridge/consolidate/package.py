@@ -300,7 +300,8 @@ def _iso(text: str) -> datetime | None:
     if not m:
         return None
     try:
-        when = datetime(*(int(g or 0) for g in m.groups()[:6]))
+        year, month, day, hour, minute, second = (int(g or 0) for g in m.groups()[:6])
+        when = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
     zone = m[7]

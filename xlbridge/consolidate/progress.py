@@ -130,8 +130,8 @@ def render_report(r: RunReport) -> str:
         lines.append("  Tỉ lệ hoàn thành theo tiêu chuẩn:")
         frameworks = list(dict.fromkeys(fw for fw, _s, _r in r.standards))
         for fw in frameworks:
-            parts = " · ".join(f"{s} {pct(rate)}" for f, s, rate in r.standards if f == fw)
-            lines.append(f"    {fw}: {parts}" if len(frameworks) > 1 else f"    {parts}")
+            rates = " · ".join(f"{s} {pct(rate)}" for f, s, rate in r.standards if f == fw)
+            lines.append(f"    {fw}: {rates}" if len(frameworks) > 1 else f"    {rates}")
     if r.criteria:
         lines.append("  Tiêu chí nhiều trường cần cải tiến nhất:")
         for code, title, n, rate in r.criteria:

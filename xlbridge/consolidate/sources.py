@@ -47,7 +47,11 @@ class Entry:
         if self.kind == "file":
             return read_file(Path(self.path))
         try:
-            raw = mail.read_span(Path(self.path), self.span) if self.kind == "mbox" else _read_mail_file(Path(self.path))
+            if self.kind == "mbox":
+                assert self.span is not None          # an mbox entry is one message's bytes inside it
+                raw = mail.read_span(Path(self.path), self.span)
+            else:
+                raw = _read_mail_file(Path(self.path))
             return mail.attachment(mail.parse(raw), self.part or 0)
         except Exception as exc:         # a malformed message, whatever the email package makes of it
             raise Rejected("thu-hong", self.name, detail=str(exc)[:160] or "không rõ nguyên nhân") from None

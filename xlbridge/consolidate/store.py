@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from xlbridge.consolidate.records import Outcome
 
@@ -78,7 +79,7 @@ class Store:
         while rows := cur.fetchmany(500):
             yield from rows
 
-    def scalar(self, sql: str, args: tuple = ()) -> object:
+    def scalar(self, sql: str, args: tuple = ()) -> Any:     # an SQLite value: its type is the stored one (sqlite3 says Any)
         return self.db.execute(sql, args).fetchone()[0]
 
     def close(self) -> None:

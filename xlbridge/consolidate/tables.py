@@ -79,7 +79,7 @@ def local_time(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
-def _typed(value: object, kind: str) -> object:
+def _typed(value: str | int | float | None, kind: str) -> object:
     if value is None or value == "":
         return None if kind != "text" else ""
     if kind == "date" and isinstance(value, str):

@@ -55,7 +55,8 @@ def texts() -> Texts:
     tables = {}
     for key, raw in root.get("tables", dict).items():
         t = Checker(path, raw, f"tables.{key}")
-        columns, per, at = [], None, 0
+        columns: list[OutColumn] = []
+        per, at = None, 0
         for i, col in enumerate(t.get("columns", list)):
             c = Checker(path, col, t.child("columns", i))
             if "per_standard" in c.data:

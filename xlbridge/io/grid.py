@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeGuard
 
 from xlbridge.errors import UnreadableWorkbook
 
@@ -61,7 +62,7 @@ def _row_values(row) -> list[object]:
     return [FormulaText(getattr(c.value, "text", c.value)) if c.data_type == "f" else c.value for c in row]
 
 
-def is_error(value: object) -> bool:
+def is_error(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.strip() in ERROR_VALUES
 
 

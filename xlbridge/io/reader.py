@@ -37,7 +37,7 @@ def read_meta(grid: Grid, source: str) -> Meta:
     if kv.get("template_id") != cfg.template_id:
         raise UnreadableWorkbook(file=source, detail=f"trang thông tin mẫu không phải của kdcl ({kv.get('template_id')!r}).")
     try:
-        version = int(kv.get("template_version") or 0)
+        version = int(raw) if isinstance(raw := kv.get("template_version"), int | float | str) else 0
     except (TypeError, ValueError):
         version = 0
     if version < 1 or version > cfg.version:
@@ -141,7 +141,7 @@ def _check_headers(grid: Grid, sheet: str, table: Table, header_row: int, anomal
 
 
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
-    return {p.column.key: _value(grid, sheet, row, p.index) for p in table.inputs()}
+    return {p.form_column.key: _value(grid, sheet, row, p.index) for p in table.inputs()}
 
 
 def _code_text(value: object) -> str:
@@ -174,6 +174,7 @@ def _make_item(sheet: SheetLayout, row: int, criterion: str | None, values: dict
 def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
                        items: list[Item], anomalies: list[Anomaly]) -> None:
     table = sl.table("plan")
+    assert table is not None and table.group_row is not None     # a by-criterion sheet: one plan table, two header rows
     labels = config().labels
     header_row = table.header_row
     found = _find_row(grid, sl.name, table.group_row, 1, labels["code"])
@@ -266,6 +267,7 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
     n = len(grid[sl.name])
     for i, table in enumerate(sl.tables):
         width = max(p.index for p in table.columns)
+        assert table.marker_row is not None and table.marker is not None      # each table opens with its title row
         marker_row = _find_row(grid, sl.name, table.marker_row, 1, table.marker)
         if marker_row is None:
             anomalies.append(Anomaly("header-moved", sl.name, f"A{table.marker_row}", {
