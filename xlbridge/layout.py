@@ -87,6 +87,12 @@ class Placed:
     def letter(self) -> str:
         return column_letter(self.index)
 
+    @property
+    def form_column(self) -> Column:
+        """The form column of an input placement (`Table.inputs()`); the fixed columns have none."""
+        assert self.column is not None, f"{self.kind} column {self.letter} has no form column"
+        return self.column
+
 
 @dataclass(frozen=True)
 class CriterionBlock:

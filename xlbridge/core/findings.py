@@ -84,8 +84,8 @@ class _Blank(dict):
         return "…"
 
 
-def make_finding(rule: str, sheet: str | None, cell: str | None, **fields: object) -> Finding:
-    """Fill the rule's message and hint with `fields` (missing ones show as "…")."""
+def make_finding(rule: str, sheet: str | None, cell: str | None, /, **fields: object) -> Finding:
+    """Fill the rule's message and hint with `fields` (missing ones show as "…"); a field may be named `cell`."""
     spec = rule_specs()[rule]
     values = _Blank({k: "" if v is None else v for k, v in fields.items()})
     values.setdefault("cell", cell or "")

@@ -52,7 +52,9 @@ def _split(cols: list[int], widths: dict[int, float], room: float) -> list[list[
     total = sum(column_pt(widths[c]) for c in cols)
     n = max(1, -(-int(total) // max(1, int(room))))
     while True:
-        target, parts, cur, used = total / n, [], [], 0.0
+        target, used = total / n, 0.0
+        parts: list[list[int]] = []
+        cur: list[int] = []
         for c in cols:
             w = column_pt(widths[c])
             if cur and (used + w > room or (used + w / 2 > target and len(parts) < n - 1)):

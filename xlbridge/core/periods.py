@@ -71,7 +71,14 @@ class Period:
     @property
     def ok(self) -> bool:
         """Parsed to a start and an end (a relative period without a school year is not ok)."""
-        return self.start is not None and self.end is not None and self.kind not in ("khong-ro", "trong")
+        return self.span is not None
+
+    @property
+    def span(self) -> tuple[date, date] | None:
+        """(start, end) when the period is `ok`, else None: what a comparison of its dates needs."""
+        if self.start is None or self.end is None or self.kind in ("khong-ro", "trong"):
+            return None
+        return self.start, self.end
 
     @property
     def empty(self) -> bool:

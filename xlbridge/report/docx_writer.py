@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -369,7 +370,7 @@ def _normalize(doc) -> None:
                 normalize(part._element)
 
 
-def build_document(report: Report) -> Document:
+def build_document(report: Report) -> DocxDocument:
     doc = Document()
     normal = doc.styles["Normal"]
     _set_font(normal, BODY_PT)
@@ -404,9 +405,10 @@ def build_document(report: Report) -> Document:
             _table(doc, report.tables[b.arg], width)
         elif b.style == "rule":
             size = (previous.size or _STYLE[previous.style][5]) if previous and previous.style in _STYLE else BODY_PT
-            bold = previous is not None and previous.style == "title"
-            _rule(doc, float(rule_fraction(b.arg)), previous if not bold else Block(previous.style, f"**{previous.plain}**"),
-                  size, width)
+            above = previous
+            if previous is not None and previous.style == "title":      # a title is bold: so is its measure
+                above = Block(previous.style, f"**{previous.plain}**")
+            _rule(doc, float(rule_fraction(b.arg)), above, size, width)
         elif b.style in _STYLE:
             p = _paragraph(doc, b)
             if b.style == "title" and (previous is None or previous.style != "title"):

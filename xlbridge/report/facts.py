@@ -227,8 +227,8 @@ def _not_yet_due(item: Item, when: date) -> bool:
     status = item.status
     if status is not None and status.started:
         return False
-    p = item.period
-    return p is not None and p.ok and p.start > when
+    span = item.period.span if item.period is not None else None
+    return span is not None and span[0] > when
 
 
 def item_fact(item: Item, book: PlanBook, when: date) -> ItemFact:

@@ -39,7 +39,7 @@ _RANKS = {qn(f"w:{parent}"): {qn(f"w:{c}"): i for i, c in enumerate(children)} f
 
 def _reorder(parent: etree._Element, ranks: dict[str, int]) -> None:
     children = list(parent)
-    ordered = sorted(children, key=lambda el: ranks.get(el.tag, len(ranks)))   # stable: equal tags keep their order
+    ordered = sorted(children, key=lambda el: ranks.get(str(el.tag), len(ranks)))   # stable: equal tags keep their order
     if ordered != children:
         for el in children:
             parent.remove(el)

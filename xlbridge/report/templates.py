@@ -103,7 +103,8 @@ def render(env: jinja2.Environment, name: str, context: dict) -> list[Block]:
     try:
         text = env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        where = ", ".join(str(d) for d in template_dirs(env.loader.user_dir))
+        user_dir = env.loader.user_dir if isinstance(env.loader, TemplateLoader) else None
+        where = ", ".join(str(d) for d in template_dirs(user_dir))
         raise KdclError(f"Không tìm thấy mẫu văn bản {exc.name} (đã tìm trong: {where}).") from None
     except jinja2.TemplateSyntaxError as exc:
         raise KdclError(f"Mẫu văn bản {exc.filename or name}, dòng {exc.lineno}: sai cú pháp jinja2 ({exc.message}).") from None

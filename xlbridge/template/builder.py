@@ -26,7 +26,7 @@ from xlbridge.core.sheetfit import (
 )
 from xlbridge.data.catalog import Framework
 from xlbridge.data.files import find, load_yaml
-from xlbridge.data.forms import Column, info_form
+from xlbridge.data.forms import info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import (
@@ -286,6 +286,7 @@ def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
 
 def _write_groups(ws: Worksheet, table: Table, st: Styles, widths: dict[int, float]) -> None:
     """Two-row header: fixed columns merged over both rows, groups over their columns; heights from the texts."""
+    assert table.group_row is not None
     g, h = table.group_row - 1, table.header_row - 1
     size = config().font_size
     grouped = {c for _, a, b in table.groups for c in range(a, b + 1)}
@@ -340,9 +341,9 @@ def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, it
     rng = lambda p: f"{p.letter}{first}:{p.letter}{table.last_row}"  # noqa: E731
     phase = phase_order_formula(layout)
     orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
-    status_col = {c.column.review: c for c in table.inputs() if c.column.role == "status"}
+    status_col = {c.form_column.review: c for c in table.inputs() if c.form_column.role == "status"}
     for p in table.inputs():
-        c: Column = p.column
+        c = p.form_column
         here = f"LEN({summary_formulas.visible_text(f'{p.letter}{first}')})=0"
         cond = None
         if c.required:
@@ -447,6 +448,7 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
             _put(texts, row, j + 1, v)
     codes = [c.code for _, c in sl.reference_rows]
     for table in sl.tables:
+        assert table.marker_row is not None and table.marker is not None      # each table opens with its title row
         ws.write_string(table.marker_row - 1, 0, table.marker, st.bold)
         _put(texts, table.marker_row, 1, table.marker)
         if table.group_row:

@@ -95,7 +95,7 @@ def _range(table: Table, letter: str, sheet: str) -> str:
 
 def _status_columns(table: Table) -> list[str]:
     """Letters of the status columns, oldest review first."""
-    return [p.letter for p in table.inputs() if p.column.role == "status"]
+    return [p.letter for p in table.inputs() if p.form_column.role == "status"]
 
 
 def item_count_formula(sl: SheetLayout) -> str:

@@ -45,7 +45,7 @@ def _load_rule_modules() -> None:
 
 
 def _sort_key(book: PlanBook, f: Finding) -> tuple:
-    order = {name: i for i, name in enumerate(book.sheets_present)}
+    order: dict[str | None, int] = {name: i for i, name in enumerate(book.sheets_present)}
     return (order.get(f.sheet, -1), *f.position, f.rule)
 
 

@@ -26,18 +26,19 @@ def periods(ctx: Context) -> Iterator[Finding]:
         if p is None or v is None or p.empty:
             continue
         at = (it.sheet, v.cell.a1)
-        if not p.ok:
+        if p.span is None:
             if p.kind == "khong-ro":
                 yield make_finding("TG01", *at, value=v.text)
             continue
-        if p.end < p.start:
-            yield make_finding("TG02", *at, value=v.text, start=p.start.strftime("%d/%m/%Y"), end=p.end.strftime("%d/%m/%Y"))
+        start, end = p.span
+        if end < start:
+            yield make_finding("TG02", *at, value=v.text, start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
             continue
         if year is None:
             continue
         fields = dict(value=v.text, range=describe(p), year=str(year), y1=year.start_year, y2=year.end_year)
         first, last = window(year)
-        if p.end < first or p.start > last:
+        if end < first or start > last:
             yield make_finding("TG03", *at, **fields)
         # A period that overlaps or contains the year is right: a multi-year programme ("Giai đoạn
         # 2021-2025") or a task begun in the summer before; only a period wholly outside is a mistake.
@@ -53,9 +54,10 @@ def overdue(ctx: Context) -> Iterator[Finding]:
     for it in ctx.book.items:
         if not is_overdue(it, when, ctx.book.phase_order):
             continue
-        status, v = it.status, it.first("period")
+        status, v, p = it.status, it.first("period"), it.period
         if status is not None and status.acknowledges_delay:
             continue            # already marked late / not started, with its reason
+        assert v is not None and p is not None and p.end is not None     # is_overdue: a deadline was read there
         yield make_finding("TG05", it.sheet, v.cell.a1, criterion=criterion_name(it),
-                           end=it.period.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
+                           end=p.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
                            status=status.name if status else "chưa cập nhật")
