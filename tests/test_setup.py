@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,19 @@ def test_ci_runs_exactly_the_readme_commands() -> None:
     lines = [ln.removesuffix(" || exit 1") for ln in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
              if ln and not ln.startswith(("#", "set ", "cd "))]
     assert lines[:2] == readme_commands()
-    assert all(ln.startswith((".venv/bin/ruff ", ".venv/bin/mypy ")) for ln in lines[2:])
+    assert lines[2:] == [".venv/bin/ruff check .", ".venv/bin/mypy"]
+
+
+def test_the_linter_and_type_checker_ci_runs_are_installed_and_cover_the_package() -> None:
+    """`.ci/run` calls .venv/bin/ruff and .venv/bin/mypy: the set-up installs the test extra, so they must be in
+    it; mypy is run without arguments, so its `files` must name every Python tree that ships or runs."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    test_extra = {re.split(r"[<>=\[; ]", req, maxsplit=1)[0] for req in config["project"]["optional-dependencies"]["test"]}
+    assert {"ruff", "mypy"} <= test_extra
+    assert "-e '.[test]'" in (ROOT / "scripts/setup.sh").read_text(encoding="utf-8")
+    files = set(config["tool"]["mypy"]["files"])
+    trees = {p.parent.name for p in ROOT.glob("*/*.py")} - {"tests", "benchmarks"}   # test code: not checked
+    assert "xlbridge" in files and trees <= files, trees - files
 
 
 def test_readme_commands_need_no_activated_environment() -> None:
