@@ -13,14 +13,14 @@ from xlbridge.core.dates import parse_day
 from xlbridge.core.official import from_official
 from xlbridge.data.files import BUNDLED, load_yaml
 from xlbridge.data.vocab import vocab
-from xlbridge.errors import KdclError
+from xlbridge.errors import DataFileError
 
 DEMO_EXAMPLE = BUNDLED / "examples" / "bao-cao-ket-qua-thpt-2023-2024.yaml"
 # Plan columns a transcribed results table may carry besides its own (the demo example fills them)
 PLAN_PART = ("ket_qua_can_dat", "chu_tri", "thoi_gian", "kinh_phi")
 
 
-def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
+def _info(raw: dict, n_standards: int, path: Path) -> tuple[dict, dict]:
     info: dict[str, object] = {k: v for k, v in raw.items()
                                if isinstance(v, (str, int)) and k not in ("giai_doan", "ngay_bao_cao")}
     if not info.get("huyen") and raw.get("xa"):
@@ -30,7 +30,8 @@ def _info(raw: dict, n_standards: int) -> tuple[dict, dict]:
     if raw.get("ngay_bao_cao"):
         day = parse_day(raw["ngay_bao_cao"])
         if day is None:
-            raise KdclError(f"Ví dụ: ngày báo cáo «{raw['ngay_bao_cao']}» không đọc được (ghi 30/05/2024 hoặc 2024-05-30).")
+            raise DataFileError(str(path), "info.ngay_bao_cao",
+                                f"ngày báo cáo «{raw['ngay_bao_cao']}» không đọc được (ghi 30/05/2024 hoặc 2024-05-30)")
         info["ngay_bao_cao"] = day
     groups = {}
     for g in raw.get("nhom_cong_tac") or []:
@@ -62,7 +63,7 @@ def _item(raw: dict, kind: str) -> dict:
 def load_document(path: Path | str, n_standards: int = 5) -> dict:
     """Fill data (info, lists, items, issues) for a transcribed document."""
     raw = load_yaml(Path(path), "example")
-    info, lists = _info(raw.get("info") or {}, n_standards)
+    info, lists = _info(raw.get("info") or {}, n_standards, Path(path))
     items = [_item(it, raw.get("kind", "")) for it in raw.get("items") or []]
     issues = [{"standard": v["tieu_chuan"], "values": {k: v.get(k) for k in ("tieu_chi", "hien_trang", "han_che", "nguyen_nhan")}}
               for v in raw.get("van_de") or []]

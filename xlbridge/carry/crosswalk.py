@@ -110,6 +110,5 @@ def get_crosswalk(source: Framework, target: Framework) -> Crosswalk:
     for cw in crosswalks():
         if cw.source == source.id and cw.target == target.id:
             return cw
-    raise KdclError(f"Chưa có bảng đối chiếu tiêu chí từ Thông tư {source.number} ({source.id}) sang Thông tư "
-                    f"{target.number} ({target.id}). Thêm tệp workbook_templates/crosswalk/{source.id}--{target.id}.yaml "
-                    f"(hoặc trong thư mục KDCL_DU_LIEU).")
+    raise KdclError(kind="chua-co-doi-chieu", source=source.number, source_id=source.id, target=target.number,
+                    target_id=target.id)

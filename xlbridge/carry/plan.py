@@ -298,13 +298,13 @@ def plan_next_year(book: PlanBook, new_year: SchoolYear | None = None, thong_tu:
     working groups; items done, cancelled or (unless `include_unrated`) without a status stay behind."""
     old_year = book.info.school_year or SchoolYear.parse(book.meta.nam_hoc)
     if old_year is None:
-        raise KdclError(f"{book.source}: chưa ghi năm học hợp lệ ở trang Thông tin; không biết năm học sau là năm nào.")
+        raise KdclError(kind="nam-sau-thieu-nam-hoc", so=book.source)
     new_year = new_year or SchoolYear(old_year.start_year + 1)
     if new_year.start_year <= old_year.start_year:
-        raise KdclError(f"Năm học mới ({new_year}) phải sau năm học của sổ ({old_year}).")
+        raise KdclError(kind="nam-hoc-moi", new=new_year, old=old_year)
     cap_hoc = book.info.cap_hoc or vocab().cap_hoc_name(book.meta.cap_hoc) or book.meta.cap_hoc
     if not cap_hoc:
-        raise KdclError(f"{book.source}: chưa ghi cấp học ở trang Thông tin.")
+        raise KdclError(kind="nam-sau-thieu-cap-hoc", so=book.source)
     target = choose_framework(cap_hoc, new_year.start_year, thong_tu)
     crosswalk = get_crosswalk(book.framework, target)
     variant = book.layout.plan_form.id if target.id == book.framework.id and book.layout.plan_form.id != target.forms["plan"] \

@@ -47,10 +47,10 @@ def export_templates(folder: Path, overwrite: bool) -> list[Path]:
 
 def _output(args: argparse.Namespace, src: Path) -> Path:
     if not args.output:
-        raise KdclError("Thiếu tên tệp kết quả: thêm -o bao-cao.docx (hoặc -o so-co-bao-cao.xlsx).")
+        raise KdclError(kind="thieu-tep-ra", suffix=src.suffix.lower())
     out = Path(args.output)
     if out.suffix.lower() in WORKBOOK_SUFFIXES and out.suffix.lower() != src.suffix.lower():
-        raise KdclError(f"Bản sao sổ phải cùng đuôi với sổ gốc ({src.suffix}); đổi -o thành {out.with_suffix(src.suffix).name}.")
+        raise KdclError(kind="duoi-tep-ra", name=out.name, suffix=src.suffix, example=out.with_suffix(src.suffix).name)
     return output_file(out, args.ghi_de, (".docx", src.suffix.lower()), (src,))
 
 
@@ -63,7 +63,7 @@ def _write_workbook_copy(src: Path, dst: Path, rows: list[tuple[str, str]]) -> N
     cfg = config()
     wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     if cfg.sheets["report"] not in wb.sheetnames:
-        raise KdclError(f"Sổ {src.name} không có trang «{cfg.sheets['report']}» (mẫu cũ); hãy xuất ra .docx.")
+        raise KdclError(kind="so-thieu-trang", so=src.name, sheet=cfg.sheets["report"])
     write_report_rows(wb[cfg.sheets["report"]], rows, Font(name=cfg.font, size=cfg.font_size))
     save_copy(wb, src, dst)
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
               f"kdcl bao-cao SỔ.xlsx --mau-van-ban {args.xuat_mau} -o bao-cao.docx")
         return EXIT_OK
     if not args.file:
-        raise KdclError("Thiếu sổ cần lập văn bản: kdcl bao-cao SỔ.xlsx -o bao-cao.docx")
+        raise KdclError(kind="thieu-so")
     from xlbridge.check import check_file
     from xlbridge.report.documents import documents
     from xlbridge.report.narrative import build_report, sheet_rows

@@ -44,6 +44,15 @@ def school_year(text: str):
     return year
 
 
+def cap_hoc(text: str) -> str:
+    """A --cap-hoc argument ("THCS", "Trung học cơ sở", …) as the vocabulary's name of the cấp học."""
+    from xlbridge.data.vocab import vocab
+    name = vocab().cap_hoc_name(text)
+    if name is None:
+        raise KdclError(kind="cap-hoc", text=text, choices=", ".join(vocab().cap_hoc_names()))
+    return name
+
+
 def parse_date(text: str) -> date:
     """A --ngay argument, read as a workbook's report date is (`xlbridge.core.dates.parse_day`)."""
     from xlbridge.core.dates import parse_day

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, check_output, input_file, school_year
-from xlbridge.errors import KdclError
+from xlbridge.commands.common import EXIT_OK, cap_hoc, check_output, input_file, school_year
 
 
 def register(sub) -> None:
@@ -23,17 +22,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xlbridge.data.vocab import vocab
     from xlbridge.importer.console import render_import
     from xlbridge.importer.convert import Options, import_word
     from xlbridge.importer.workbook import write_import
     src, out = input_file(args.file), Path(args.output)
     check_output(out, args.ghi_de, (src,))
-    level = None
-    if args.cap_hoc:
-        level = vocab().cap_hoc_name(args.cap_hoc)
-        if level is None:
-            raise KdclError(f"Cấp học «{args.cap_hoc}» không hợp lệ. Chọn: {', '.join(vocab().cap_hoc_names())}.")
+    level = cap_hoc(args.cap_hoc) if args.cap_hoc else None
     year = school_year(args.nam_hoc) if args.nam_hoc else None
     result = import_word(src, Options(level, year, args.truong, args.giai_doan))
     write_import(result, out)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xlbridge.commands.common import EXIT_OK, output_file, school_year
-from xlbridge.errors import KdclError
+from xlbridge.commands.common import EXIT_OK, cap_hoc, output_file, school_year
 
 
 def register(sub) -> None:
@@ -28,11 +27,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from xlbridge.data.catalog import choose_framework
-    from xlbridge.data.vocab import vocab
     from xlbridge.template.builder import TemplateSpec, build_template
-    level = vocab().cap_hoc_name(args.cap_hoc)
-    if level is None:
-        raise KdclError(f"Cấp học «{args.cap_hoc}» không hợp lệ. Chọn: {', '.join(vocab().cap_hoc_names())}.")
+    level = cap_hoc(args.cap_hoc)
     year = school_year(args.nam_hoc)
     fw = choose_framework(level, year.start_year, args.thong_tu)
     flavor = "lite" if args.lite else "xlsm" if args.xlsm else "xlsx"

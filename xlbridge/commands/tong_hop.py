@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from xlbridge.consolidate.progress import render_report
     from xlbridge.consolidate.run import Options, consolidate
     if args.jobs < 0:
-        raise KdclError("Số tiến trình (--jobs) phải là số không âm.")
+        raise KdclError(kind="so-tien-trinh", jobs=args.jobs)
     opts = Options(args.inputs, Path(args.output), Path(args.csv) if args.csv else None,
                    Path(args.parquet) if args.parquet else None, args.jobs,
                    parse_date(args.ngay) if args.ngay else None, args.ghi_de, False if args.khong_tien_do else None)

@@ -229,7 +229,7 @@ def get_framework(fid: str) -> Framework:
     for fw in frameworks():
         if fw.id == fid:
             return fw
-    raise KdclError(f"Không có bộ tiêu chuẩn mã {fid!r}. Có: {', '.join(f.id for f in frameworks())}.")
+    raise KdclError(kind="bo-tieu-chuan-khong-co", id=fid, choices=", ".join(f.id for f in frameworks()))
 
 
 def choose_framework(cap_hoc: str, start_year: int, thong_tu: str | None = None) -> Framework:
@@ -240,9 +240,11 @@ def choose_framework(cap_hoc: str, start_year: int, thong_tu: str | None = None)
         chosen = [f for f in fits if f.number.upper().startswith(key) or f.short == key]
         if not chosen:
             names = ", ".join(sorted({f.short for f in fits}))
-            raise KdclError(f"Thông tư {thong_tu} không áp dụng cho {cap_hoc}. Chọn một trong: {names}.")
+            raise KdclError(kind="thong-tu-khong-ap-dung", thong_tu=thong_tu, cap_hoc=cap_hoc, choices=names)
         return chosen[0]
     chosen = [f for f in fits if f.governs(start_year)]
     if not chosen:
-        raise KdclError(f"Chưa có bộ tiêu chuẩn cho {cap_hoc}, năm học {start_year}-{start_year + 1}.")
+        available = "; ".join(f"{f.short} (năm học {f.years_label()})" for f in fits) or "chưa có bộ nào"
+        raise KdclError(kind="chua-co-bo-tieu-chuan", cap_hoc=cap_hoc, year=f"{start_year}-{start_year + 1}",
+                        available=available)
     return chosen[0]

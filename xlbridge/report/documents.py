@@ -44,8 +44,7 @@ class Documents:
         for d in self.documents:
             if d.loai == loai and d.layout == layout:
                 return d
-        raise KdclError(f"Chưa có mẫu văn bản loại «{loai}» cho sổ bố cục «{layout}» "
-                        f"(narrative/van-ban.yaml). Chọn --loai: {', '.join(KINDS)}.")
+        raise KdclError(kind="loai-van-ban", loai=loai, layout=layout, choices=", ".join(KINDS))
 
     def kind_for(self, book: PlanBook) -> str:
         """The document that fits the workbook's phase (`sheet_documents`): what `bao-cao` writes without

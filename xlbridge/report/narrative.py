@@ -61,8 +61,10 @@ def pick_review(book: PlanBook, doc: DocumentSpec, requested: str | None) -> Rev
         for r in reviews:
             if fold(requested) in (fold(r.id), fold(r.label), fold(moments.get(r.id, r.label))):
                 return r
-        names = "; ".join(f"{r.id} ({moments.get(r.id, r.label)})" for r in reviews) or "sổ này không có lần rà soát"
-        raise KdclError(f"Lần rà soát «{requested}» không có trong sổ. Chọn --ra-soat: {names}.")
+        if not reviews:
+            raise KdclError(kind="so-khong-co-ra-soat", requested=requested)
+        names = "; ".join(f"{r.id} ({moments.get(r.id, r.label)})" for r in reviews)
+        raise KdclError(kind="ra-soat-khong-co", requested=requested, choices=names)
     if not reviews:
         return None
     if doc.review == "first-midyear":
@@ -261,11 +263,11 @@ def _attach_rows(blocks: list[Block], tables: dict[str, TableData]) -> dict[str,
             current = b.arg
         elif b.style == "row":
             if current is None or current not in tables:
-                raise KdclError("Mẫu văn bản có dòng bảng «| … |» không nằm dưới một lệnh @bang.")
+                raise KdclError(kind="dong-bang-ngoai-bang")
             cells = tuple(b.cells())
             if len(cells) != tables[current].n_columns:
-                raise KdclError(f"Mẫu văn bản: dòng bảng «{b.text[:60]}» có {len(cells)} ô, bảng {current} có "
-                                f"{tables[current].n_columns} cột.")
+                raise KdclError(kind="dong-bang-so-o", row=b.text[:60], cells=len(cells), table=current,
+                                columns=tables[current].n_columns)
             rows.setdefault(current, []).append(cells)
     return {k: (t.with_rows(rows[k]) if k in rows else t) for k, t in tables.items()}
 
@@ -298,7 +300,7 @@ def build_report(book: PlanBook, loai: str, when: date | None = None, review_id:
     tables = _attach_rows(blocks, _tables(view, review, facts, docs))
     unknown = sorted({b.arg for b in blocks if b.style == "table"} - set(tables))
     if unknown:
-        raise KdclError(f"Mẫu văn bản dùng bảng không có: {', '.join(unknown)}. Có: {', '.join(sorted(tables))}.")
+        raise KdclError(kind="bang-khong-co", unknown=", ".join(unknown), tables=", ".join(sorted(tables)))
     notes = []
     if when is None and doc.loai != "ke-hoach":
         if book.info.report_date is None:

@@ -69,7 +69,7 @@ def environment(user_dir: Path | None = None) -> jinja2.Environment:
     if user_dir is None:
         return _bundled_environment()
     if not Path(user_dir).is_dir():
-        raise KdclError(f"Thư mục mẫu văn bản «{user_dir}» không có. Tạo bằng: kdcl bao-cao --xuat-mau {user_dir}")
+        raise KdclError(kind="thu-muc-mau-van-ban", path=user_dir)
     return _make_environment(Path(user_dir))
 
 
@@ -105,15 +105,15 @@ def render(env: jinja2.Environment, name: str, context: dict) -> list[Block]:
     except jinja2.TemplateNotFound as exc:
         user_dir = env.loader.user_dir if isinstance(env.loader, TemplateLoader) else None
         where = ", ".join(str(d) for d in template_dirs(user_dir))
-        raise KdclError(f"Không tìm thấy mẫu văn bản {exc.name} (đã tìm trong: {where}).") from None
+        raise KdclError(kind="mau-van-ban-khong-co", name=exc.name, where=where) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise KdclError(f"Mẫu văn bản {exc.filename or name}, dòng {exc.lineno}: sai cú pháp jinja2 ({exc.message}).") from None
+        raise KdclError(kind="mau-van-ban-cu-phap", template=exc.filename or name, line=exc.lineno,
+                        detail=exc.message) from None
     except jinja2.UndefinedError as exc:
-        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: dùng tên không có trong dữ liệu ({exc.message}). "
-                        f"Xem danh sách tên trong README.md của thư mục mẫu.") from None
+        raise KdclError(kind="mau-van-ban-ten", where=_where(exc, name), detail=exc.message) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-        raise KdclError(f"Mẫu văn bản {_where(exc, name)}: lỗi khi điền dữ liệu ({exc}).") from None
+        raise KdclError(kind="mau-van-ban-dien", where=_where(exc, name), detail=str(exc)) from None
     try:
         return parse(text)
     except MarkupError as exc:
-        raise KdclError(f"Mẫu văn bản {name} (sau khi điền dữ liệu), {exc}.") from None
+        raise KdclError(kind="mau-van-ban-dinh-dang", name=name, detail=str(exc)) from None
