@@ -308,63 +308,92 @@ _RANK = {"ngay": 0, "thang": 1, "quy": 2, "hoc-ky": 3, "dau-nam": 3, "cuoi-nam":
 _Result = tuple[str, date | None, date | None, bool]
 
 
+class _NeedsYear(Exception):
+    """A piece's dates depend on a school year that is not known: the period is understood but not dated."""
+
+
+class _NoSuchDay(Exception):
+    """A piece names a day that does not exist (31/02): the text is not a period."""
+
+
 def _combine(pieces: list[_Piece], year: SchoolYear | None, *, span: bool) -> _Result | None:
     """Give every piece dates, then join them: a range runs first start → last end (never swapped, so
-    "end before start" stays visible); a list covers earliest start → latest end.
+    "end before start" stays visible); a list covers earliest start → latest end."""
+    kinds = [p.kind for p in pieces]
+    kind = kinds[0] if len(set(kinds)) == 1 else max(kinds, key=_RANK.__getitem__)
+    try:
+        spans, rel = _dated(pieces, year)
+    except _NeedsYear:
+        return kind, None, None, True
+    except _NoSuchDay:
+        return None
+    if span:
+        return kind, min(a for a, _ in spans), max(b for _, b in spans), any(rel)
+    return kind, spans[0][0], spans[-1][1], any(rel)
+
+
+def _dated(pieces: list[_Piece], year: SchoolYear | None) -> tuple[list[_Span], list[bool]]:
+    """(start, end) of every piece and whether it was derived from the school year.
 
     A month written without a year takes it from its neighbour: from the right first ("Tháng 9 -
     12/2024", "Tháng 9, 10/2024"), else from the left, moving to the next year when the month is
     earlier ("Tháng 11/2024 - tháng 2" → 02/2025). Only when no piece has a year is the school year used.
     """
-    kinds = [p.kind for p in pieces]
-    kind = kinds[0] if len(set(kinds)) == 1 else max(kinds, key=_RANK.__getitem__)
-    n = len(pieces)
-    spans: list[_Span | None] = [None] * n
-    rel = [p.relative for p in pieces]
+    spans = [_fixed_span(p, year) for p in pieces]
+    rel = [p.relative or p.school is not None for p in pieces]
+    while None in spans:
+        if not _from_neighbours(pieces, spans, rel):
+            _from_school_year(pieces, spans, rel, year)
+    return [s for s in spans if s is not None], rel
+
+
+def _fixed_span(p: _Piece, year: SchoolYear | None) -> _Span | None:
+    """The dates of a piece that needs no neighbour; None for a floating one (months without a year)."""
+    if p.floating is not None:
+        return None
+    if p.school is not None:
+        if year is None:
+            raise _NeedsYear
+        return _existing(_school_span(p.school, year.start_year))
+    if p.start is None or p.end is None:
+        raise _NeedsYear
+    return p.start, p.end
+
+
+def _from_neighbours(pieces: list[_Piece], spans: list[_Span | None], rel: list[bool]) -> bool:
+    """One pass left to right giving floating pieces the year of a dated neighbour; whether any got one."""
+    progress = False
     for i, p in enumerate(pieces):
-        if p.floating is not None:
+        if spans[i] is not None or p.floating is None:
             continue
-        if p.school is not None:
-            if year is None:
-                return kind, None, None, True
-            spans[i], rel[i] = _school_span(p.school, year.start_year), True
-            if spans[i] is None:
-                return None
-        elif p.start is None or p.end is None:
-            return kind, None, None, True
+        month = p.floating[0]
+        right = spans[i + 1] if i + 1 < len(pieces) else None
+        left = spans[i - 1] if i > 0 else None
+        if right is not None:
+            y, rel[i] = right[0].year - (month > right[0].month), rel[i + 1]
+        elif left is not None:
+            y, rel[i] = left[0].year + (month < left[0].month), rel[i - 1]
         else:
-            spans[i] = (p.start, p.end)
-    while any(s is None for s in spans):
-        progress = False
-        for i, p in enumerate(pieces):
-            if spans[i] is not None or p.floating is None:
-                continue
-            sm = p.floating[0]
-            right = spans[i + 1] if i + 1 < n else None
-            left = spans[i - 1] if i > 0 else None
-            if right is not None:
-                y, rel[i] = right[0].year - (sm > right[0].month), rel[i + 1]
-            elif left is not None:
-                y, rel[i] = left[0].year + (sm < left[0].month), rel[i - 1]
-            else:
-                continue
-            spans[i] = _place(p.floating, y)
-            if spans[i] is None:
-                return None
-            progress = True
-        if not progress:
-            if year is None:
-                return kind, None, None, True
-            i = spans.index(None)
-            floating = pieces[i].floating
-            assert floating is not None
-            spans[i], rel[i] = _place(floating, _year_of_month(floating[0], year)), True
-            if spans[i] is None:
-                return None
-    done = [s for s in spans if s is not None]
-    if span:
-        return kind, min(a for a, _ in done), max(b for _, b in done), any(rel)
-    return kind, done[0][0], done[-1][1], any(rel)
+            continue
+        spans[i] = _existing(_place(p.floating, y))
+        progress = True
+    return progress
+
+
+def _from_school_year(pieces: list[_Piece], spans: list[_Span | None], rel: list[bool], year: SchoolYear | None) -> None:
+    """No piece has a year: the first floating one is placed in the school year (its neighbours follow it)."""
+    if year is None:
+        raise _NeedsYear
+    i = spans.index(None)
+    floating = pieces[i].floating
+    assert floating is not None            # only floating pieces are left without dates
+    spans[i], rel[i] = _existing(_place(floating, _year_of_month(floating[0], year))), True
+
+
+def _existing(dates: _Span | None) -> _Span:
+    if dates is None:
+        raise _NoSuchDay
+    return dates
 
 
 def _range(s: str, year: SchoolYear | None) -> _Result | None:
