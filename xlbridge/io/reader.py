@@ -9,6 +9,7 @@ template at all, which raises `UnreadableWorkbook`.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from xlbridge import __version__
 from xlbridge.core.dates import parse_day
@@ -16,7 +17,7 @@ from xlbridge.core.levels import choices, parse_level
 from xlbridge.core.money import parse_money
 from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.core.vntext import fold
-from xlbridge.data.catalog import get_framework
+from xlbridge.data.catalog import Framework, get_framework
 from xlbridge.data.forms import Column, info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError, UnreadableWorkbook
@@ -314,37 +315,54 @@ def read_levels(grid: Grid, layout: Layout) -> dict[str, LevelEntry]:
 def read_grid(grid: Grid, source: str = "sổ Excel") -> PlanBook:
     """Turn cell values into the model. Raises UnreadableWorkbook only for a non-kdcl workbook."""
     meta = read_meta(grid, source)
+    fw, layout = _layout_of(meta, source)
+    anomalies: list[Anomaly] = []
+    info = read_info(grid, layout, anomalies, meta.version)
+    items, issues = _read_sheets(grid, layout, info, anomalies)
+    levels = read_levels(grid, layout)
+    return PlanBook(source, meta, fw, layout, info, items, issues, _filled_cells(info, items, issues, levels), anomalies,
+                    list(grid), extra_sheets=_extra_sheets(grid, layout), levels=levels)
+
+
+def _layout_of(meta: Meta, source: str) -> tuple[Framework, Layout]:
+    """The framework and layout the workbook was made with; one this kdcl lacks makes it unreadable."""
     try:
         fw = get_framework(meta.framework_id)
-        layout = build_layout(fw, meta.plan_form or None)
+        return fw, build_layout(fw, meta.plan_form or None)
     except KdclError as exc:
         raise UnreadableWorkbook(file=source, detail=f"mẫu dùng bộ tiêu chuẩn hoặc mẫu bảng không có trong phiên bản kdcl "
                                  f"này ({exc})") from None
-    anomalies: list[Anomaly] = []
-    info = read_info(grid, layout, anomalies, meta.version)
+
+
+def _read_sheets(grid: Grid, layout: Layout, info: Info, anomalies: list[Anomaly]) -> tuple[list[Item], list[Issue]]:
+    """Items and issues of every standard sheet, read as the framework lays them out; missing sheets noted."""
     items: list[Item] = []
     issues: list[Issue] = []
     for sl in layout.sheets:
         if sl.name not in grid:
             anomalies.append(Anomaly("sheet-missing", sl.name, None, {"expected": sl.name}))
-            continue
-        if layout.framework.layout == "theo-tieu-chi":
+        elif layout.framework.layout == "theo-tieu-chi":
             _read_by_criterion(grid, sl, layout, info, items, anomalies)
         else:
             _read_priority(grid, sl, layout, info, items, issues, anomalies)
     for name in (config().sheets["summary"], config().sheets["check"]):
         if name not in grid:
             anomalies.append(Anomaly("sheet-missing", name, None, {"expected": name}))
-    cells = [v for v in info.values.values() if not v.empty]
-    cells += [v for entries in info.lists.values() for e in entries for v in e.values() if not v.empty]
-    cells += [v for it in items for v in it.values.values() if not v.empty]
-    cells += [v for iss in issues for v in iss.values.values() if not v.empty]
-    levels = read_levels(grid, layout)
-    cells += [v for e in levels.values() for v in (e.current, e.target) if not v.empty]
+    return items, issues
+
+
+def _filled_cells(info: Info, items: list[Item], issues: list[Issue], levels: dict[str, LevelEntry]) -> list[Value]:
+    """Every non-empty input cell, for the rules that look at all of them (information, items, issues, levels)."""
+    values = chain(info.values.values(), (v for entries in info.lists.values() for e in entries for v in e.values()),
+                   (v for it in items for v in it.values.values()), (v for iss in issues for v in iss.values.values()),
+                   (v for e in levels.values() for v in (e.current, e.target)))
+    return [v for v in values if not v.empty]
+
+
+def _extra_sheets(grid: Grid, layout: Layout) -> Grid:
+    """Sheets the template does not have (a school's own notes), kept as they are."""
     known = {s.name for s in layout.sheets} | {layout.info.sheet} | set(config().sheets.values())
-    extra = {name: rows for name, rows in grid.items() if name not in known}
-    return PlanBook(source, meta, fw, layout, info, items, issues, cells, anomalies, list(grid), extra_sheets=extra,
-                    levels=levels)
+    return {name: rows for name, rows in grid.items() if name not in known}
 
 
 def read_workbook(path) -> PlanBook:
