@@ -13,7 +13,7 @@ from xlbridge.importer.report import Row, report_rows
 from xlbridge.importer.texts import import_texts
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
-from xlbridge.layout import config
+from xlbridge.layout import column_letter, config
 from xlbridge.template.builder import TemplateSpec, build_template, row_height
 
 WIDTHS = (24, 16, 22, 12, 80)
@@ -28,7 +28,7 @@ def add_report_sheet(wb: openpyxl.Workbook, rows: list[Row]) -> None:
     head = PatternFill(fill_type="solid", start_color=cfg.colors["header"], end_color=cfg.colors["header"])
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
+        ws.column_dimensions[column_letter(i)].width = width
     for r, (style, cells) in enumerate(rows, start=1):
         for j, value in enumerate(cells, start=1):
             c = ws.cell(r, j, value)
