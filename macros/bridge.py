@@ -9,7 +9,7 @@ and turns every failure into a Vietnamese message in the workbook.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -91,7 +91,7 @@ def with_formulas(values: list[list[object]], formulas: list[list[object]] | Non
     return values
 
 
-def _write_block(sheet, row: int, col: int, rows: list[list[object]]) -> None:
+def _write_block(sheet, row: int, col: int, rows: Sequence[Sequence[object]]) -> None:
     if rows:
         sheet.range((row, col)).value = [[as_text(v) for v in r] for r in rows]
 

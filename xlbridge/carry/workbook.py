@@ -19,7 +19,7 @@ from xlbridge.core.carried import TITLE_ROWS, ReviewRow, header_row
 from xlbridge.data.carry_texts import carry_texts, fill
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
-from xlbridge.layout import config
+from xlbridge.layout import column_letter, config
 from xlbridge.template.builder import TemplateSpec, build_template, row_height
 
 
@@ -56,7 +56,7 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
         c = ws.cell(head, j, header)
         c.font, c.alignment, c.fill = bold, Alignment(wrap_text=True, vertical="center", horizontal="center"), \
             _fill(cfg.colors["header"])
-        ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
+        ws.column_dimensions[column_letter(j)].width = width
     confirm_col = t.column_index("confirm")
     choice = DataValidation(type="list", formula1=f'"{t.confirmed}"', allow_blank=True, showErrorMessage=False,
                             promptTitle=t.columns[confirm_col - 1][1][:32], prompt=fill(t.intro[-1], **values)[:255])

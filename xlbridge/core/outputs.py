@@ -28,14 +28,16 @@ from xlbridge.layout import (
 )
 from xlbridge.model import PlanBook
 
+Written = str | int | float | None     # what kdcl writes into a cell: texts, counts, amounts of money
+
 
 @dataclass
 class CheckOutput:
-    check_rows: list[list[object]]                     # rows of the "Kiểm tra" table
+    check_rows: list[list[Written]]                    # rows of the "Kiểm tra" table
     links: list[tuple[int, str, str]]                  # (index in check_rows, sheet, cell) to link to
     status_line: str
     status_cells: list[tuple[str, int, int]]           # (sheet, row, col) that show the status line
-    summary_cells: list[tuple[str, int, int, object]]  # (sheet, row, col, value) on "Tổng hợp"
+    summary_cells: list[tuple[str, int, int, Written]]  # (sheet, row, col, value) on "Tổng hợp"
     error_cells: list[tuple[str, str]] = field(default_factory=list)   # (sheet, "C7") to colour
     clear_cells: list[tuple[str, str]] = field(default_factory=list)   # coloured by the last run, fixed since
     report_rows: list[tuple[str, str]] = field(default_factory=list)  # ("heading"|"paragraph", text) for "Báo cáo"
@@ -102,16 +104,16 @@ def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]
     return out
 
 
-def check_row(n: int | str, f: Finding | None, note: str = "") -> list[object]:
+def check_row(n: int | str, f: Finding | None, note: str = "") -> list[Written]:
     """One row of the "Kiểm tra" table, in `CHECK_COLUMNS` order (a finding, or a note row without one)."""
-    values: dict[str, object] = {"n": n, "message": note}
+    values: dict[str, Written] = {"n": n, "message": note}
     if f is not None:
         values = {"n": n, "severity": f.severity_label, "sheet": f.sheet or "", "cell": f.cell or "",
                   "message": f.message, "hint": f.hint, "rule": f.rule}
     return [values.get(key, "") for key, _h, _w in CHECK_COLUMNS]
 
 
-def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int, object]]:
+def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int, Written]]:
     """What kdcl fills about levels: the planned and achieved school level and the blocking criteria on
     "Tổng hợp" (the current level there is a live formula), the plan items per criterion on "Mức đánh giá"."""
     from xlbridge.core.levels import level_name
@@ -122,7 +124,7 @@ def level_cells(levels: LevelReport, book: PlanBook) -> list[tuple[str, int, int
         return []
     pos = level_summary_rows(layout)
     sheet = cfg.sheets["summary"]
-    cells: list[tuple[str, int, int, object]] = [
+    cells: list[tuple[str, int, int, Written]] = [
         (sheet, pos["planned"], 2, level_name(fw, levels.planned)),
         (sheet, pos["achieved"], 2, level_name(fw, levels.achieved)),
         (sheet, pos["blocking"], 2, blocking_text(levels))]
@@ -171,7 +173,7 @@ def check_output(findings: list[Finding], summary: Summary, layout: Layout, stam
     status_cells = [(cfg.sheets["check"], *CHECK_STATUS_CELL)] + [(s.name, *SHEET_STATUS_CELL) for s in layout.sheets]
     pos = summary_positions(layout, len(vocab().statuses))
     sheet = cfg.sheets["summary"]
-    cells: list[tuple[str, int, int, object]] = []
+    cells: list[tuple[str, int, int, Written]] = []
     for i, row in enumerate(summary.all_rows()):
         r = pos["first_row"] + i
         cells.append((sheet, r, pos["money_col"], row.counts.budget))
