@@ -185,15 +185,6 @@ class StandardFact:
     def ma_tieu_chi(self) -> list[str]:
         return [f.code for f in self.items if f.code]
 
-    @property
-    def ly_do(self) -> list[str]:
-        """The causes the items' reasons give, each once, at most `reasons_quoted` (the rest are in the Phụ lục)."""
-        seen: dict[str, str] = {fold(w): w for w in self.own_words}
-        for f in self.items:
-            if f.reason and f.nguyen_nhan and id(f) not in self.worded:
-                seen.setdefault(fold(f.nguyen_nhan), f.nguyen_nhan)
-        return list(seen.values())[:wording().reasons_quoted]
-
 
 @dataclass
 class Group:
