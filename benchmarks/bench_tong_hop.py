@@ -1,7 +1,8 @@
 """Speed and memory of `kdcl tong-hop` on 1,000 filled workbooks, against the naive openpyxl loop.
 
-Targets (issue 6, on the 2-core machine): ≥ 50 workbooks/s, ≥ 5× the naive loop, memory flat in the
-number of files. Run by hand from the repository root:
+Targets (issues 6 and 18, on the 2-core machine): ≥ 50 workbooks/s, ≥ 5× the naive loop, ≤ 2.5× the
+bare parallel calamine floor (same number of processes, cold), memory flat in the number of files; the
+projected time for the whole country is printed. Run by hand from the repository root:
 
     python benchmarks/bench_tong_hop.py [--n 1000] [--jobs 0] [--naive 200] [--dir FOLDER]
 
@@ -49,6 +50,35 @@ except (OSError, StopIteration):
 print(json.dumps({"code": code, "seconds": seconds, "self_kb": own, "children_kb": kids.ru_maxrss,
                   "self_cpu": me.ru_utime + me.ru_stime, "children_cpu": kids.ru_utime + kids.ru_stime}), file=sys.stderr)
 """
+# The floor: a bare python-calamine read of every sheet of every file (no checks, no output), as a cold
+# process with the same number of worker processes as tong-hop; and the naive openpyxl loop likewise.
+FLOOR = """
+import json, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+t = time.perf_counter()
+files, jobs, how = json.loads(sys.stdin.read())
+
+def calamine(path):
+    from python_calamine import CalamineWorkbook
+    wb = CalamineWorkbook.from_path(path)
+    return sum(len(wb.get_sheet_by_name(n).to_python()) for n in wb.sheet_names)
+
+def openpyxl_values(path):
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    n = sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))
+    wb.close()
+    return n
+
+fn = calamine if how == "calamine" else openpyxl_values
+if jobs == 1:
+    rows = sum(map(fn, files))
+else:
+    with ProcessPoolExecutor(jobs) as pool:
+        rows = sum(pool.map(fn, files, chunksize=16))
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": rows}))
+"""
+NATIONAL = 45_000            # schools in the country (Bộ GDĐT statistics, all levels, rounded)
 SWAPS = [("Hoàn thành", "Đang thực hiện"), ("Đang thực hiện", "Chậm tiến độ"), ("Chưa triển khai", "Hoàn thành")]
 
 
@@ -130,6 +160,15 @@ def run_tong_hop(inputs: list[Path], out: Path, jobs: int) -> dict:
     return figures
 
 
+def floor(files: list[Path], jobs: int, how: str = "calamine") -> float:
+    """Wall seconds of a cold process reading every file (bare calamine or openpyxl values) with `jobs` workers."""
+    cmd = [sys.executable, "-c", FLOOR]
+    t = time.perf_counter()
+    subprocess.run(cmd, input=json.dumps([list(map(str, files)), jobs, how]), capture_output=True, text=True,
+                   check=True, cwd=ROOT)
+    return time.perf_counter() - t
+
+
 def naive(files: list[Path]) -> float:
     """Seconds per workbook of the loop a user would write: load each file with openpyxl, read every value."""
     import openpyxl
@@ -175,6 +214,17 @@ def main() -> int:
         per = naive(sample)
         print(f"naive loop (openpyxl.load_workbook, values only, {len(sample)} files): {1 / per:.1f} workbooks/s "
               f"→ tong-hop is {rate * per:.1f}× faster; target ≥ 5×: {'OK' if rate * per >= 5 else 'MISSED'}")
+        jobs = args.jobs or os.cpu_count() or 1
+        one, par = floor(files, 1), floor(files, jobs)
+        ratio = last["wall"] / par
+        print(f"floor, bare python-calamine read of every sheet (cold process): 1 worker {args.n / one:.1f} workbooks/s, "
+              f"{jobs} workers {args.n / par:.1f} workbooks/s → tong-hop takes {ratio:.2f}× the parallel floor; "
+              f"target ≤ 2.5×: {'OK' if ratio <= 2.5 else 'MISSED'}")
+        naive_par = floor(sample, jobs, "openpyxl")
+        print(f"naive openpyxl loop with {jobs} workers: {len(sample) / naive_par:.1f} workbooks/s "
+              f"→ tong-hop is {rate * naive_par / len(sample):.1f}× faster")
+        print(f"projected whole country ({NATIONAL:,} schools) on this machine: tong-hop {NATIONAL / rate / 60:.1f} min, "
+              f"floor {NATIONAL / (args.n / par) / 60:.1f} min")
         print("peak resident memory (main process / largest worker):")
         for n, (own, child) in memory.items():
             print(f"  {n:5d} workbooks: {own / 1024:6.1f} MiB / {child / 1024:6.1f} MiB")
