@@ -6,6 +6,7 @@ construction. Rows are 1-based, columns 1-based (A = 1), as in Excel.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from xlbridge.data.catalog import Criterion, Framework
@@ -51,6 +52,15 @@ def column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index
+
+
+_A1 = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+
+
+def parse_a1(ref: str) -> tuple[int, int] | None:
+    """ "C7" (or "$C$7") → (7, 3): the inverse of `column_letter` + row; None for anything else."""
+    m = _A1.fullmatch(ref)
+    return (int(m[2]), column_index(m[1])) if m else None
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ cell), a human message and a hint; the rule catalogue with the texts lives in
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
+from dataclasses import replace as dataclasses_replace
 
 from xlbridge.data.files import Checker, cached, find, load_yaml
-from xlbridge.layout import column_index
+from xlbridge.layout import column_letter, parse_a1
+from xlbridge.model import CellRef
 
 SEVERITIES = {"loi": "Lỗi", "canh-bao": "Cảnh báo", "luu-y": "Lưu ý"}   # lưu ý: informs, asks for no fix
 
@@ -32,16 +33,20 @@ class Finding:
     rule: str
     severity: str              # "loi" | "canh-bao" | "luu-y"
     sheet: str | None
-    cell: str | None           # "C7"; None when the finding is about a sheet or the whole book
+    at: tuple[int, int] | None  # (row, column); None when the finding is about a sheet or the whole book
     message: str
     hint: str
     fields: dict[str, object] = field(default_factory=dict, compare=False, repr=False)   # what the message was made of
 
     @property
+    def cell(self) -> str | None:
+        """The cell as users write it ("C7")."""
+        return f"{column_letter(self.at[1])}{self.at[0]}" if self.at else None
+
+    @property
     def position(self) -> tuple[int, int]:
         """(row, column) of the cell, (0, 0) when the finding is about a sheet or the whole book."""
-        m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", self.cell or "")
-        return (int(m[2]), column_index(m[1])) if m else (0, 0)
+        return self.at or (0, 0)
 
     @property
     def severity_label(self) -> str:
@@ -63,8 +68,9 @@ class Finding:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        del data["at"]
         data["fields"] = {k: str(v) for k, v in self.fields.items()}
-        return {**data, "severity_label": self.severity_label}
+        return {**data, "cell": self.cell, "severity_label": self.severity_label}
 
 
 @cached
@@ -84,10 +90,12 @@ class _Blank(dict):
         return "…"
 
 
-def make_finding(rule: str, sheet: str | None, cell: str | None, /, **fields: object) -> Finding:
-    """Fill the rule's message and hint with `fields` (missing ones show as "…"); a field may be named `cell`."""
+def make_finding(rule: str, sheet: str | None, cell: CellRef | str | None, /, **fields: object) -> Finding:
+    """Fill the rule's message and hint with `fields` (missing ones show as "…"); a field may be named `cell`.
+    `cell` is the model's CellRef, or an A1 text where a reader names a cell that holds no value."""
     spec = rule_specs()[rule]
+    at = (cell.row, cell.col) if isinstance(cell, CellRef) else parse_a1(cell) if cell else None
     values = _Blank({k: "" if v is None else v for k, v in fields.items()})
-    values.setdefault("cell", cell or "")
-    return Finding(rule, spec.severity, sheet, cell, spec.message.format_map(values), spec.hint.format_map(values),
-                   dict(fields))
+    finding = Finding(rule, spec.severity, sheet, at, "", "", dict(fields))
+    values.setdefault("cell", finding.cell or "")
+    return dataclasses_replace(finding, message=spec.message.format_map(values), hint=spec.hint.format_map(values))

@@ -16,6 +16,6 @@ def budgets(ctx: Context) -> Iterator[Finding]:
         if v is None or m is None or v.empty:
             continue            # a "resources" column is free text: no figure is required there
         if not m.ok:
-            yield make_finding("KP01", it.sheet, v.cell.a1, value=v.text)
+            yield make_finding("KP01", it.sheet, v.cell, value=v.text)
         elif m.kind == "so-tien" and m.amount is not None and 0 < m.amount < 1000:
-            yield make_finding("KP02", it.sheet, v.cell.a1, value=v.text, amount=format_vnd(m.amount))
+            yield make_finding("KP02", it.sheet, v.cell, value=v.text, amount=format_vnd(m.amount))

@@ -14,8 +14,8 @@ MAX_TEXT = 1500       # characters: beyond this a printed table cell spans pages
 def cell_content(ctx: Context) -> Iterator[Finding]:
     for v in ctx.book.cells:
         if v.formula:
-            yield make_finding("O01", v.cell.sheet, v.cell.a1, value=str(v.raw)[:80])
+            yield make_finding("O01", v.cell.sheet, v.cell, value=str(v.raw)[:80])
         elif v.error:
-            yield make_finding("O02", v.cell.sheet, v.cell.a1, value=v.error)
+            yield make_finding("O02", v.cell.sheet, v.cell, value=v.error)
         elif len(v.text) > MAX_TEXT:
-            yield make_finding("O03", v.cell.sheet, v.cell.a1, length=len(v.text), limit=MAX_TEXT)
+            yield make_finding("O03", v.cell.sheet, v.cell, length=len(v.text), limit=MAX_TEXT)

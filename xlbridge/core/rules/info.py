@@ -13,13 +13,14 @@ from xlbridge.data.catalog import Framework, choose_framework, frameworks
 from xlbridge.data.forms import info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
+from xlbridge.model import CellRef
 
 
-def _cell(ctx: Context, key: str) -> tuple[str, str]:
+def _cell(ctx: Context, key: str) -> tuple[str, CellRef]:
     info = ctx.book.info
     v = info.values.get(key)
     sheet = ctx.book.layout.info.sheet
-    return sheet, (v.cell.a1 if v else f"B{ctx.book.layout.info.field_rows[key]}")
+    return sheet, (v.cell if v else CellRef(sheet, ctx.book.layout.info.field_rows[key], 2))
 
 
 @rule("TT01")
@@ -92,10 +93,10 @@ def phase(ctx: Context) -> Iterator[Finding]:
 def report_date(ctx: Context) -> Iterator[Finding]:
     v = ctx.book.info.values.get("ngay_bao_cao")
     if v is not None and v.empty and ctx.book.phase_order > 0:
-        yield make_finding("TT10", v.cell.sheet, v.cell.a1, today=ctx.today.strftime("%d/%m/%Y"))
+        yield make_finding("TT10", v.cell.sheet, v.cell, today=ctx.today.strftime("%d/%m/%Y"))
     if v is None or v.empty or v.formula or v.error:
         return
-    sheet, cell = v.cell.sheet, v.cell.a1
+    sheet, cell = v.cell.sheet, v.cell
     when = ctx.book.info.report_date
     if when is None:
         yield make_finding("TT07", sheet, cell, value=v.text)
@@ -124,7 +125,7 @@ def replaced_circular(ctx: Context) -> Iterator[Finding]:
     if when < effective:
         return
     old = ctx.book.framework
-    yield make_finding("TT11", v.cell.sheet, v.cell.a1, value=when.strftime("%d/%m/%Y"), old=old.number,
+    yield make_finding("TT11", v.cell.sheet, v.cell, value=when.strftime("%d/%m/%Y"), old=old.number,
                        new=new.number, effective=effective.strftime("%d/%m/%Y"),
                        year=str(ctx.book.info.school_year or ctx.book.meta.nam_hoc),
                        first=f"{new.first_year}-{new.first_year + 1}" if new.first_year else "…")

@@ -43,7 +43,7 @@ def unreadable_levels(ctx: Context) -> Iterator[Finding]:
             continue
         for v, parsed in ((e.current, e.current_level), (e.target, e.target_level)):
             if v.text and parsed is None:
-                yield make_finding("LV04", v.cell.sheet, v.cell.a1, value=v.text, code=code,
+                yield make_finding("LV04", v.cell.sheet, v.cell, value=v.text, code=code,
                                    choices=", ".join(choices(book.framework, crit, level4)))
 
 
@@ -58,7 +58,7 @@ def missing_levels(ctx: Context) -> Iterator[Finding]:
     wanted = [e for e in book.levels.values() if e not in level4] + (level4 if any(not e.current.empty for e in level4) else [])
     missing = [e for e in wanted if e.current.empty]
     if missing:
-        yield make_finding("LV05", missing[0].current.cell.sheet, missing[0].current.cell.a1, count=len(missing),
+        yield make_finding("LV05", missing[0].current.cell.sheet, missing[0].current.cell, count=len(missing),
                            codes=_names([e.code for e in missing]), levels_sheet=config().sheets["levels"])
 
 
@@ -72,7 +72,7 @@ def targets_without_items(ctx: Context) -> Iterator[Finding]:
             continue
         if e.target_level > (e.current_level if e.current_level is not None else 0):
             sheet = _sheet_of(book, code)
-            yield make_finding("LV01", e.target.cell.sheet, e.target.cell.a1, code=code,
+            yield make_finding("LV01", e.target.cell.sheet, e.target.cell, code=code,
                                current=_label(book, code, e.current_level) or "mức chưa ghi",
                                target=_label(book, code, e.target_level), sheet_name=sheet)
 
@@ -96,7 +96,7 @@ def items_at_maximum(ctx: Context) -> Iterator[Finding]:
                 maxed.append((code, items))
     if maxed:
         first = maxed[0][1][0]
-        cell = next((v.cell.a1 for v in first.values.values() if not v.empty), None)
+        cell = next((v.cell for v in first.values.values() if not v.empty), None)
         yield make_finding("LV02", first.sheet, cell, codes=_names([c for c, _ in maxed]),
                            count=sum(len(i) for _, i in maxed), missing=_names(_unplanned_blockers(book)),
                            levels_sheet=config().sheets["levels"])

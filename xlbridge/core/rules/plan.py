@@ -59,7 +59,7 @@ def results_without_plan_part(ctx: Context) -> Iterator[Finding]:
     first = items[0]
     keys = plan_only_columns(first)
     headers = "», «".join(first.columns[k].header for k in keys)
-    yield make_finding("KH08", first.sheet, first.values[keys[0]].cell.a1, count=len(items), header=headers)
+    yield make_finding("KH08", first.sheet, first.values[keys[0]].cell, count=len(items), header=headers)
 
 
 @rule("KH01", "KH02")
@@ -77,17 +77,17 @@ def required_plan_fields(ctx: Context) -> Iterator[Finding]:
             continue
         if order == 0:
             for col, v in missing:
-                yield make_finding("KH01", it.sheet, v.cell.a1, header=col.header, criterion=criterion_name(it))
+                yield make_finding("KH01", it.sheet, v.cell, header=col.header, criterion=criterion_name(it))
         else:
             headers = "», «".join(col.header for col, _ in missing)
-            yield make_finding("KH02", it.sheet, missing[0][1].cell.a1, header=headers, criterion=criterion_name(it))
+            yield make_finding("KH02", it.sheet, missing[0][1].cell, header=headers, criterion=criterion_name(it))
     form = ctx.book.layout.issues_form
     if form is not None and order == 0:
         for issue in ctx.book.issues:
             for col in form.columns:
                 iv = issue.values.get(col.key)
                 if col.required and blank(iv) and iv is not None and not iv.formula and iv.error is None:
-                    yield make_finding("KH01", issue.sheet, iv.cell.a1, header=col.header, criterion=f"dòng {issue.row}")
+                    yield make_finding("KH01", issue.sheet, iv.cell, header=col.header, criterion=f"dòng {issue.row}")
 
 
 @rule("KH03")
@@ -102,7 +102,7 @@ def duplicates(ctx: Context) -> Iterator[Finding]:
         if key in seen:
             first = seen[key]
             v = it.first(role)
-            yield make_finding("KH03", it.sheet, v.cell.a1 if v else None, criterion=criterion_name(it),
+            yield make_finding("KH03", it.sheet, v.cell if v else None, criterion=criterion_name(it),
                                other=f"{first.row} ({first.sheet})")
         else:
             seen[key] = it
@@ -120,7 +120,7 @@ def results_without_plan(ctx: Context) -> Iterator[Finding]:
         if not has_plan(it) and any(r.filled for r in it.results):
             col = next((c for c in it.columns.values() if c.role == "content"), None)
             if col is not None:
-                yield make_finding("KH05", it.sheet, it.values[col.key].cell.a1, row=it.row, header=col.header)
+                yield make_finding("KH05", it.sheet, it.values[col.key].cell, row=it.row, header=col.header)
 
 
 @rule("KH06")
@@ -131,7 +131,7 @@ def item_without_criterion(ctx: Context) -> Iterator[Finding]:
         col = next((c for c in it.columns.values() if c.role == "criterion"), None)
         # without a criterion column (rows above the first criterion), point at the first filled cell
         v = it.values[col.key] if col is not None else next(v for v in it.values.values() if not v.empty)
-        yield make_finding("KH06", it.sheet, v.cell.a1, row=it.row)
+        yield make_finding("KH06", it.sheet, v.cell, row=it.row)
 
 
 MC_TOKEN = re.compile(r"\bMC[\s.]*[\w.]*", re.IGNORECASE)
@@ -152,4 +152,4 @@ def evidence_codes(ctx: Context) -> Iterator[Finding]:
                 token = token.rstrip(".")
                 if not valid.fullmatch(token):
                     example = it.criterion if it.criterion and "." in it.criterion else "1.1"
-                    yield make_finding("KH07", it.sheet, v.cell.a1, value=token, example=example)
+                    yield make_finding("KH07", it.sheet, v.cell, value=token, example=example)

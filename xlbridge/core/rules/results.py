@@ -33,21 +33,21 @@ def review_results(ctx: Context) -> Iterator[Finding]:
                 continue
             if sv.empty:
                 if scol.required and order >= orders[scol.required]:
-                    yield make_finding("KQ01", it.sheet, sv.cell.a1, criterion=criterion_name(it), header=scol.header,
+                    yield make_finding("KQ01", it.sheet, sv.cell, criterion=criterion_name(it), header=scol.header,
                                        review=res.review.label, choices=choices)
                 continue
             if res.status is None:
-                yield make_finding("KQ02", it.sheet, sv.cell.a1, value=sv.text, choices=choices)
+                yield make_finding("KQ02", it.sheet, sv.cell, value=sv.text, choices=choices)
                 continue
             if not counted_as_typed(sv.text, res.status.name):
-                yield make_finding("KQ03", it.sheet, sv.cell.a1, value=sv.text, status=res.status.name)
+                yield make_finding("KQ03", it.sheet, sv.cell, value=sv.text, status=res.status.name)
             for key, col in cols.items():
                 v = res.values[key]
                 if res.status.name in col.required_if_status and blank(v) and not v.formula and v.error is None:
                     code = "KQ05" if col.role == "result" else "KQ04"
-                    yield make_finding(code, it.sheet, v.cell.a1, status=res.status.name, review=res.review.label)
+                    yield make_finding(code, it.sheet, v.cell, status=res.status.name, review=res.review.label)
                 if col.role == "result" and not res.status.started and not blank(v):
-                    yield make_finding("KQ06", it.sheet, v.cell.a1, status=res.status.name)
+                    yield make_finding("KQ06", it.sheet, v.cell, status=res.status.name)
 
 
 @rule("KQ07")
@@ -57,4 +57,4 @@ def status_regression(ctx: Context) -> Iterator[Finding]:
         for (_, a), (rb, b) in zip(statuses, statuses[1:], strict=False):
             if a.done and not b.done:
                 key = next(k for k in rb.values if it.columns[k].role == "status")
-                yield make_finding("KQ07", it.sheet, rb.values[key].cell.a1, first=a.name, second=b.name)
+                yield make_finding("KQ07", it.sheet, rb.values[key].cell, first=a.name, second=b.name)

@@ -45,7 +45,7 @@ def _check_code(ctx: Context, sheet: str, standard: int, v, code: str) -> Iterat
     crit = fw.criterion(code)
     if crit is None:
         choices = ", ".join(c.code for c in fw.criteria() if c.standard == standard) or "…"
-        yield make_finding("CT04", sheet, v.cell.a1, value=v.text, framework=f"Thông tư {fw.number}", choices=choices)
+        yield make_finding("CT04", sheet, v.cell, value=v.text, framework=f"Thông tư {fw.number}", choices=choices)
     elif crit.standard != standard:
         target = next((s.name for s in ctx.book.layout.sheets if s.standard == crit.standard), "")
-        yield make_finding("CT05", sheet, v.cell.a1, value=crit.code, here=sheet, target=target)
+        yield make_finding("CT05", sheet, v.cell, value=crit.code, here=sheet, target=target)

@@ -25,7 +25,7 @@ def periods(ctx: Context) -> Iterator[Finding]:
         p, v = it.period, it.first("period")
         if p is None or v is None or p.empty:
             continue
-        at = (it.sheet, v.cell.a1)
+        at = (it.sheet, v.cell)
         if p.span is None:
             if p.kind == "khong-ro":
                 yield make_finding("TG01", *at, value=v.text)
@@ -58,6 +58,6 @@ def overdue(ctx: Context) -> Iterator[Finding]:
         if status is not None and status.acknowledges_delay:
             continue            # already marked late / not started, with its reason
         assert v is not None and p is not None and p.end is not None     # is_overdue: a deadline was read there
-        yield make_finding("TG05", it.sheet, v.cell.a1, criterion=criterion_name(it),
+        yield make_finding("TG05", it.sheet, v.cell, criterion=criterion_name(it),
                            end=p.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
                            status=status.name if status else "chưa cập nhật")

@@ -25,7 +25,7 @@ def bland_results(ctx: Context) -> Iterator[Finding]:
         for res in it.results:
             for _header, v in _texts(it, res, "result"):
                 if is_bland(v.text):
-                    yield make_finding("KQ08", it.sheet, v.cell.a1, value=v.text, review=res.review.label)
+                    yield make_finding("KQ08", it.sheet, v.cell, value=v.text, review=res.review.label)
 
 
 @rule("KQ09")
@@ -37,7 +37,7 @@ def done_but_unfinished(ctx: Context) -> Iterator[Finding]:
             for _header, v in _texts(it, res, "result"):
                 clause = unfinished_clause(v.text)
                 if clause:
-                    yield make_finding("KQ09", it.sheet, v.cell.a1, status=res.status.name, clause=clause)
+                    yield make_finding("KQ09", it.sheet, v.cell, status=res.status.name, clause=clause)
 
 
 @rule("KQ10")
@@ -48,4 +48,4 @@ def repeats_the_plan(ctx: Context) -> Iterator[Finding]:
             for role in ("result", "reason"):
                 for header, v in _texts(it, res, role):
                     if same_sentence(v.text, plan):
-                        yield make_finding("KQ10", it.sheet, v.cell.a1, header=header, review=res.review.label)
+                        yield make_finding("KQ10", it.sheet, v.cell, header=header, review=res.review.label)
