@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
+from xlbridge.consolidate.scan import apply, scan_sheet, scan_strings
 from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import column_index, column_letter
 
@@ -30,9 +31,6 @@ MAX_CELL_CHARS = 32767       # Excel's own limit for one cell; longer text can o
 MAX_SHEETS = 40              # a kdcl workbook has about a dozen sheets
 MAX_AREA = 1_000_000         # cells from A1 to the farthest value of one sheet: calamine lays them all out
 MAX_TOTAL_AREA = 4_000_000
-# A reference at row ≥ 5000 or column ≥ BL (64): only then is the sheet's extent measured exactly, so a plain
-# sheet costs one byte search; a sheet without such a reference spans at most 4999 × 63 cells.
-_FAR = re.compile(rb"""r=["'](?:[A-Z]{3}|[C-Z][A-Z]|B[L-Z]|[A-Z]{0,2}(?:[5-9][0-9]{3}|[0-9]{5,})["'])""")
 _EXACT_INT = 2 ** 53
 
 Cell = tuple[int, int]        # (row, col), 1-based
@@ -49,9 +47,9 @@ def grid_of(data: bytes, name: str) -> Grid:
 
 def package_grid(pkg: Package) -> Grid:
     from python_calamine import CalamineWorkbook
-    check_extent(pkg)
+    patches = check_extent(pkg)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg)))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, patches)))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
@@ -71,21 +69,30 @@ def package_grid(pkg: Package) -> Grid:
     return grid
 
 
-def check_extent(pkg: Package) -> None:
+def check_extent(pkg: Package) -> dict[str, list[tuple[int, int, bytes]]]:
     """Refuse sheets whose values lie so far apart that laying them out would exhaust memory (a few cells at
-    A1 and XFD1048576 make a 17-billion-cell range); empty formatted cells do not count, as in calamine."""
+    A1 and XFD1048576 make a 17-billion-cell range; empty formatted cells do not count, as in calamine), and
+    string tables too large; every sheet and the string table are parsed (xlbridge.consolidate.scan), whatever
+    their spelling. Returns, per part, the byte patches calamine's copy needs (declared counts removed, error
+    values it does not know replaced)."""
     if len(pkg.sheets) > MAX_SHEETS:
         raise Rejected("bang-qua-lon", pkg.name, detail=f"sổ có {len(pkg.sheets)} trang tính (giới hạn {MAX_SHEETS})")
+    patches: dict[str, list[tuple[int, int, bytes]]] = {}
     total = 0
     for sheet, part in pkg.sheets:
-        xml = pkg.parts[part]
-        if _FAR.search(xml) is None:
-            continue
-        rows, cols = _value_extent(xml, pkg.name, part)
+        found = scan_sheet(pkg.parts[part], pkg.name, part)
+        rows, cols = found.rows, found.cols
         total += rows * cols
         if rows * cols > MAX_AREA or total > MAX_TOTAL_AREA:
             raise Rejected("bang-qua-lon", pkg.name, detail=f"trang «{sheet}» có dữ liệu tới ô {column_letter(cols)}{rows} "
                                                             f"({rows} dòng × {cols} cột)")
+        if found.patches:
+            patches[part] = found.patches
+    for part in pkg.strings:
+        _count, fix = scan_strings(pkg.parts[part], pkg.name, part)
+        if fix:
+            patches[part] = fix
+    return patches
 
 
 def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
@@ -110,21 +117,13 @@ def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
             yield r, col_no, coord, c
 
 
-def _value_extent(xml: bytes, name: str, part: str) -> Cell:
-    """(last row, last column) holding a value, from a full parse (addresses may be missing)."""
-    last_row = last_col = 0
-    for r, col_no, _coord, c in _sheet_cells(parse_xml(xml, name, part)):
-        if len(c):                                        # a value, an inline string or a formula
-            last_row, last_col = max(last_row, r), max(last_col, col_no)
-    return last_row, last_col
-
-
-def _stored(pkg: Package) -> bytes:
-    """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked."""
+def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | None = None) -> bytes:
+    """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked
+    (with `patches` applied: what check_extent found it must not be given)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for part, data in pkg.parts.items():
-            z.writestr(part, data)
+            z.writestr(part, apply(data, (patches or {}).get(part, [])))
     return buf.getvalue()
 
 

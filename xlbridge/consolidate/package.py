@@ -54,6 +54,7 @@ class Package:
     sheets: list[tuple[str, str]]       # (sheet name, part path) of the worksheets, in workbook order
     saved: datetime | None = None       # when the workbook was last saved (docProps/core.xml)
     macros: bool = False                # it carries a VBA project (never read, never run)
+    strings: tuple[str, ...] = ()       # the shared-string parts (calamine reads them; see scan.scan_strings)
 
 
 def read_file(path: Path) -> bytes:
@@ -113,7 +114,10 @@ def open_package(data: bytes, name: str) -> Package:
         if extra in entries:
             parts[extra] = reader.read(extra)
     macros = any(n.lower().endswith("vbaproject.bin") for n in entries)
-    return Package(name, parts, main, sheets, _saved(reader), macros)
+    sheet_parts = {part for _s, part in sheets}
+    strings = tuple(sorted(p for p in parts if p not in sheet_parts and (p.lower().endswith("sharedstrings.xml") or any(
+        kind.endswith("/sharedStrings") and target == p for kind, target in rels.values()))))
+    return Package(name, parts, main, sheets, _saved(reader), macros, strings)
 
 
 def _identify(entries: dict[str, zipfile.ZipInfo], name: str) -> Rejected:
@@ -199,7 +203,9 @@ class _PartReader:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, NotImplementedError, OSError, EOFError,
                 RuntimeError) as exc:
             raise Rejected("zip-hong", self.name, detail=f"{part}: {short_reason(exc)}") from None
-        if any(mark in data for mark in _DTD) or (data[:2] in (b"\xff\xfe", b"\xfe\xff") and _utf16_dtd(data)):
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            data = _utf8(data, self.name, part)
+        if any(mark in data for mark in _DTD):
             raise Rejected("bom-xml", self.name, part=part)
         return data
 
@@ -207,9 +213,16 @@ class _PartReader:
         return parse_xml(self.read(part), self.name, part)
 
 
-def _utf16_dtd(data: bytes) -> bool:
-    text = data.decode("utf-16", errors="replace")
-    return "<!DOCTYPE" in text or "<!ENTITY" in text
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?\?>""")
+
+
+def _utf8(data: bytes, name: str, part: str) -> bytes:
+    """A UTF-16 part (legal, rare) as UTF-8, so that every later byte search and patch sees one encoding."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise Rejected("xml-hong", name, detail=f"{part}: mã UTF-16 hỏng") from None
+    return _DECLARED.sub('<?xml version="1.0" encoding="UTF-8"?>', text, count=1).encode("utf-8")
 
 
 def parse_xml(data: bytes, name: str, part: str):

@@ -1,0 +1,282 @@
+"""What python-calamine will allocate for a package, measured with a streaming XML parse before it reads it.
+
+calamine lays a sheet out as one rectangle from A1 to its farthest value and reserves its string table by the
+`count`/`uniqueCount` a sharedStrings part declares, so a 38 KB file can ask for hundreds of GB (a Rust abort,
+no message). A byte search cannot know every legal spelling of an address (`r = '…'`, cells or rows without
+one), so every sheet is read here once with expat — no tree is built, memory stays flat whatever the size —
+and the real extent (the last row and column holding a value, placed as calamine places it), the number of
+strings and the cells calamine cannot read (error values it does not know) are found. `calamine_copy` then
+writes the declared counts and those cells out of the copy calamine reads; the file itself is never changed.
+The parse also proves each part well-formed: a damaged sheet is refused with its line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from xlbridge.consolidate.reasons import Rejected
+from xlbridge.layout import column_index
+
+MAX_ROW = 1_048_576          # Excel's own grid: an address beyond it can only come from a crafted file
+MAX_COL = 16_384
+MAX_STRINGS = 1_000_000      # a kdcl workbook holds a few thousand strings
+CALAMINE_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+_PLACEHOLDER = b"#N/A"       # what calamine is given instead of an error value it does not know (the grid gets the text back)
+_COORD = re.compile(r"([A-Za-z]+)([0-9]+)")
+_COUNTS = re.compile(rb"""\s(?:[\w.-]+:)?(?:count|uniqueCount)\s*=\s*(?:"[^"]*"|'[^']*')""")
+_VALUE_TAGS = frozenset({"v", "is", "f"})
+
+
+@dataclass
+class SheetScan:
+    rows: int = 0                         # last row holding a value (1-based; 0: none)
+    cols: int = 0                         # last column holding a value
+    patches: list[tuple[int, int, bytes]] = field(default_factory=list)    # (start, end, replacement) bytes
+
+
+class _Stop(Exception):
+    """Raised inside a handler: expat stops at once and the reason is given to the caller."""
+
+    def __init__(self, reason: Rejected) -> None:
+        self.reason = reason
+
+
+def _parser(name: str, part: str) -> expat.XMLParserType:
+    """An expat parser with every kind of DTD or entity refused (the bytes were already searched for them)."""
+    p = expat.ParserCreate()
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse(*_args: object) -> None:
+        raise _Stop(Rejected("bom-xml", name, part=part))
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    p.UnparsedEntityDeclHandler = refuse
+    p.ExternalEntityRefHandler = refuse     # type: ignore[assignment]
+    return p
+
+
+def _run(p: expat.XMLParserType, xml: bytes, name: str, part: str) -> None:
+    try:
+        p.Parse(xml, True)
+    except _Stop as stop:
+        raise stop.reason from None
+    except expat.ExpatError as exc:
+        raise Rejected("xml-hong", name, detail=f"{part}: XML sai cú pháp ở dòng {exc.lineno}, cột {exc.offset + 1}"
+                                                f" ({expat.ErrorString(exc.code)})") from None
+    except (ValueError, OverflowError, RecursionError) as exc:     # an absurd number in an address
+        raise Rejected("xml-hong", name, detail=f"{part}: {str(exc)[:80]}") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition(":")[2]
+
+
+def _position(coord: str | None, row_no: int, col_no: int) -> tuple[int, int]:
+    """Where calamine puts a cell: at its address, or after the previous cell of the row when it has none.
+    An address kdcl cannot parse counts at the farthest place its letters and digits could mean."""
+    if not coord:
+        return row_no, col_no + 1
+    m = _COORD.fullmatch(coord)
+    if m is not None:
+        letters, digits = m.groups()
+    else:
+        letters = "".join(ch for ch in coord if ch.isascii() and ch.isalpha())
+        digits = "".join(ch for ch in coord if ch.isascii() and ch.isdigit())
+        if not letters or not digits:
+            return row_no, col_no + 1
+    if len(letters) > 4 or len(digits) > 8:
+        return MAX_ROW + 1, MAX_COL + 1
+    return max(int(digits), row_no), column_index(letters.upper())
+
+
+# The quick path. Once expat has found a sheet well-formed, every start tag is a name and whole attribute
+# pairs, so these patterns (which walk the pairs) find exactly the `r` attribute calamine reads. When every row and
+# every cell carries an address within A1:BK4999 (what kdcl and Excel write), the sheet spans at most 4999 × 63
+# cells and no element-by-element pass is needed; anything else (a far, odd or missing address, an error cell,
+# comments or CDATA) goes through the exact pass.
+_PAIRS = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*=\s*["']"""
+_NEAR_ROW = rb"""(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})["']"""
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+_ROW_NEAR = re.compile(rb"<(?:[\w.-]+:)?row" + _PAIRS + _NEAR_ROW)
+_C_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_C_NEAR = re.compile(rb"<(?:[\w.-]+:)?c" + _PAIRS + rb"(?:[A-Z]|A[A-Z]|B[A-K])" + _NEAR_ROW)
+_ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
+_UNUSUAL = (b"<!--", b"<![CDATA[")
+
+
+def _plain(xml: bytes) -> bool:
+    """True when the quick path's bound holds for this (well-formed) sheet."""
+    if any(mark in xml for mark in _UNUSUAL) or xml.find(b"<?", 2) >= 0:
+        return False
+    if (b'"e"' in xml or b"'e'" in xml) and _ERROR_CELL.search(xml):
+        return False
+    return len(_C_TAG.findall(xml)) == len(_C_NEAR.findall(xml)) and \
+        len(_ROW_TAG.findall(xml)) == len(_ROW_NEAR.findall(xml))
+
+
+def well_formed(xml: bytes, name: str, part: str) -> None:
+    """Parse `xml` with expat (no tree, no handler per element): refuse it when it is not well-formed."""
+    _run(_parser(name, part), xml, name, part)
+
+
+def scan_sheet(xml: bytes, name: str, part: str) -> SheetScan:
+    """The extent calamine will lay out for one sheet, and the error cells it could not read (as patches);
+    rows = cols = 0 when the quick path proved the sheet within A1:BK4999."""
+    well_formed(xml, name, part)
+    if _plain(xml):
+        return SheetScan()
+    return scan_exact(xml, name, part)
+
+
+def scan_exact(xml: bytes, name: str, part: str) -> SheetScan:
+    """`scan_sheet` element by element (any spelling, addresses missing, error cells)."""
+    out = SheetScan()
+    p = _parser(name, part)
+    state = {"depth": 0, "data": 0, "row": 0, "col": 0, "cell": None, "error": False, "v": -1}
+    cell_depth = row_depth = -1
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal cell_depth, row_depth
+        depth = state["depth"] = state["depth"] + 1
+        local = _local(tag)
+        if not state["data"]:
+            if local == "sheetData" and depth == 2:
+                state["data"] = depth
+            return
+        if depth == state["data"] + 1 and local == "row":
+            r = attrs.get("r", "")
+            digits = "".join(ch for ch in r if ch.isascii() and ch.isdigit())
+            state["row"] = (min(int(digits), MAX_ROW + 1) if 0 < len(digits) <= 8 else MAX_ROW + 1) if digits \
+                else state["row"] + 1
+            state["col"] = 0
+            row_depth = depth
+        elif depth == row_depth + 1 and local == "c":
+            r, c = _position(attrs.get("r"), state["row"], state["col"])
+            state["col"] = c
+            state["cell"] = (r, c)
+            state["error"] = attrs.get("t") == "e"
+            cell_depth = depth
+        elif depth == cell_depth + 1 and state["cell"] is not None and local in _VALUE_TAGS:
+            r, c = state["cell"]
+            if r > out.rows:
+                out.rows = r
+            if c > out.cols:
+                out.cols = c
+            if out.rows > MAX_ROW or out.cols > MAX_COL:
+                raise _Stop(Rejected("bang-qua-lon", name, detail=f"phần {part} có ô ngoài lưới của Excel "
+                                                                  f"(dòng {r}, cột {c})"))
+            if state["error"] and local == "v":
+                state["v"] = p.CurrentByteIndex
+
+    def end(tag: str) -> None:
+        nonlocal cell_depth, row_depth
+        depth = state["depth"]
+        state["depth"] = depth - 1
+        if depth == cell_depth:
+            state["cell"], cell_depth = None, -1
+        elif depth == row_depth:
+            row_depth = -1
+        elif depth == state["data"]:
+            state["data"] = 0
+        elif state["v"] >= 0 and depth == cell_depth + 1:
+            _error_patch(xml, state["v"], p.CurrentByteIndex, out)
+            state["v"] = -1
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    _run(p, xml, name, part)
+    return out
+
+
+def _error_patch(xml: bytes, start: int, end: int, out: SheetScan) -> None:
+    """An error value calamine does not know (#SPILL!, #CALC! …) makes it refuse the whole workbook: its copy
+    gets #N/A there instead (kdcl reads the real text from the sheet itself, see fastgrid.special_cells)."""
+    inner = tag_end(xml, start) + 1
+    if inner > end:                                    # <v/>: nothing to read
+        return
+    from xlbridge.consolidate.fastgrid import _unescape
+    try:
+        text = _unescape(xml[inner:end].decode("utf-8"))
+    except Exception:                                  # noqa: BLE001 — anything odd: give calamine the placeholder
+        text = ""
+    if text not in CALAMINE_ERRORS:
+        out.patches.append((inner, end, _PLACEHOLDER))
+
+
+def tag_end(xml: bytes, start: int) -> int:
+    """Index of the '>' closing the tag that starts at `start` (quotes respected: '>' is legal in a value)."""
+    quote = 0
+    i = start
+    n = len(xml)
+    while i < n:
+        ch = xml[i]
+        if quote:
+            if ch == quote:
+                quote = 0
+        elif ch in (0x22, 0x27):
+            quote = ch
+        elif ch == 0x3E:
+            return i
+        i += 1
+    return n - 1
+
+
+_SI = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_ROOT = re.compile(rb"<(?![?!/])")
+
+
+def scan_strings(xml: bytes, name: str, part: str) -> tuple[int, list[tuple[int, int, bytes]]]:
+    """(number of strings, patches) of a sharedStrings part: its declared counts are removed from calamine's
+    copy, which would reserve memory for them before reading a single string."""
+    well_formed(xml, name, part)
+    if not any(mark in xml for mark in _UNUSUAL):          # every '<' is markup: the first start tag is the root
+        strings = len(_SI.findall(xml))
+        if strings > MAX_STRINGS:
+            raise Rejected("bang-qua-lon", name, detail=f"phần {part} có {strings:,} chuỗi".replace(",", "."))
+        root = _ROOT.search(xml)
+        if root is None:
+            return strings, []
+        at, stop = root.start(), tag_end(xml, root.start())
+        fixed = _COUNTS.sub(b"", xml[at:stop])
+        return strings, [] if fixed == xml[at:stop] else [(at, stop, fixed)]
+    return _scan_strings_exact(xml, name, part)
+
+
+def _scan_strings_exact(xml: bytes, name: str, part: str) -> tuple[int, list[tuple[int, int, bytes]]]:
+    p = _parser(name, part)
+    state = {"depth": 0, "strings": 0}
+    patches: list[tuple[int, int, bytes]] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        depth = state["depth"] = state["depth"] + 1
+        if depth == 1 and any(_local(k) in ("count", "uniqueCount") for k in attrs):
+            at = p.CurrentByteIndex
+            stop = tag_end(xml, at)
+            patches.append((at, stop, _COUNTS.sub(b"", xml[at:stop])))
+        elif depth == 2 and _local(tag) == "si":
+            state["strings"] += 1
+            if state["strings"] > MAX_STRINGS:
+                raise _Stop(Rejected("bang-qua-lon", name, detail=f"phần {part} có hơn {MAX_STRINGS:,} chuỗi"
+                                     .replace(",", ".")))
+
+    def end(_tag: str) -> None:
+        state["depth"] -= 1
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    _run(p, xml, name, part)
+    return state["strings"], patches
+
+
+def apply(xml: bytes, patches: list[tuple[int, int, bytes]]) -> bytes:
+    """`xml` with each (start, end) byte range replaced (ranges do not overlap, in document order)."""
+    if not patches:
+        return xml
+    out, pos = [], 0
+    for start, end, new in sorted(patches):
+        out += (xml[pos:start], new)
+        pos = end
+    out.append(xml[pos:])
+    return b"".join(out)
