@@ -153,3 +153,77 @@ def test_the_file_itself_is_never_patched(tmp_path, good):
     assert path.read_bytes() == before
     with zipfile.ZipFile(path) as z:
         assert b"#SPILL!" in z.read(_sheet_part(good, S1))
+
+
+# ---- the memory-capped child ---------------------------------------------------------------------------------
+
+def _heavy(good: Path, dst: Path, strings: int = 900) -> Path:
+    """A legal workbook that needs ~150 MB to read: 900 shared strings of 30,000 random letters (not a zip bomb)."""
+    import os as _os
+    letters = bytes(range(97, 123)) * 10
+    table = bytes(letters[b % len(letters)] for b in range(256))
+    cells = b"".join(b'<row r="%d"><c r="M%d" t="s"><v>%d</v></c></row>' % (100 + i, 100 + i, i) for i in range(strings))
+    sst = b"<sst " + NS + b">" + b"".join(b"<si><t>" + _os.urandom(30_000).translate(table) + b"</t></si>"
+                                          for _ in range(strings)) + b"</sst>"
+    with_cells = _append_to_sheet(good, dst.with_name("_cells.xlsx"), cells)
+    return _with_strings(with_cells, dst, sst)
+
+
+def test_kiem_tra_refuses_a_read_beyond_the_memory_cap(tmp_path, good):
+    path = _heavy(good, tmp_path / "nang.xlsx")
+    env = {**__import__("os").environ, "KDCL_BO_NHO_DOC": "1"}        # the floor: what is mapped + 64 MB
+    capped = subprocess.run([sys.executable, "-m", "xlbridge.cli", "kiem-tra", str(path)], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert capped.returncode == 2, capped.stderr
+    assert "nang.xlsx" in capped.stderr and "bộ nhớ" in capped.stderr
+    assert "Traceback" not in capped.stderr + capped.stdout and "Error" not in capped.stderr + capped.stdout
+    free = subprocess.run([sys.executable, "-m", "xlbridge.cli", "kiem-tra", str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert free.returncode in (0, 1), free.stderr
+
+
+def _abort() -> None:
+    import os as _os
+    _os.abort()                                  # as calamine does when an allocation fails
+
+
+def _allocate() -> bytes:
+    return bytes(4 << 30)
+
+
+def _unknown_form() -> None:
+    raise Rejected("khong-phai-mau", "so.xlsx", detail="mẫu lạ")
+
+
+def test_run_capped_turns_a_dying_child_into_a_reason():
+    from xlbridge.consolidate.isolate import run_capped
+    assert run_capped("a.xlsx", sum, [1, 2, 3]) == 6
+    with pytest.raises(Rejected) as dead:
+        run_capped("a.xlsx", _abort)
+    assert dead.value.kind == "loi-khac" and "dừng đột ngột" in dead.value.detail
+    with pytest.raises(Rejected) as memory:
+        run_capped("a.xlsx", _allocate)
+    assert memory.value.kind == "qua-bo-nho" and "a.xlsx" in str(memory.value)
+    with pytest.raises(Rejected) as own:
+        run_capped("a.xlsx", _unknown_form)
+    assert own.value.kind == "khong-phai-mau" and own.value.detail == "mẫu lạ"
+
+
+def _abort_on_second(entries, today=None):
+    from xlbridge.consolidate.worker import check_chunk
+    if any(e.name == "b.xlsx" for e in entries):
+        _abort()
+    return check_chunk(entries, today)
+
+
+def test_a_few_files_are_read_in_a_child_too(tmp_path, good):
+    """≤ 4 files (or one job): no worker pool, but still never in tong-hop's own process."""
+    import shutil
+
+    from xlbridge.consolidate.run import outcomes
+    from xlbridge.consolidate.sources import discover
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        shutil.copy(good, tmp_path / name)
+    got = list(outcomes(list(discover([tmp_path])), 1, None, _abort_on_second))
+    assert sorted((o.school or o.unreadable)["tep"] for o in got) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert [(o.unreadable["tep"], o.unreadable["_kind"]) for o in got if o.unreadable] == [("b.xlsx", "loi-khac")]

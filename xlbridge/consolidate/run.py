@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from xlbridge.consolidate.export import write_csv, write_parquet
+from xlbridge.consolidate.isolate import cap_memory, run_capped
 from xlbridge.consolidate.progress import Progress, RunReport
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.records import Outcome, unreadable_outcome
@@ -126,25 +127,39 @@ def warm_up() -> None:
 
 
 def outcomes(entries: list[Entry], jobs: int, today: date | None, work: Work = check_chunk) -> Iterator[Outcome]:
-    """Outcomes of all entries (in completion order), in this process or in `jobs` worker processes."""
+    """Outcomes of all entries (in completion order): in `jobs` worker processes, or for a few entries (or one
+    job) in one forked child per chunk — never in this process, whose death would end the run (isolate.py)."""
     if jobs <= 1 or len(entries) <= CHUNK:
         for i in range(0, len(entries), CHUNK):
-            yield from work(entries[i:i + CHUNK], today)
+            yield from _capped(entries[i:i + CHUNK], today, work)
         return
     retry: list[Entry] = []
     chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
     yield from _pooled(chunks, jobs, IN_FLIGHT * jobs, today, work, retry)
     for entry in retry:          # after a worker died: one at a time, so that a second death names its input
-        result: list[Entry] = []
-        yield from _pooled([[entry]], 1, 1, today, work, result)
-        if result:
-            yield unreadable_outcome(entry, Rejected("loi-khac", entry.name,
-                                                     detail="tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này"))
+        yield from _capped([entry], today, work)
+
+
+def _capped(chunk: list[Entry], today: date | None, work: Work) -> Iterator[Outcome]:
+    """One chunk in a memory-capped child; when the child dies, its entries one at a time, so a second death
+    names its input."""
+    try:
+        yield from run_capped("", work, chunk, today)
+        return
+    except Rejected as exc:
+        if len(chunk) == 1:
+            fields = {k: v for k, v in exc.fields.items() if k != "file"}
+            yield unreadable_outcome(chunk[0], Rejected(exc.kind, chunk[0].name, **fields))
+            return
+    for entry in chunk:
+        yield from _capped([entry], today, work)
 
 
 def _quiet_worker() -> None:
-    """Ctrl+C is the parent's to handle (it cancels what is queued); a worker just finishes its task."""
+    """Ctrl+C is the parent's to handle (it cancels what is queued); a worker just finishes its task, within the
+    memory cap of a reading process (a file that would exhaust memory ends its worker, never the run)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cap_memory()
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -176,10 +191,15 @@ def _pooled(chunks: list[list[Entry]], jobs: int, window: int, today: date | Non
             for fut in done:
                 chunk = pending.pop(fut)
                 try:
-                    yield from fut.result()
+                    results = fut.result()
                 except BrokenProcessPool:
                     failed.extend(chunk)
                     broken = True
+                    continue
+                except Exception:        # noqa: BLE001 — the work itself failed (out of memory …): its entries again, alone
+                    failed.extend(chunk)
+                    continue
+                yield from results
             if broken:           # every task still pending is lost with the pool: retry them later, go on with a new pool
                 for chunk in pending.values():
                     failed.extend(chunk)

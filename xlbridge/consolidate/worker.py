@@ -28,6 +28,9 @@ def check_entry(entry: Entry, today: date | None = None) -> Outcome:
         return unreadable_outcome(entry, exc)
     except UnreadableWorkbook as exc:
         return unreadable_outcome(entry, from_unreadable(exc, entry.name))
+    except MemoryError:
+        from xlbridge.consolidate.isolate import MIB, limit_bytes
+        return unreadable_outcome(entry, Rejected("qua-bo-nho", entry.name, limit=limit_bytes() // MIB))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — also a Rust panic from the reader (a BaseException)

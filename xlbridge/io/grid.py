@@ -70,10 +70,12 @@ def load_grid(path: str | Path) -> Grid:
     """Read every sheet's values (formulas as their text) without running anything from the file.
 
     The reader of every kdcl command (kiem-tra, tong-hop): the input is checked before it is parsed (size,
-    format, zip bomb, XML entities) and read with python-calamine; see xlbridge.consolidate.fastgrid.
+    format, zip bomb, XML entities) and read with python-calamine (see xlbridge.consolidate.fastgrid), in a child
+    process with a memory cap (xlbridge.consolidate.isolate): a file that would exhaust memory is refused.
     """
     from xlbridge.consolidate.fastgrid import load_grid_safe
-    return load_grid_safe(path)
+    from xlbridge.consolidate.isolate import run_capped
+    return run_capped(Path(path).name, load_grid_safe, path)
 
 
 def load_grid_openpyxl(path: str | Path) -> Grid:

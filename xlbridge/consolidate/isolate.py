@@ -1,0 +1,132 @@
+"""Untrusted reading in a child process with a memory cap, so that a file nobody foresaw costs that file, never the run.
+
+The size guards (package.py, scan.py) bound what kdcl knows a reader will allocate; this bounds everything else:
+the read runs in a forked copy of the (already warm) process under RLIMIT_AS. A Python MemoryError there, a
+Rust abort in calamine, a crash in a native library — the child ends, the parent reports the file in Vietnamese
+and goes on. The child's stderr goes nowhere (a Rust abort prints a backtrace). Where fork does not exist
+(Windows) the read runs in-process, guarded by the size checks alone.
+
+The cap is `KDCL_BO_NHO_DOC` megabytes (default 1024) of address space, never less than what the process
+already maps plus 64 MB (so a large parent cannot make every read fail).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from xlbridge.consolidate.reasons import Rejected
+from xlbridge.errors import KdclError
+
+MIB = 1024 * 1024
+DEFAULT_LIMIT_MB = 1024
+ENV_LIMIT = "KDCL_BO_NHO_DOC"
+DEAD = "tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này (có thể vì sổ cần quá nhiều bộ nhớ)"
+
+T = TypeVar("T")
+
+
+def limit_bytes() -> int:
+    """The address-space cap of a reading process, in bytes."""
+    try:
+        wanted = int(os.environ.get(ENV_LIMIT, "") or DEFAULT_LIMIT_MB) * MIB
+    except ValueError:
+        wanted = DEFAULT_LIMIT_MB * MIB
+    return max(wanted, _mapped() + 64 * MIB)
+
+
+def _mapped() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def cap_memory() -> None:
+    """Limit this process's address space (a reading child, or one of tong-hop's workers)."""
+    try:
+        import resource
+        limit = limit_bytes()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):      # no resource module (Windows), or a lower hard limit already
+        pass
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and os.environ.get(ENV_LIMIT) != "0"
+
+
+def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a forked child under the memory cap; its result, or its KdclError raised again here.
+
+    A child that runs out of memory or dies raises Rejected for `name` (kinds qua-bo-nho, loi-khac)."""
+    if not can_fork():
+        return fn(*args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                   # the child: never returns
+        _child(read_end, write_end, fn, args)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    finally:
+        if pid:                                     # interrupted (Ctrl+C): do not leave the child running
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+    try:
+        kind, value = pickle.loads(data) if data else ("dead", status)
+    except Exception:                               # noqa: BLE001 — a child cut off in mid-write
+        kind, value = "dead", status
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise value
+    if kind == "memory":
+        raise Rejected("qua-bo-nho", name, limit=limit_bytes() // MIB)
+    if kind == "failed":
+        raise Rejected("loi-khac", name, detail=value)
+    raise Rejected("loi-khac", name, detail=DEAD)
+
+
+def _child(read_end: int, write_end: int, fn: Callable[..., Any], args: tuple) -> None:
+    code = 0
+    try:
+        os.close(read_end)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl+C ends the child at once; the parent reports it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        import faulthandler
+        faulthandler.disable()                         # it would print a dump on its own copy of stderr
+        cap_memory()
+        try:
+            result: tuple[str, Any] = ("ok", fn(*args))
+        except KdclError as exc:
+            result = ("error", exc)
+        except MemoryError:
+            result = ("memory", None)
+        except BaseException as exc:  # noqa: B036 — anything else (a Rust panic is a BaseException): the parent says so
+            from xlbridge.consolidate.package import short_reason
+            result = ("failed", short_reason(exc))
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory", None))
+        with os.fdopen(write_end, "wb") as fh:
+            fh.write(data)
+    except BaseException:  # noqa: B036 — nothing may escape a forked child (it would run the parent's code)
+        code = 1
+    finally:
+        os._exit(code)
