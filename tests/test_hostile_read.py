@@ -227,3 +227,123 @@ def test_a_few_files_are_read_in_a_child_too(tmp_path, good):
     got = list(outcomes(list(discover([tmp_path])), 1, None, _abort_on_second))
     assert sorted((o.school or o.unreadable)["tep"] for o in got) == ["a.xlsx", "b.xlsx", "c.xlsx"]
     assert [(o.unreadable["tep"], o.unreadable["_kind"]) for o in got if o.unreadable] == [("b.xlsx", "loi-khac")]
+
+
+# ---- one file never ends the run; values out of range are findings ------------------------------------------
+
+def _school(wb, name: str) -> None:
+    for row in wb["Thông tin"].iter_rows(max_col=2):
+        if str(row[0].value or "").startswith("Tên trường"):
+            row[1].value = name
+
+
+def _edited(good: Path, dst: Path, cells: dict[str, object]) -> Path:
+    import openpyxl
+    wb = openpyxl.load_workbook(good)
+    for ref, value in cells.items():
+        wb[S1][ref].value = value
+    _school(wb, f"Trường {dst.stem}")
+    wb.save(dst)
+    return dst
+
+
+OUT_OF_RANGE = {"xml-vo-cuc": None, "400-chu-so": "9" * 400, "400-chu-so-dong": "9" * 400 + " đồng", "10-mu-40": "1" + "0" * 40,
+                "so-1e300": 1e300, "am-10-mu-20": -10 ** 20}
+
+
+def test_parse_money_refuses_figures_no_plan_can_hold():
+    from xlbridge.core.money import MAX_AMOUNT, parse_money
+    assert parse_money(MAX_AMOUNT).amount == MAX_AMOUNT
+    for value in (MAX_AMOUNT + 1, "9" * 400, "1" + "0" * 40 + " đồng", 1e300, float("inf"), -10 ** 20, "1e999 triệu"):
+        money = parse_money(value)
+        assert money.amount is None and money.kind == "khong-ro", value
+
+
+@pytest.fixture(scope="module")
+def odd_folder(tmp_path_factory, good) -> Path:
+    folder = tmp_path_factory.mktemp("la")
+    for stem, value in OUT_OF_RANGE.items():
+        if value is not None:
+            _edited(good, folder / f"{stem}.xlsx", {"G8": value})
+    _edited(good, folder / "so-trong-o-chu.xlsx", {"D8": "9" * 400, "C8": 10 ** 30})
+    part = _sheet_part(good, S1)
+    broken_formula = (b'<row r="45"><c r="A45"><f t="shared" si="0" ref="A45:A46">"abc</f><v>1</v></c></row>'
+                      b'<row r="46"><c r="A46"><f t="shared" si="0"/><v>1</v></c></row>')
+    _rezip(_edited(good, folder / "_f.xlsx", {}), folder / "cong-thuc-chung-hong.xlsx",
+           lambda n, d: d.replace(b"</sheetData>", broken_formula + b"</sheetData>") if n == part else d)
+    (folder / "_f.xlsx").unlink()
+    marked = _edited(good, folder / "_g.xlsx", {"G8": "@@SO@@"})
+    _rezip(marked, folder / "xml-vo-cuc.xlsx", lambda n, d: d.replace(b't="inlineStr"><is><t>@@SO@@</t></is>',
+                                                                     b"><v>1e400</v>") if n == part else d)
+    marked.unlink()
+    import shutil
+    shutil.copy(good, folder / "tot.xlsx")
+    return folder
+
+
+@pytest.mark.parametrize("stem", sorted(OUT_OF_RANGE))
+def test_out_of_range_budget_is_a_finding_at_the_cell(odd_folder, stem):
+    result = check_file(odd_folder / f"{stem}.xlsx")
+    assert any(f.rule == "KP01" and f.cell == "G8" for f in result.findings)
+    assert result.summary.total.counts.budget == check_file(odd_folder / "tot.xlsx").summary.total.counts.budget
+
+
+def test_numbers_and_broken_formulas_in_cells_are_read(odd_folder):
+    assert check_file(odd_folder / "so-trong-o-chu.xlsx").book is not None
+    grid = load_grid_safe(odd_folder / "cong-thuc-chung-hong.xlsx")
+    assert grid[S1][44][0] == '="abc' and grid[S1][45][0] == '="abc'
+
+
+def test_bao_cao_on_out_of_range_values(odd_folder, tmp_path):
+    for stem in ("400-chu-so", "so-1e300", "so-trong-o-chu"):
+        done = subprocess.run([sys.executable, "-m", "xlbridge.cli", "bao-cao", str(odd_folder / f"{stem}.xlsx"),
+                               "-o", str(tmp_path / f"{stem}.docx")], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr and (tmp_path / f"{stem}.docx").stat().st_size > 0
+
+
+def test_tong_hop_reads_every_odd_file(odd_folder, tmp_path):
+    from xlbridge.consolidate.run import Options, consolidate
+    report = consolidate(Options([str(odd_folder)], tmp_path / "th.xlsx", jobs=1))
+    assert report.inputs == len(list(odd_folder.glob("*.xlsx")))
+    assert report.unreadable == 0 and report.schools == report.inputs
+
+
+def _overflowing(entries, today=None):
+    """The real check, then one school's totals made larger than SQLite's INTEGER (as a crafted file could)."""
+    from xlbridge.consolidate.worker import check_chunk
+    out = check_chunk(entries, today)
+    for o in out:
+        if o.school and o.school["tep"] == "b.xlsx":
+            o.standards = [(*row[:-2], 10 ** 30, row[-1]) for row in o.standards]
+    return out
+
+
+def test_figures_sqlite_cannot_hold_cost_one_file(tmp_path, good):
+    import shutil
+
+    from xlbridge.consolidate.run import Options, consolidate
+    folder = tmp_path / "vao"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        _edited(good, folder / name, {}) if name != "a.xlsx" else shutil.copy(good, folder / name)
+    import openpyxl
+    for name in ("b.xlsx", "c.xlsx"):
+        wb = openpyxl.load_workbook(folder / name)
+        _school(wb, f"Trường {name}")
+        wb.save(folder / name)
+    report = consolidate(Options([str(folder)], tmp_path / "th.xlsx", jobs=1), work=_overflowing)
+    assert report.schools == 2 and report.unreadable == 1
+    assert (tmp_path / "th.xlsx").is_file()
+
+
+def test_an_unexpected_failure_in_the_worker_is_a_reason(good, monkeypatch):
+    from xlbridge.consolidate import worker
+    from xlbridge.consolidate.sources import Entry
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("something internal")
+    monkeypatch.setattr(worker, "check_grid", broken)
+    out = worker.check_entry(Entry(0, good.name, str(good), str(good)))
+    assert out.unreadable["_kind"] == "loi-khac" and "lỗi nội bộ" in out.unreadable["ly_do"]
+    assert "RuntimeError" not in str(out.unreadable)

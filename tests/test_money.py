@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlbridge.core.money import KINDS, SOURCES, Money, format_short, format_vnd, parse_money
+from xlbridge.core.money import KINDS, MAX_AMOUNT, SOURCES, Money, format_short, format_vnd, parse_money
 
 M = 1_000_000
 
@@ -133,9 +133,14 @@ def test_format(amount: int, vnd: str, short: str) -> None:
 
 # ---------------------------------------------------------------- properties
 
-@given(st.integers())
+@given(st.integers(-MAX_AMOUNT, MAX_AMOUNT))
 def test_format_vnd_round_trip(a: int) -> None:
     assert parse_money(format_vnd(a)).amount == a
+
+
+@given(st.integers(MAX_AMOUNT + 1) | st.integers(max_value=-MAX_AMOUNT - 1))
+def test_figures_beyond_any_plan_are_not_understood(a: int) -> None:
+    assert parse_money(format_vnd(a)).amount is None and parse_money(a).kind == "khong-ro"
 
 
 @given(st.integers(-10**7, 10**7).map(lambda n: n * 100_000))
@@ -146,12 +151,12 @@ def test_format_short_round_trip_multiples(a: int) -> None:
         assert "triệu" in text or "tỷ" in text
 
 
-@given(st.integers())
+@given(st.integers(-MAX_AMOUNT, MAX_AMOUNT))
 def test_format_short_round_trip_any(a: int) -> None:
     assert parse_money(format_short(a)).amount == a
 
 
-@given(st.integers(min_value=0), st.sampled_from(["", "đ", " đ", " đồng", " VNĐ", " vnd"]))
+@given(st.integers(0, MAX_AMOUNT), st.sampled_from(["", "đ", " đ", " đồng", " VNĐ", " vnd"]))
 def test_vietnamese_grouping_round_trip(a: int, unit: str) -> None:
     """ "1.234.567" is thousands-grouped, and so is Excel's English "1,234,567"."""
     assert parse_money(f"{a:,}".replace(",", ".") + unit).amount == a

@@ -263,8 +263,21 @@ def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: d
             return FormulaText(shared[si].translate_formula(coord))       # type: ignore[attr-defined]
         if value != "=":
             from openpyxl.formula.translate import Translator  # pure string code, no workbook involved
-            shared[si] = Translator(value, coord)
+            try:
+                shared[si] = Translator(value, coord)
+            except Exception:        # noqa: BLE001 — openpyxl cannot tokenise it (an unclosed string …): the
+                shared[si] = _Untranslated(value)                  # followers keep its text, still formulas
     return value
+
+
+class _Untranslated:
+    """A shared formula that cannot be tokenised: every follower reads as the first cell's text."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def translate_formula(self, _coord: str) -> str:
+        return self.formula
 
 
 def _attrs(tag: bytes) -> dict[str, str]:

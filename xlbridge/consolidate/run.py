@@ -66,8 +66,14 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
     store = Store(output.parent)
     try:
         try:
+            by_seq = {e.seq: e for e in entries}
             for outcome in outcomes(entries, jobs, opts.today, work):
-                store.add(outcome)
+                try:
+                    store.add(outcome)
+                except (ValueError, OverflowError) as exc:      # figures SQLite cannot hold: this file only
+                    entry = by_seq[outcome.seq]
+                    outcome = unreadable_outcome(entry, Rejected("loi-khac", entry.name, detail=str(exc)))
+                    store.add(outcome)
                 progress.step(outcome.unreadable is not None)
         finally:
             progress.close()                 # end the bar's line, also on Ctrl+C (kdcl then says «Đã dừng»)
@@ -228,7 +234,7 @@ def _report(store: Store, inputs: int) -> RunReport:
         else:
             r.warnings += n
     items, done, cancelled, budget, overdue = store.db.execute(
-        "SELECT COALESCE(SUM(items), 0), COALESCE(SUM(done), 0), COALESCE(SUM(cancelled), 0), COALESCE(SUM(budget), 0), "
+        "SELECT COALESCE(SUM(items), 0), COALESCE(SUM(done), 0), COALESCE(SUM(cancelled), 0), CAST(TOTAL(budget) AS INTEGER), "
         "COALESCE(SUM(overdue), 0) FROM standards WHERE seq IN (SELECT seq FROM kept)").fetchone()
     r.items, r.budget, r.overdue = items, budget, overdue
     r.overall = completion(items, done, cancelled)

@@ -42,8 +42,21 @@ def _json_default(value: object) -> str:
     return str(value)
 
 
+INTEGER_RANGE = range(-2**63, 2**63)
+
+
+def _check_fits(out: Outcome) -> None:
+    for row in (*out.standards, *out.criteria):
+        for value in row:
+            if isinstance(value, int) and value not in INTEGER_RANGE:
+                raise ValueError("số liệu của sổ vượt quá giới hạn lưu trữ (một tổng lớn hơn 9,2 tỷ tỷ)")
+    for key, value in (out.school or {}).items():
+        if isinstance(value, int) and value not in INTEGER_RANGE:
+            raise ValueError(f"số liệu «{key}» của sổ vượt quá giới hạn lưu trữ")
+
+
 class Store:
-    """A temporary SQLite database next to the output (deleted by `close`)."""
+    """A temporary SQLite database (deleted by `close`)."""
 
     def __init__(self, folder: Path | None = None) -> None:
         fd, name = tempfile.mkstemp(prefix=".kdcl-tong-hop-", suffix=".sqlite", dir=folder)
@@ -54,6 +67,10 @@ class Store:
         self.finished = False
 
     def add(self, out: Outcome) -> None:
+        """Store one outcome; ValueError (before anything is written) when its figures do not fit SQLite's INTEGER
+        (a crafted workbook: the run lists it as unreadable and goes on)."""
+        if out.unreadable is None:
+            _check_fits(out)
         if out.unreadable is not None:
             self.db.execute("INSERT INTO unreadable VALUES (?, ?, ?)",
                             (out.seq, out.unreadable["_kind"], json.dumps(out.unreadable, default=_json_default)))

@@ -121,8 +121,9 @@ def _used_frameworks(store: Store) -> list[tuple[Framework, int]]:
 
 
 def _criteria(store: Store, cols: list[OutColumn]) -> Iterator[list]:
+    # TOTAL (a float) where SUM of crafted budgets would overflow SQLite INTEGER and end the run
     sql = """SELECT c.framework, c.code, SUM(c.items > 0), SUM(c.items), SUM(c.done), SUM(c.cancelled), SUM(c.overdue),
-                    SUM(c.budget) FROM criteria c JOIN kept k ON k.seq = c.seq GROUP BY 1, 2"""
+                    CAST(TOTAL(c.budget) AS INTEGER) FROM criteria c JOIN kept k ON k.seq = c.seq GROUP BY 1, 2"""
     sums = {(fw, code): rest for fw, code, *rest in store.query(sql)}
     cfg = config()
     for fw, n_schools in _used_frameworks(store):
@@ -138,7 +139,8 @@ def _criteria(store: Store, cols: list[OutColumn]) -> Iterator[list]:
 
 def _standards(store: Store, cols: list[OutColumn]) -> Iterator[list]:
     sql = """SELECT s.framework, s.number, s.sheet, SUM(s.items > 0), SUM(s.items), SUM(s.done), SUM(s.cancelled),
-                    SUM(s.overdue), SUM(s.budget) FROM standards s JOIN kept k ON k.seq = s.seq GROUP BY 1, 2, 3"""
+                    SUM(s.overdue), CAST(TOTAL(s.budget) AS INTEGER)
+             FROM standards s JOIN kept k ON k.seq = s.seq GROUP BY 1, 2, 3"""
     sums = {(fw, number): rest for fw, number, *rest in store.query(sql)}
     for fw, _n in _used_frameworks(store):
         numbers = [s.number for s in fw.standards] + ([0] if fw.level4 else [])

@@ -34,7 +34,8 @@ def check_entry(entry: Entry, today: date | None = None) -> Outcome:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — also a Rust panic from the reader (a BaseException)
-        return unreadable_outcome(entry, Rejected("loi-khac", entry.name, detail=short_reason(exc)))
+        return unreadable_outcome(entry, Rejected("loi-khac", entry.name,
+                                                  detail=f"kdcl gặp lỗi nội bộ khi kiểm tra sổ này: {short_reason(exc)}"))
 
 
 def check_chunk(entries: list[Entry], today: date | None = None) -> list[Outcome]:

@@ -191,6 +191,6 @@ def parse_level(text: str, options: tuple[str, ...]) -> int | None:
     digits = folded.removeprefix("muc").strip()
     try:
         n = int(float(digits))
-    except ValueError:
+    except (ValueError, OverflowError):      # "9" * 400 is inf as a float
         return None
     return n if 0 <= n < len(options) and float(digits) == n else None

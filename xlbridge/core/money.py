@@ -21,6 +21,7 @@ __all__ = ["Money", "parse_money", "format_vnd", "format_short", "KINDS", "SOURC
 KINDS = ("so-tien", "khong", "tu-tuc", "xa-hoi-hoa", "ngan-sach", "chua-ro", "trong", "khong-ro")
 SOURCES = ("xa-hoi-hoa", "ngan-sach", "tu-tuc")
 MAX_DIGITS = 60          # longer digit runs are junk, not budgets (and would be slow to format)
+MAX_AMOUNT = 10**15      # 1 triệu tỷ đồng: beyond any plan, and sums of such figures stay within SQLite's INTEGER
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def _number_cell(raw: str, value: int | float | Decimal) -> Money:
     except (ValueError, OverflowError, ArithmeticError):      # nan, inf
         return Money(raw, None, "khong-ro", None)
     amount = _round(exact)
+    if abs(amount) > MAX_AMOUNT:
+        return Money(raw, None, "khong-ro", None)
     return Money(raw, amount, "khong" if amount == 0 else "so-tien", None)
 
 
@@ -170,6 +173,8 @@ def parse_money(value: object) -> Money:
         if len(figs) == 1 and re.match(r"-\d", bare):
             total = -total
         amount = _round(total)
+        if abs(amount) > MAX_AMOUNT:                   # not a budget: a figure no plan can hold
+            return Money(raw, None, "khong-ro", source)
         if source in ("xa-hoi-hoa", "ngan-sach"):
             kind = source
         else:
