@@ -347,3 +347,32 @@ def test_an_unexpected_failure_in_the_worker_is_a_reason(good, monkeypatch):
     out = worker.check_entry(Entry(0, good.name, str(good), str(good)))
     assert out.unreadable["_kind"] == "loi-khac" and "lỗi nội bộ" in out.unreadable["ly_do"]
     assert "RuntimeError" not in str(out.unreadable)
+
+
+# ---- Unicode: decomposed text reads as composed ---------------------------------------------------------------
+
+def test_nfd_text_and_sheet_names_read_as_nfc(tmp_path, good):
+    """Every text cell and every sheet name rewritten in NFD (as Mac tools write): the same grid, the same findings."""
+    import unicodedata
+
+    import openpyxl
+    wb = openpyxl.load_workbook(good)
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and not cell.value.startswith("=") and \
+                        unicodedata.normalize("NFD", cell.value) != cell.value:
+                    cell.value = unicodedata.normalize("NFD", cell.value)
+                    changed += 1
+        ws.title = unicodedata.normalize("NFD", ws.title)
+    wb.save(tmp_path / "nfd.xlsx")
+    assert changed > 100
+    assert unicodedata.normalize("NFD", S1) in openpyxl.load_workbook(tmp_path / "nfd.xlsx", read_only=True).sheetnames
+    nfd, nfc = load_grid_safe(tmp_path / "nfd.xlsx"), load_grid_safe(good)
+    assert list(nfd) == list(nfc)
+    assert nfd[S1] == nfc[S1] and nfd["Thông tin"] == nfc["Thông tin"]
+
+    def seen(path: Path) -> list[tuple]:
+        return sorted((f.rule, f.sheet, f.cell, f.message) for f in check_file(path).findings)
+    assert seen(tmp_path / "nfd.xlsx") == seen(good)

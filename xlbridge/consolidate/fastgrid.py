@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.scan import apply, scan_sheet, scan_strings
+from xlbridge.core.vntext import nfc
 from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import column_index, column_letter
 
@@ -64,8 +65,8 @@ def package_grid(pkg: Package) -> Grid:
             raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {short_reason(exc)}") from None
         rows: list[list[object]] = [[_clean(v) for v in row] for row in values]
         for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():
-            _put(rows, r, c, value)
-        grid[sheet] = rows
+            _put(rows, r, c, FormulaText(nfc(value)) if isinstance(value, FormulaText) else value)
+        grid[nfc(sheet)] = rows
     return grid
 
 
@@ -128,9 +129,9 @@ def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | Non
 
 
 def _clean(v: object) -> object:
-    """calamine's value as openpyxl gives it: '' → None, 5.0 → 5, date → datetime; text capped."""
+    """calamine's value as openpyxl gives it: '' → None, 5.0 → 5, date → datetime; text capped and in NFC."""
     if type(v) is str:
-        return (v if len(v) <= MAX_CELL_CHARS else v[:MAX_CELL_CHARS]) if v else None
+        return nfc(v if len(v) <= MAX_CELL_CHARS else v[:MAX_CELL_CHARS]) if v else None
     if type(v) is float:
         return int(v) if v.is_integer() and -_EXACT_INT < v < _EXACT_INT else v
     if type(v) is date:

@@ -14,12 +14,19 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-__all__ = ["fold", "unify_dashes", "parse_vn_number", "raw_text", "percent"]
+__all__ = ["nfc", "fold", "unify_dashes", "parse_vn_number", "raw_text", "percent"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})  # Ð/ð: common look-alike typos for Đ/đ
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def nfc(text: str) -> str:
+    """`text` in composed form (NFC). Mac and web tools may write decomposed Vietnamese (NFD: "ệ" as e + two
+    combining marks), which looks the same and compares different; the reader gives every cell and sheet name in
+    NFC, so no rule sees the difference. Cheap when already NFC (the usual case)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 @lru_cache(maxsize=16384)      # the same labels, headers and statuses are folded in every workbook
