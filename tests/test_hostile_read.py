@@ -376,3 +376,40 @@ def test_nfd_text_and_sheet_names_read_as_nfc(tmp_path, good):
     def seen(path: Path) -> list[tuple]:
         return sorted((f.rule, f.sheet, f.cell, f.message) for f in check_file(path).findings)
     assert seen(tmp_path / "nfd.xlsx") == seen(good)
+
+
+# ---- metadata names data, never files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["plan_form", "framework"])
+def test_metadata_is_an_identifier_never_a_path(tmp_path, good, key):
+    """A received workbook whose _kdcl names a file (absolute, or ../ up to it): no file is read, nothing echoed."""
+    import openpyxl
+    secret = tmp_path / "bi-mat" / "forms"
+    secret.mkdir(parents=True)
+    (secret / "ke-hoach.yaml").write_text("BI-MAT-CUA-PHONG: 12345\ncolumns: []\n", encoding="utf-8")
+    target = secret / "ke-hoach"
+    values = [str(target), "../" * 12 + str(target).lstrip("/"), "..\\..\\ke-hoach", "ket-qua-2018/../../x"]
+    for n, value in enumerate(values):
+        wb = openpyxl.load_workbook(good)
+        for row in wb["_kdcl"].iter_rows():
+            if row[0].value == key:
+                row[1].value = value
+        path = tmp_path / f"meta-{n}.xlsx"
+        wb.save(path)
+        done = subprocess.run([sys.executable, "-m", "xlbridge.cli", "kiem-tra", str(path)], capture_output=True,
+                              text=True, timeout=120)
+        out = done.stdout + done.stderr
+        assert done.returncode == 2, out
+        assert "BI-MAT" not in out and "bi-mat" not in out and "ke-hoach.yaml" not in out, out
+        assert ("Không có mẫu bảng mã «giá trị trong sổ không phải một mã»" if key == "plan_form"
+                else "Không có bộ tiêu chuẩn mã «giá trị trong sổ không phải một mã»") in out
+        assert "Traceback" not in out
+
+
+def test_a_known_form_id_is_still_named():
+    from xlbridge.data.forms import get_form
+    from xlbridge.errors import KdclError
+    assert get_form("ket-qua-2018").id == "ket-qua-2018"
+    with pytest.raises(KdclError) as err:
+        get_form("mau-khong-co")
+    assert "«mau-khong-co»" in str(err.value)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from xlbridge.data.files import Checker, cached, list_files, load_yaml
+from xlbridge.data.files import Checker, cached, list_files, load_yaml, shown_id
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import DataFileError, KdclError
 
@@ -229,7 +229,7 @@ def get_framework(fid: str) -> Framework:
     for fw in frameworks():
         if fw.id == fid:
             return fw
-    raise KdclError(kind="bo-tieu-chuan-khong-co", id=fid, choices=", ".join(f.id for f in frameworks()))
+    raise KdclError(kind="bo-tieu-chuan-khong-co", id=shown_id(fid), choices=", ".join(f.id for f in frameworks()))
 
 
 def choose_framework(cap_hoc: str, start_year: int, thong_tu: str | None = None) -> Framework:

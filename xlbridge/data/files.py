@@ -8,6 +8,7 @@ Files are found first in the folders named by the environment variable ``KDCL_DU
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,19 @@ def data_dirs() -> list[Path]:
 
 def _embedded() -> bool:
     return bool(EMBEDDED or EMBEDDED_PARSED)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def is_identifier(value: str) -> bool:
+    """A data id as kdcl writes them (`ket-qua-2018`, `tt18-2018-trung-hoc`): never a path."""
+    return bool(_IDENTIFIER.fullmatch(value)) and ".." not in value
+
+
+def shown_id(value: str) -> str:
+    """`value` for a message when it looks like an id; a phrase instead when a received file put a path or junk there."""
+    return value if is_identifier(value) else "giá trị trong sổ không phải một mã"
 
 
 def find(subdir: str, name: str) -> Path:

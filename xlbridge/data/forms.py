@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xlbridge.data.files import Checker, cached, find, load_yaml
+from xlbridge.data.files import Checker, cached, find, is_identifier, list_files, load_yaml, shown_id
 from xlbridge.data.vocab import vocab
+from xlbridge.errors import KdclError
 
 ROLES = {
     "criterion": "mã tiêu chí mà dòng nhắm tới",
@@ -91,8 +92,18 @@ def _column(c: Checker, phases: list[str], statuses: list[str], reviews: set[str
         width=c.get("width", int, 16), hint=c.get("hint", str, None), number=c.get("number", int, None))
 
 
+def form_ids() -> list[str]:
+    """The table forms kdcl has (bundled, or in a KDCL_DU_LIEU folder)."""
+    return [p.stem for p in list_files("forms")]
+
+
 @cached
 def get_form(form_id: str) -> Form:
+    """A table form by its id — an identifier looked up among the data files, never a path: an id read from a
+    received workbook (`plan_form` in _kdcl) cannot make kdcl read any other file, and is not echoed unless it
+    looks like an id."""
+    if not is_identifier(form_id) or form_id not in form_ids():
+        raise KdclError(kind="mau-bang-khong-co", id=shown_id(form_id), choices=", ".join(form_ids()))
     path = find("forms", f"{form_id}.yaml")
     c = Checker(path, load_yaml(path))
     phases = [p.id for p in vocab().phases]
