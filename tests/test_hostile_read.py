@@ -413,3 +413,36 @@ def test_a_known_form_id_is_still_named():
     with pytest.raises(KdclError) as err:
         get_form("mau-khong-co")
     assert "«mau-khong-co»" in str(err.value)
+
+
+# ---- temporary files: in the system temp dir, cleaned after a killed run -----------------------------------------
+
+def test_a_killed_tong_hop_leaves_nothing_beside_the_output(tmp_path, good):
+    import os
+    import shutil
+    import signal
+    import time
+    inbox, out_dir, temp = tmp_path / "vao", tmp_path / "ra", tmp_path / "tam"
+    for folder in (inbox, out_dir, temp):
+        folder.mkdir()
+    for n in range(12):
+        shutil.copy(good, inbox / f"truong-{n}.xlsx")
+    (out_dir / "tong-hop.xlsx").write_bytes(b"so cu")          # the previous result: stays whole until replaced
+    env = {**os.environ, "TMPDIR": str(temp)}
+    cmd = [sys.executable, "-m", "xlbridge.cli", "tong-hop", str(inbox), "-o", str(out_dir / "tong-hop.xlsx"),
+           "--ghi-de", "-j", "1"]
+    run = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.suffix == ".sqlite" for p in temp.rglob("*")):
+        time.sleep(0.02)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=30)
+    left = [p for p in temp.iterdir() if p.name.startswith(f"kdcl-tong-hop-{run.pid}-")]
+    assert left, "the killed run's scratch folder was expected in TMPDIR"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["tong-hop.xlsx"]
+    assert (out_dir / "tong-hop.xlsx").read_bytes() == b"so cu"
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    assert not any(p.name.startswith("kdcl-") for p in temp.iterdir()), list(temp.iterdir())
+    assert sorted(p.name for p in out_dir.iterdir()) == ["tong-hop.xlsx"]
+    assert zipfile.is_zipfile(out_dir / "tong-hop.xlsx")

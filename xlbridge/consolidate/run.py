@@ -25,11 +25,12 @@ from xlbridge.consolidate.isolate import cap_memory, run_capped
 from xlbridge.consolidate.progress import Progress, RunReport
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.records import Outcome, unreadable_outcome
+from xlbridge.consolidate.scratch import Scratch
 from xlbridge.consolidate.sources import Entry, discover
 from xlbridge.consolidate.store import Store
 from xlbridge.consolidate.tables import build_tables
 from xlbridge.consolidate.texts import texts
-from xlbridge.consolidate.workbook import is_consolidation, write_workbook
+from xlbridge.consolidate.workbook import is_consolidation, publish, write_workbook
 from xlbridge.consolidate.worker import check_chunk
 from xlbridge.core.summary import completion
 from xlbridge.errors import KdclError
@@ -63,7 +64,8 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
         raise KdclError("Không tìm thấy tệp Excel (.xlsx) hay thư (.eml, .mbox) nào trong các đầu vào đã cho.")
     jobs = opts.jobs or os.cpu_count() or 1
     progress = Progress(len(entries), stream, opts.progress)
-    store = Store(output.parent)
+    scratch = Scratch()                      # the system temp dir: a killed run leaves nothing in the user's folder
+    store = Store(scratch.path)
     try:
         try:
             by_seq = {e.seq: e for e in entries}
@@ -82,7 +84,9 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
         report.skipped = skipped
         note = texts().subtitle.format(ngay=datetime.now().strftime("%d/%m/%Y %H:%M"), so_truong=report.schools,
                                        so_khong_doc=report.unreadable, so_trung=report.duplicates)
-        write_workbook(tables, output, note)
+        draft = scratch.file("tong-hop.xlsx")
+        write_workbook(tables, draft, note, tmpdir=scratch.path)
+        publish(draft, output)
         report.written.append(output)
         if opts.csv:
             write_csv(tables, opts.csv)
@@ -92,6 +96,7 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
             report.written.append(opts.parquet)
     finally:
         store.close()
+        scratch.close()
     report.seconds = progress.elapsed
     return report
 

@@ -59,7 +59,8 @@ class Store:
     """A temporary SQLite database (deleted by `close`)."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        fd, name = tempfile.mkstemp(prefix=".kdcl-tong-hop-", suffix=".sqlite", dir=folder)
+        """`folder`: the run's scratch folder (xlbridge.consolidate.scratch); the system temp dir by default."""
+        fd, name = tempfile.mkstemp(prefix=f"kdcl-tong-hop-{os.getpid()}-", suffix=".sqlite", dir=folder)
         os.close(fd)
         self.path = Path(name)
         self.db = sqlite3.connect(self.path)

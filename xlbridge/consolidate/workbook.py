@@ -67,16 +67,26 @@ def split_note(tables: list[OutTable], counts: dict[str, int], capacity: int) ->
     return " ".join(notes)
 
 
-def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int = EXCEL_ROWS) -> dict[str, int]:
+def publish(src: Path, dst: Path) -> None:
+    """Copy a finished workbook over `dst` atomically (absent or complete, never half a file)."""
+    import shutil
+    with atomic_path(dst) as tmp:
+        shutil.copyfile(src, tmp)
+
+
+def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int = EXCEL_ROWS,
+                   tmpdir: Path | None = None) -> dict[str, int]:
     """Write every table on its sheet(s) (and the chart) to `dst` atomically; returns rows written per table.
-    A table longer than a worksheet continues on further sheets, and the first sheet's note says so."""
+    A table longer than a worksheet continues on further sheets, and the first sheet's note says so.
+    `tmpdir`: where xlsxwriter keeps its own temporary files (a run's scratch folder)."""
     capacity = sheet_capacity(max_rows)
     sizes = {t.key: sum(1 for _ in t.rows()) for t in tables}     # known before writing: constant-memory mode
     note = " ".join(x for x in (note, split_note(tables, sizes, capacity)) if x)
     counts: dict[str, int] = {}
     with atomic_path(dst) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
-                                       "strings_to_urls": False, "strings_to_numbers": False})
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                   "strings_to_numbers": False, **({"tmpdir": str(tmpdir)} if tmpdir is not None else {})}
+        wb = xlsxwriter.Workbook(str(tmp), options)
         wb.set_custom_property(MARK[0], MARK[1])        # how a later run knows it may overwrite this file
         fmt = _Formats(wb)
         for table in tables:
