@@ -446,3 +446,31 @@ def test_a_killed_tong_hop_leaves_nothing_beside_the_output(tmp_path, good):
     assert not any(p.name.startswith("kdcl-") for p in temp.iterdir()), list(temp.iterdir())
     assert sorted(p.name for p in out_dir.iterdir()) == ["tong-hop.xlsx"]
     assert zipfile.is_zipfile(out_dir / "tong-hop.xlsx")
+
+
+# ---- a mail with 1,000 attachments ------------------------------------------------------------------------------
+
+def test_a_mail_with_a_thousand_attachments_is_bounded(tmp_path, good):
+    import time
+    from email.message import EmailMessage
+
+    from xlbridge.consolidate import mail
+    from xlbridge.consolidate.run import Options, consolidate
+    msg = EmailMessage()
+    msg["Subject"], msg["From"] = "Gửi 1000 tệp", "truong@example.vn"
+    msg.set_content("Kính gửi Phòng.")
+    for i in range(1000):
+        msg.add_attachment(good.read_bytes() if i < 3 else b"PK\x03\x04 khong phai so %d" % i, maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=f"so-{i}.xlsx")
+    eml = tmp_path / "nhieu.eml"
+    eml.write_bytes(bytes(msg))
+    raw = eml.read_bytes()
+    assert mail.attachment(mail.parse_parts(raw), 5) == mail.attachment(mail.parse(raw), 5)
+    started = time.monotonic()
+    report = consolidate(Options([str(eml)], tmp_path / "th.xlsx", jobs=2))
+    took = time.monotonic() - started
+    assert took < 60, took
+    assert report.inputs == 1000
+    skipped = 1000 - mail.MAX_ATTACHMENTS
+    assert report.unreadable_kinds["Thư quá nhiều tệp đính kèm"] == skipped
+    assert report.schools == 1 and report.duplicates == 2          # the three real workbooks: one school

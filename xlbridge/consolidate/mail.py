@@ -12,10 +12,11 @@ import email.policy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from pathlib import Path
 
 MAX_MESSAGE = 200 * 1024 * 1024     # one message with its attachments (base64 adds a third)
+MAX_ATTACHMENTS = 100               # Excel attachments read from one message (a school sends one workbook)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods")
 EXCEL_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml", "application/vnd.ms-excel")
 
@@ -50,7 +51,15 @@ def envelope(msg: EmailMessage) -> Envelope:
     return Envelope(_header(msg, "Subject"), _header(msg, "From"), _date(msg), tuple(excel), tuple(others))
 
 
-def attachment(msg: EmailMessage, index: int) -> bytes:
+def parse_parts(data: bytes) -> Message:
+    """The message for `attachment`: parsed with the compat32 policy, ten times faster than the default one (which
+    builds rich header objects nobody reads here); the parts and their walk order are the same."""
+    if len(data) > MAX_MESSAGE:
+        raise MailError(f"thư {len(data) // (1024 * 1024)} MB, lớn hơn giới hạn {MAX_MESSAGE // (1024 * 1024)} MB")
+    return email.message_from_bytes(data, policy=email.policy.compat32)
+
+
+def attachment(msg: Message, index: int) -> bytes:
     """The decoded bytes of the part at `index` (walk order, as `envelope` numbered it)."""
     for i, part in enumerate(msg.walk()):
         if i == index:

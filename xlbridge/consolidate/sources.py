@@ -52,7 +52,7 @@ class Entry:
                 raw = mail.read_span(Path(self.path), self.span)
             else:
                 raw = _read_mail_file(Path(self.path))
-            return mail.attachment(mail.parse(raw), self.part or 0)
+            return mail.attachment(mail.parse_parts(raw), self.part or 0)
         except Exception as exc:         # a malformed message, whatever the email package makes of it
             raise Rejected("thu-hong", self.name, detail=str(exc)[:160] or "không rõ nguyên nhân") from None
 
@@ -165,5 +165,10 @@ def _attachments(env: mail.Envelope, label: str, origin: str, path: str, kind: s
         yield Entry(0, label, origin, path, kind, span, sender=env.sender, sent=env.sent, problem="thu-khong-co-so",
                     detail={"attachments": others})
         return
-    for index, name in env.attachments:
-        yield Entry(0, name, origin, path, kind, span, index, env.sender, env.sent)
+    count = len(env.attachments)
+    for n, (index, name) in enumerate(env.attachments):
+        if n < mail.MAX_ATTACHMENTS:
+            yield Entry(0, name, origin, path, kind, span, index, env.sender, env.sent)
+        else:                            # each one listed, none read: a message's cost stays bounded
+            yield Entry(0, name, origin, path, kind, span, index, env.sender, env.sent, problem="qua-nhieu-dinh-kem",
+                        detail={"count": count, "limit": mail.MAX_ATTACHMENTS})
