@@ -27,6 +27,7 @@ ENV_LIMIT = "KDCL_BO_NHO_DOC"
 DEAD = "tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này (có thể vì sổ cần quá nhiều bộ nhớ)"
 
 T = TypeVar("T")
+last_peak_kb = 0        # peak resident memory of the last reading child (KB), for benchmarks/bench_hostile.py
 
 
 def limit_bytes() -> int:
@@ -77,7 +78,9 @@ def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
     try:
         with os.fdopen(read_end, "rb") as fh:
             data = fh.read()
-        _, status = os.waitpid(pid, 0)
+        global last_peak_kb
+        _, status, usage = os.wait4(pid, 0)
+        last_peak_kb = usage.ru_maxrss
         pid = 0
     finally:
         if pid:                                     # interrupted (Ctrl+C): do not leave the child running

@@ -84,11 +84,15 @@ def _filename(part) -> str | None:
     return Path(str(name).replace("\\", "/")).name if name else None
 
 
+MAX_HEADER = 300       # characters of a subject or sender kept for the tables (a crafted header can be megabytes)
+
+
 def _header(msg: EmailMessage, key: str) -> str:
     try:
-        return " ".join(str(msg.get(key, "") or "").split())
+        text = " ".join(str(msg.get(key, "") or "")[:MAX_HEADER * 4].split())
     except Exception:
         return ""
+    return text if len(text) <= MAX_HEADER else text[:MAX_HEADER - 1] + "…"
 
 
 def _date(msg: EmailMessage) -> datetime | None:

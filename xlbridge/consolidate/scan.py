@@ -121,13 +121,33 @@ def well_formed(xml: bytes, name: str, part: str) -> None:
     _run(_parser(name, part), xml, name, part)
 
 
+_DIMENSION = re.compile(rb"<([\w.-]+:)?dimension[\s/>]")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+
+
 def scan_sheet(xml: bytes, name: str, part: str) -> SheetScan:
-    """The extent calamine will lay out for one sheet, and the error cells it could not read (as patches);
-    rows = cols = 0 when the quick path proved the sheet within A1:BK4999."""
+    """The extent calamine will lay out for one sheet, and the patches its copy needs (error cells it could not
+    read; the `<dimension>`, which calamine trusts — a missing `ref` makes it refuse the whole workbook — and which
+    only ever repeats, or lies about, what the cells say); rows = cols = 0 when the quick path proved the sheet
+    within A1:BK4999."""
     well_formed(xml, name, part)
     if _plain(xml):
-        return SheetScan()
+        found = SheetScan()
+        data = _SHEET_DATA.search(xml)
+        dim = _DIMENSION.search(xml, 0, data.start() if data else len(xml))
+        if dim is not None:
+            found.patches.append((dim.start(), _element_end(xml, dim.start(), dim.group(1) or b""), b""))
+        return found
     return scan_exact(xml, name, part)
+
+
+def _element_end(xml: bytes, start: int, prefix: bytes) -> int:
+    """The index after the element that starts at `start` (an empty one, or one with an end tag)."""
+    stop = tag_end(xml, start)
+    if xml[stop - 1:stop] == b"/":
+        return stop + 1
+    close = xml.find(b"</" + prefix + b"dimension", stop)
+    return tag_end(xml, close) + 1 if close >= 0 else stop + 1
 
 
 def scan_exact(xml: bytes, name: str, part: str) -> SheetScan:
@@ -144,6 +164,10 @@ def scan_exact(xml: bytes, name: str, part: str) -> SheetScan:
         if not state["data"]:
             if local == "sheetData" and depth == 2:
                 state["data"] = depth
+            elif local == "dimension" and depth == 2:
+                at = p.CurrentByteIndex
+                out.patches.append((at, _element_end(xml, at, tag.rpartition(":")[0].encode() + b":" if ":" in tag else b""),
+                                    b""))
             return
         if depth == state["data"] + 1 and local == "row":
             r = attrs.get("r", "")

@@ -147,6 +147,8 @@ def _mbox(file: Path) -> Iterator[Entry]:
     except OSError as exc:
         yield Entry(0, file.name, str(file), str(file), problem="thu-hong", detail={"detail": str(exc)[:160]})
         return
+    if not spans:                        # an empty mailbox is still listed, never silently dropped
+        yield Entry(0, file.name, str(file), str(file), problem="thu-hong", detail={"detail": "hộp thư không có thư nào"})
     for n, span in enumerate(spans, 1):
         label = f"{file.name} #{n}"
         try:
