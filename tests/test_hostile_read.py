@@ -59,6 +59,7 @@ FAR = {   # name → rows appended to «Tiêu chuẩn 1»: every legal way to pu
                 b'<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
     "after-a-comment": b'<!-- far --><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
     "greater-than-in-a-value": b'<row r="1048576"><c foo="a>b" r="XFD1048576"><v>1</v></c></row>',
+    "nested-in-an-element": b'<row r="1048576"><x><c r="XFD1048576"><x><v>1</v></x></c></x></row>',
 }
 
 
@@ -474,3 +475,16 @@ def test_a_mail_with_a_thousand_attachments_is_bounded(tmp_path, good):
     skipped = 1000 - mail.MAX_ATTACHMENTS
     assert report.unreadable_kinds["Thư quá nhiều tệp đính kèm"] == skipped
     assert report.schools == 1 and report.duplicates == 2          # the three real workbooks: one school
+
+
+def test_a_mail_that_kills_its_parser_costs_that_mail(tmp_path, good, monkeypatch):
+    """Mails are parsed during discovery, in a capped child: a parser that dies leaves one «Không đọc được» entry."""
+    import shutil
+
+    from xlbridge.consolidate import sources
+    (tmp_path / "a.eml").write_bytes(b"Subject: x\n\nbody\n")
+    shutil.copy(good, tmp_path / "so.xlsx")
+    monkeypatch.setattr(sources, "_mail_entries", lambda *_a: _abort())
+    entries = list(sources.discover([tmp_path]))
+    assert [(e.name, e.problem) for e in entries] == [("a.eml", "loi-khac"), ("so.xlsx", None)]
+    assert "dừng đột ngột" in entries[0].detail["detail"]

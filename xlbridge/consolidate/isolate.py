@@ -7,7 +7,7 @@ and goes on. The child's stderr goes nowhere (a Rust abort prints a backtrace). 
 (Windows) the read runs in-process, guarded by the size checks alone.
 
 The cap is `KDCL_BO_NHO_DOC` megabytes (default 1024) of address space, never less than what the process
-already maps plus 64 MB (so a large parent cannot make every read fail).
+already maps plus 64 MB (so a large parent cannot make every read fail); `KDCL_BO_NHO_DOC=0` reads in-process.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -48,7 +49,9 @@ def _mapped() -> int:
 
 
 def cap_memory() -> None:
-    """Limit this process's address space (a reading child, or one of tong-hop's workers)."""
+    """Limit this process's address space (a reading child, or one of tong-hop's workers); KDCL_BO_NHO_DOC=0: no cap."""
+    if os.environ.get(ENV_LIMIT) == "0":
+        return
     try:
         import resource
         limit = limit_bytes()
@@ -61,7 +64,8 @@ def cap_memory() -> None:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and os.environ.get(ENV_LIMIT) != "0"
+    """False on Windows and in Pyodide (no processes), or when KDCL_BO_NHO_DOC=0 turns the child off."""
+    return hasattr(os, "fork") and sys.platform != "emscripten" and os.environ.get(ENV_LIMIT) != "0"
 
 
 def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
@@ -71,7 +75,12 @@ def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
     if not can_fork():
         return fn(*args)
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:                                # no process to spare (a limit on processes): read here
+        os.close(read_end)
+        os.close(write_end)
+        return fn(*args)
     if pid == 0:                                   # the child: never returns
         _child(read_end, write_end, fn, args)
     os.close(write_end)

@@ -151,62 +151,56 @@ def _element_end(xml: bytes, start: int, prefix: bytes) -> int:
 
 
 def scan_exact(xml: bytes, name: str, part: str) -> SheetScan:
-    """`scan_sheet` element by element (any spelling, addresses missing, error cells)."""
+    """`scan_sheet` element by element (any spelling, addresses missing, error cells). Like calamine's reader, it
+    does not trust nesting: a row or a cell counts wherever it sits inside sheetData, a value wherever inside a cell."""
     out = SheetScan()
     p = _parser(name, part)
-    state = {"depth": 0, "data": 0, "row": 0, "col": 0, "cell": None, "error": False, "v": -1}
-    cell_depth = row_depth = -1
+    depth = data_depth = cell_depth = v_depth = 0      # 0: not inside sheetData / a cell / an error value
+    row_no = col_no = 0
+    cell: tuple[int, int] | None = None
+    error = False
+    v_at = -1
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal cell_depth, row_depth
-        depth = state["depth"] = state["depth"] + 1
+        nonlocal depth, data_depth, cell_depth, v_depth, row_no, col_no, cell, error, v_at
+        depth += 1
         local = _local(tag)
-        if not state["data"]:
-            if local == "sheetData" and depth == 2:
-                state["data"] = depth
+        if not data_depth:
+            if local == "sheetData":
+                data_depth = depth
             elif local == "dimension" and depth == 2:
                 at = p.CurrentByteIndex
-                out.patches.append((at, _element_end(xml, at, tag.rpartition(":")[0].encode() + b":" if ":" in tag else b""),
-                                    b""))
+                prefix = tag.rpartition(":")[0].encode() + b":" if ":" in tag else b""
+                out.patches.append((at, _element_end(xml, at, prefix), b""))
             return
-        if depth == state["data"] + 1 and local == "row":
-            r = attrs.get("r", "")
-            digits = "".join(ch for ch in r if ch.isascii() and ch.isdigit())
-            state["row"] = (min(int(digits), MAX_ROW + 1) if 0 < len(digits) <= 8 else MAX_ROW + 1) if digits \
-                else state["row"] + 1
-            state["col"] = 0
-            row_depth = depth
-        elif depth == row_depth + 1 and local == "c":
-            r, c = _position(attrs.get("r"), state["row"], state["col"])
-            state["col"] = c
-            state["cell"] = (r, c)
-            state["error"] = attrs.get("t") == "e"
+        if local == "row" and cell is None:
+            digits = "".join(ch for ch in attrs.get("r", "") if ch.isascii() and ch.isdigit())
+            row_no = (int(digits) if len(digits) <= 8 else MAX_ROW + 1) if digits else row_no + 1
+            col_no = 0
+        elif local == "c" and cell is None:
+            cell = _position(attrs.get("r"), row_no, col_no)
+            col_no = cell[1]
+            error = attrs.get("t") == "e"
             cell_depth = depth
-        elif depth == cell_depth + 1 and state["cell"] is not None and local in _VALUE_TAGS:
-            r, c = state["cell"]
-            if r > out.rows:
-                out.rows = r
-            if c > out.cols:
-                out.cols = c
-            if out.rows > MAX_ROW or out.cols > MAX_COL:
+        elif cell is not None and local in _VALUE_TAGS:
+            r, c = cell
+            out.rows, out.cols = max(out.rows, r), max(out.cols, c)
+            if r > MAX_ROW or c > MAX_COL:
                 raise _Stop(Rejected("bang-qua-lon", name, detail=f"phần {part} có ô ngoài lưới của Excel "
                                                                   f"(dòng {r}, cột {c})"))
-            if state["error"] and local == "v":
-                state["v"] = p.CurrentByteIndex
+            if error and local == "v" and not v_depth:
+                v_at, v_depth = p.CurrentByteIndex, depth
 
-    def end(tag: str) -> None:
-        nonlocal cell_depth, row_depth
-        depth = state["depth"]
-        state["depth"] = depth - 1
+    def end(_tag: str) -> None:
+        nonlocal depth, data_depth, cell_depth, v_depth, cell, v_at
+        if depth == v_depth:
+            _error_patch(xml, v_at, p.CurrentByteIndex, out)
+            v_depth, v_at = 0, -1
         if depth == cell_depth:
-            state["cell"], cell_depth = None, -1
-        elif depth == row_depth:
-            row_depth = -1
-        elif depth == state["data"]:
-            state["data"] = 0
-        elif state["v"] >= 0 and depth == cell_depth + 1:
-            _error_patch(xml, state["v"], p.CurrentByteIndex, out)
-            state["v"] = -1
+            cell, cell_depth = None, 0
+        if depth == data_depth:
+            data_depth = 0
+        depth -= 1
 
     p.StartElementHandler = start
     p.EndElementHandler = end

@@ -121,14 +121,24 @@ def _walk(folder: Path, skipped: list[Path] | None = None) -> list[Path]:
 
 
 def _entries(file: Path, named: bool) -> Iterator[Entry]:
-    """The entries of one file: itself, or the Excel attachments of the e-mails it holds."""
+    """The entries of one file: itself, or the Excel attachments of the e-mails it holds.
+
+    A mail is parsed here, in discovery, so in a memory-capped child (xlbridge.consolidate.isolate): a message
+    crafted to exhaust the parser's memory costs that mail, never the run."""
     suffix = file.suffix.lower()
-    if suffix == ".eml":
-        yield from _eml(file)
-    elif suffix == ".mbox" or (named and suffix not in WORKBOOK_SUFFIXES and mail.looks_like_mbox(file)):
-        yield from _mbox(file)
+    if suffix == ".eml" or suffix == ".mbox" or (named and suffix not in WORKBOOK_SUFFIXES and mail.looks_like_mbox(file)):
+        from xlbridge.consolidate.isolate import run_capped
+        try:
+            yield from run_capped(file.name, _mail_entries, file, suffix == ".eml")
+        except Rejected as exc:
+            fields = {k: v for k, v in exc.fields.items() if k != "file"}
+            yield Entry(0, file.name, str(file), str(file), problem=exc.kind, detail=fields)
     else:
         yield Entry(0, file.name, str(file), str(file))
+
+
+def _mail_entries(file: Path, eml: bool) -> list[Entry]:
+    return list(_eml(file) if eml else _mbox(file))
 
 
 def _eml(file: Path) -> Iterator[Entry]:
