@@ -1,0 +1,150 @@
+"""`kdcl kiem-tra --out` on hostile and broken workbooks: the copy survives what the check survived.
+
+Each case (tests/hostile_out_cases.py) is made from a real workbook and run through the real command in a
+subprocess limited to 1 GiB of address space and a time cap. What must hold: an exit code of the documented
+ones, Vietnamese text and never a traceback or an exception's name, the input unchanged byte for byte, no
+temporary file left, and — when the check could read the file — a copy that opens again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import seed_workbook
+from hostile_out_cases import CASES, CHECK_SHEET, INPUT_SHEET, make
+
+LIMIT = 1 << 30
+TIME_CAP = 45          # seconds per run on a busy shared machine (a run takes about one)
+RUN = (f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT})); "
+       "from xlbridge.cli import main; sys.exit(main(sys.argv[1:]))")
+EXCEPTION_NAME = re.compile(r"Traceback|\b[A-Z][A-Za-z]*(Error|Exception|Warning)\b|openpyxl\.|File \"")
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+# The check reads these (they are about the copy only): a copy must be written, whatever the file holds.
+MUST_COPY = {name for name in CASES if name not in {
+    "merge-bad-ref", "check-sheet-far-cell", "cell-bool-junk", "cell-string-index-junk", "cell-address-junk",
+    "shared-formula-junk", "row-address-junk", "dimension-junk"}}
+
+
+# The check itself (xlbridge/consolidate/fastgrid.py, not the copy) still stops on these: issue 17, read side.
+CHECK_SIDE = {"shared-formula-junk": "the check's reader raises TokenizerError on a shared formula (read side of #17)"}
+PARAMS = [pytest.param(c, marks=pytest.mark.xfail(reason=CHECK_SIDE[c], strict=False)) if c in CHECK_SIDE else c
+          for c in sorted(CASES)]
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    return seed_workbook(tmp_path_factory.mktemp("good"), "ket-qua-thpt")
+
+
+def run_kdcl(*args: str, cwd: Path) -> tuple[int, str, str, float]:
+    start = time.monotonic()
+    p = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=TIME_CAP * 2,
+                       cwd=cwd)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_checked_copy_survives_what_the_check_survived(case, good, tmp_path):
+    src = make(good, tmp_path, case)
+    before = digest(src)
+    out_dir = tmp_path / "ra"
+    out_dir.mkdir()
+    dst = out_dir / "da-kiem-tra.xlsx"
+    rc, stdout, stderr, took = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert digest(src) == before, "the input was modified"
+    assert took < TIME_CAP
+    assert not EXCEPTION_NAME.search(stdout + stderr), stderr
+    assert rc in (0, 1, 2, 3), stderr                 # errors.yaml: ok, findings, input, output
+    assert [p.name for p in out_dir.iterdir() if p.name != dst.name] == []     # no temporary file left
+    if case in MUST_COPY:
+        assert rc in (0, 1), stderr
+    if rc in (0, 1):
+        assert dst.is_file(), stderr
+        assert "Đã ghi bản có kết quả kiểm tra" in stdout
+        wb = openpyxl.load_workbook(dst)                  # the copy opens again, with the check's result in it
+        assert CHECK_SHEET in wb.sheetnames
+        assert wb[CHECK_SHEET].cell(2, 1).value.startswith(("Đạt", "Có", "Không có lỗi"))
+        for line in stderr.splitlines():
+            assert line.startswith("Lưu ý") and VIETNAMESE.search(line), line
+    elif rc == 3:
+        assert "Không ghi được bản có kết quả kiểm tra" in stderr and not dst.exists()
+        assert "Tiêu chuẩn" in stdout                     # the check's findings were printed first
+    else:
+        assert stderr.startswith("Không đọc được sổ") and VIETNAMESE.search(stderr) and not dst.exists()
+
+
+def test_previous_error_references_are_only_single_cells(good, tmp_path):
+    """A "Kiểm tra" row naming a range, ZZZZ0, A-5 or a formula colours nothing (it would colour a whole sheet
+    or stop the writer); a real cell of the last run is still cleared."""
+    from xlbridge.core.outputs import previous_error_cells
+    rows = [[]] * 4 + [[1, "Lỗi", INPUT_SHEET, ref, "", "", ""] for ref in
+                       ("A1:XFD1048576", "A:XFD", "ZZZZ0", "A-5", "=cmd|' /C calc'!A0", "XFD1048577", " C8 ")]
+    assert previous_error_cells(rows) == [(INPUT_SHEET, "C8")]
+
+
+def test_a_whole_sheet_merge_on_the_check_sheet_leaves_the_findings_written(good, tmp_path):
+    src = make(good, tmp_path, "merge-whole-check-sheet")
+    dst = tmp_path / "ra.xlsx"
+    rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc in (0, 1)
+    assert "trang «Kiểm tra»: bỏ 1 vùng gộp ô" in stderr
+    ws = openpyxl.load_workbook(dst)[CHECK_SHEET]
+    assert ws.merged_cells.ranges == set() or all(r.size["rows"] * r.size["columns"] < 10 ** 5
+                                                  for r in ws.merged_cells.ranges)
+    assert ws.cell(5, 1).value == 1 or ws.cell(5, 5).value   # the first finding (or the "no findings" row)
+
+
+def test_a_missing_check_sheet_is_added_to_the_copy(good, tmp_path):
+    src = make(good, tmp_path, "check-sheet-missing")
+    dst = tmp_path / "ra.xlsx"
+    rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc in (0, 1)
+    assert "sổ không có trang «Kiểm tra»: bản sao thêm trang này" in stderr
+    ws = openpyxl.load_workbook(dst)[CHECK_SHEET]
+    assert ws.cell(4, 1).value == "STT" and ws.cell(2, 1).value
+
+
+def test_hostile_parts_never_reach_the_copy(good, tmp_path):
+    """Entities, external entities and deep nesting are left out of the copy, not carried into it."""
+    for case in ("theme-entities", "docprops-app-xxe", "comments-xxe", "drawing-deep"):
+        src = make(good, tmp_path, case)
+        dst = tmp_path / f"ra-{case}.xlsx"
+        rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+        assert rc in (0, 1), stderr
+        with zipfile.ZipFile(dst) as z:
+            for name in z.namelist():
+                data = z.read(name)
+                assert b"<!ENTITY" not in data and b"<!DOCTYPE" not in data, (case, name)
+                assert b"<a><a><a><a>" not in data, (case, name)
+
+
+def test_sanitised_package_opens_in_openpyxl_for_every_case(good, tmp_path):
+    """Also for the cases the check refuses today: the rebuilt package never stops openpyxl (1 GiB cap)."""
+    files = [make(good, tmp_path, case) for case in sorted(CASES)]
+    code = (f"import resource, sys, io, warnings; resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT}))\n"
+            "warnings.simplefilter('ignore')\n"
+            "import openpyxl\nfrom pathlib import Path\nfrom xlbridge.io.safecopy import safe_package\n"
+            "from xlbridge.consolidate.reasons import Rejected\n"
+            "for f in sys.argv[1:]:\n"
+            "    try:\n        safe = safe_package(Path(f))\n"
+            "    except Rejected as exc:\n        print(f, 'refused', exc.detail); continue\n"
+            "    wb = openpyxl.load_workbook(io.BytesIO(safe.data))\n"
+            "    wb.save(io.BytesIO())\n    print(f, 'ok')\n")
+    p = subprocess.run([sys.executable, "-c", code, *map(str, files)], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    lines = p.stdout.splitlines()
+    assert len(lines) == len(files)
+    refused = [line for line in lines if " refused " in line]
+    assert refused == [], refused

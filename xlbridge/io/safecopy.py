@@ -1,0 +1,516 @@
+"""A received workbook rebuilt so that openpyxl can open it safely (`kdcl kiem-tra --out`).
+
+The check reads a received file through the guarded reader (xlbridge.consolidate.package: sizes,
+zip bomb, DTD/entities refused, defusedxml). Writing the checked copy needs openpyxl, which reads
+more parts (comments, drawings, charts, document properties) and trusts what it reads: a merged
+range over the whole sheet makes 17 billion cells, a hyperlink over it as many copies, a deep part
+exceeds its parser, a missing [Content_Types].xml or a sheet name with «/» stops it. So openpyxl
+never sees the received file: it opens a package rebuilt here from the parts the same guarded path
+read, each one parsed with defusedxml under limits, the unsafe pieces bounded or left out, and a
+note for each thing the copy leaves out. The received file itself is only read.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from xlbridge.consolidate.package import (
+    Package,
+    Rejected,
+    _PartReader,
+    _rels_of,
+    local,
+    open_package,
+    parse_xml,
+    read_file,
+)
+from xlbridge.layout import MAX_ROW, cell_address
+
+MAX_DEPTH = 128              # nesting of one XML part; OOXML needs about 20 (lxml, under openpyxl, stops at 256)
+MAX_MERGED = 100_000         # cells under merged ranges, per sheet: openpyxl makes an object for each
+MAX_LINKED = 10_000          # cells under hyperlinks, per sheet: openpyxl copies the link into each
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OFFICE_DOC = f"{NS_REL}/officeDocument"
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+XLSX_MAIN, XLSM_MAIN = _SML + "sheet.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+# The parts the copy keeps, by relationship type (the rest — pivot tables, slicers, external links, custom XML —
+# is left out, as openpyxl leaves most of it out anyway): type's last segment → content type (None: a binary part).
+CONTENT_TYPES: dict[str, str | None] = {
+    "worksheet": _SML + "worksheet+xml",
+    "chartsheet": _SML + "chartsheet+xml",
+    "styles": _SML + "styles+xml",
+    "sharedStrings": _SML + "sharedStrings+xml",
+    "theme": "application/vnd.openxmlformats-officedocument.theme+xml",
+    "comments": _SML + "comments+xml",
+    "table": _SML + "table+xml",
+    "drawing": "application/vnd.openxmlformats-officedocument.drawing+xml",
+    "chart": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
+    "image": None,
+    "vmlDrawing": "application/vnd.openxmlformats-officedocument.vmlDrawing",
+    "core-properties": "application/vnd.openxmlformats-package.core-properties+xml",
+    "extended-properties": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+    "custom-properties": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+    "vbaProject": "application/vnd.ms-office.vbaProject",
+}
+DEFAULTS = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml",
+            "vml": "application/vnd.openxmlformats-officedocument.vmlDrawing", "png": "image/png", "jpeg": "image/jpeg",
+            "jpg": "image/jpeg", "gif": "image/gif", "emf": "image/x-emf", "wmf": "image/x-wmf", "bin":
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"}
+_KEEP_BINARY = {"image", "vbaProject"}
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+# `_xHHHH_` escapes of characters XML cannot hold (NUL, other controls, lone surrogates): openpyxl unescapes them
+# and then cannot save the text
+_ILLEGAL_ESCAPE = re.compile(rb"(?<!_x005[fF])_x(00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])_")
+
+
+@dataclass
+class SafePackage:
+    """The rebuilt package openpyxl opens, and what it leaves out or changes (notes for the user)."""
+    data: bytes
+    notes: list[str] = field(default_factory=list)
+
+
+def range_size(ref: str) -> int | None:
+    """Cells in an A1 range ("B2:D5", or one cell); None when it is not a range inside Excel's grid."""
+    first, _, last = ref.strip().partition(":")
+    a, b = cell_address(first), cell_address(last or first)
+    if a is None or b is None:
+        return None
+    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
+
+
+def _attr(el: Element, name: str) -> str | None:
+    for k, v in el.attrib.items():
+        if local(k) == name:
+            return v
+    return None
+
+
+def _attr_key(el: Element, name: str) -> str | None:
+    return next((k for k in el.attrib if local(k) == name), None)
+
+
+def _too_deep(root: Element, limit: int = MAX_DEPTH) -> bool:
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in el)
+    return False
+
+
+def _prune(root: Element, limit: int = MAX_DEPTH) -> None:
+    """Cut everything nested below `limit` (no real value lies that deep)."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth >= limit:
+            el[:] = []
+            continue
+        stack.extend((child, depth + 1) for child in el)
+
+
+def _xml(root: Element) -> bytes:
+    return tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+class _Builder:
+    """Walks the package from its relationships, keeping each part that passes the checks."""
+
+    def __init__(self, data: bytes, name: str, pkg: Package) -> None:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        self.entries = {i.filename: i for i in zf.infolist()}
+        self.reader = _PartReader(zf, self.entries, name)
+        self.name, self.pkg = name, pkg
+        self.parts: dict[str, bytes] = {}
+        self.types: dict[str, str] = {}          # part → content type (Override)
+        self.dropped: list[tuple[str, str]] = []   # (part, why)
+        self.notes: list[str] = []
+        self.styles = 0                           # cell formats in the kept stylesheet (0: none)
+        self.strings = 0
+        self.dxfs = 0                             # differential formats (of conditional formatting)
+        self.sheets: dict[str, Element] = {}      # worksheet part → its tree, finished once its own parts are known
+        self._rels: dict[str, list[tuple[str, str, str, Element]]] = {}
+
+    # ---- reading one part -------------------------------------------------------------------------------
+    def tree(self, part: str) -> tuple[Element | None, str]:
+        """The parsed part, or None and why it cannot be used."""
+        if part not in self.entries:
+            return None, "thiếu"
+        try:
+            return parse_xml(self.reader.read(part), self.name, part), ""
+        except Rejected as exc:
+            return None, "có khai báo DOCTYPE/ENTITY" if exc.kind == "bom-xml" else "hỏng"
+
+    def optional(self, part: str) -> Element | None:
+        """A part the copy can do without: kept when sound, else left out (and said so)."""
+        root, why = self.tree(part)
+        if root is not None and _too_deep(root):
+            root, why = None, "lồng quá sâu"
+        if root is None:
+            self.dropped.append((part, why))
+        return root
+
+    # ---- relationships --------------------------------------------------------------------------------------
+    def rels(self, part: str | None) -> list[tuple[str, str, str, Element]]:
+        """(id, type segment, target part, element) of a part's relationships ("" = the package's), internal only."""
+        rels_part = "_rels/.rels" if part is None else _rels_of(part)
+        if rels_part in self._rels:
+            return self._rels[rels_part]
+        self._rels[rels_part] = []
+        if rels_part not in self.entries:
+            return []
+        root = self.optional(rels_part)
+        if root is None:
+            return []
+        base = "" if part is None else posixpath.dirname(part)
+        out = []
+        for rel in root:
+            if local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            out.append((rel.get("Id") or "", (rel.get("Type") or "").rpartition("/")[2], path, rel))
+        self._rels[rels_part] = out
+        return out
+
+    def write_rels(self, part: str | None, keep: set[str]) -> set[str]:
+        """The part's .rels with only the kept internal targets (and the external links); the kept ids."""
+        rels_part = "_rels/.rels" if part is None else _rels_of(part)
+        root = Element(f"{{{NS_PKG_REL}}}Relationships")
+        ids: set[str] = set()
+        source = self.tree(rels_part)[0] if rels_part in self.entries and rels_part not in dict(self.dropped) else None
+        for rel in source if source is not None else ():
+            if local(rel.tag) != "Relationship":
+                continue
+            rid = rel.get("Id") or ""
+            if rel.get("TargetMode") == "External" or rid in keep:
+                SubElement(root, f"{{{NS_PKG_REL}}}Relationship", {k: v for k, v in rel.attrib.items()})
+                ids.add(rid)
+        if len(root):
+            self.parts[rels_part] = _xml(root)
+            self.types.pop(rels_part, None)
+        return ids
+
+    # ---- the walk ----------------------------------------------------------------------------------------------
+    def build(self) -> None:
+        main = self.pkg.workbook
+        wb_root, _ = self.tree(main)
+        if wb_root is None:
+            raise Rejected("xml-hong", self.name, detail=main)
+        _prune(wb_root)
+        kept: dict[str, str] = {}        # part → relationship type segment
+        wb_keep: set[str] = set()
+        for rid, kind, target, _el in self.rels(main):
+            if kind in ("styles", "sharedStrings", "theme", "worksheet", "chartsheet", "vbaProject") and \
+                    self.keep(target, kind, essential=kind in ("worksheet", "sharedStrings")):
+                wb_keep.add(rid)
+                kept[target] = kind
+        ids = self.write_rels(main, wb_keep)
+        _drop_dangling(wb_root, ids)
+        self.rename_sheets(wb_root)
+        self.parts[main] = _xml(wb_root)
+        self.types[main] = XLSM_MAIN if self.name.lower().endswith(".xlsm") else XLSX_MAIN
+        for part, kind in list(kept.items()):
+            if kind in ("worksheet", "chartsheet"):
+                self.sheet_children(part)
+        package_keep = {rid for rid, kind, target, _el in self.rels(None)
+                        if target == main or (kind in ("core-properties", "extended-properties", "custom-properties")
+                                              and self.keep(target, kind))}
+        if not self.write_rels(None, package_keep) & {rid for rid, _k, t, _e in self.rels(None) if t == main}:
+            root = Element(f"{{{NS_PKG_REL}}}Relationships")           # the package names no workbook: name it
+            SubElement(root, f"{{{NS_PKG_REL}}}Relationship", {"Id": "rIdKdcl", "Type": OFFICE_DOC, "Target": main})
+            self.parts["_rels/.rels"] = _xml(root)
+        self.parts["[Content_Types].xml"] = self.content_types()
+
+    def keep(self, part: str, kind: str, essential: bool = False) -> bool:
+        """Read, check and keep one part; False when it is left out."""
+        if part in self.parts:
+            return True
+        if kind in _KEEP_BINARY:
+            if part not in self.entries:
+                self.dropped.append((part, "thiếu"))
+                return False
+            try:
+                self.parts[part] = self.reader.read(part)
+            except Rejected:
+                self.dropped.append((part, "hỏng"))
+                return False
+            self.types[part] = CONTENT_TYPES[kind] or ""
+            return True
+        if essential:
+            root, why = self.tree(part)
+            if root is None:
+                raise Rejected("xml-hong", self.name, detail=f"{part} {why}")
+            _prune(root)
+        else:
+            root = self.optional(part)
+            if root is None:
+                if kind == "styles":
+                    self.notes.append("bảng định dạng ô (xl/styles.xml) hỏng hoặc thiếu: bản sao dùng định dạng mặc định")
+                return False
+        if kind == "styles":
+            xfs = next((el for el in root if local(el.tag) == "cellXfs"), None)
+            self.styles = sum(1 for el in xfs if local(el.tag) == "xf") if xfs is not None else 0
+            dxfs = next((el for el in root if local(el.tag) == "dxfs"), None)
+            self.dxfs = len(dxfs) if dxfs is not None else 0
+        if kind == "sharedStrings":
+            self.strings = sum(1 for el in root if local(el.tag) == "si")
+            self.parts[part] = _ILLEGAL_ESCAPE.sub(b"", _xml(root))
+        elif kind == "comments":
+            self.parts[part] = _xml(self.comments(root, part))
+        elif kind in ("worksheet", "chartsheet"):
+            self.sheets[part] = root
+            self.parts[part] = b""
+        else:
+            self.parts[part] = _xml(root)
+        if CONTENT_TYPES.get(kind):
+            self.types[part] = CONTENT_TYPES[kind] or ""
+        return True
+
+    def sheet_children(self, part: str) -> None:
+        """A sheet's own parts (comments, drawings and their charts and pictures, tables), then the sheet."""
+        keep: set[str] = set()
+        for rid, kind, target, _el in self.rels(part):
+            if kind in ("comments", "table", "drawing") or (kind == "vmlDrawing" and self.pkg.macros):
+                if self.keep(target, kind):
+                    keep.add(rid)
+                    if kind == "drawing":
+                        self.drawing_children(target)
+        ids = self.write_rels(part, keep)
+        if part in self.sheets:
+            self.parts[part] = self.sheet(self.sheets.pop(part), part, ids)
+
+    def drawing_children(self, part: str) -> None:
+        keep = {rid for rid, kind, target, _el in self.rels(part)
+                if kind in ("chart", "image") and self.keep(target, kind)}
+        ids = self.write_rels(part, keep)
+        root = parse_xml(self.parts[part], self.name, part)
+        if _drop_dangling(root, ids):
+            self.parts[part] = _xml(root)
+
+    # ---- contents ------------------------------------------------------------------------------------------------
+    def sheet(self, root: Element, part: str, ids: set[str]) -> bytes:
+        """The sheet with what would stop or exhaust openpyxl bounded: merges, hyperlinks, addresses, styles."""
+        title = next((n for n, p in self.pkg.sheets if p == part), part)
+        for el in [c for c in root if local(c.tag) == "extLst"]:
+            root.remove(el)                            # extensions: openpyxl drops them anyway
+        _drop_dangling(root, ids)
+        changed = {"merge": 0, "link": 0, "cell": 0, "rule": 0}
+        for group in list(root):
+            tag = local(group.tag)
+            if tag == "sheetData":
+                changed["cell"] += self.cells(group)
+            elif tag == "mergeCells":
+                changed["merge"] += _bound(group, MAX_MERGED, shrink=False)
+            elif tag == "hyperlinks":
+                changed["link"] += _bound(group, MAX_LINKED, shrink=True)
+            elif tag in ("autoFilter", "sortState") and range_size(group.get("ref") or "") is None:
+                root.remove(group)
+                changed["rule"] += 1
+            elif tag == "cols":
+                for col in group:
+                    if not _index_ok(col.get("style"), self.styles):
+                        col.attrib.pop("style", None)
+            elif tag == "conditionalFormatting":
+                for rule in group:
+                    if not _index_ok(rule.get("dxfId"), self.dxfs):
+                        rule.attrib.pop("dxfId", None)
+        for group in [g for g in root if local(g.tag) in ("conditionalFormatting", "dataValidations")]:
+            items = [group] if local(group.tag) == "conditionalFormatting" else list(group)
+            for el in items:
+                if not _sqref_ok(el.get("sqref")):
+                    (root if el is group else group).remove(el)
+                    changed["rule"] += 1
+        what = {"merge": "vùng gộp ô", "link": "liên kết", "cell": "ô có địa chỉ, định dạng hoặc giá trị sai",
+                "rule": "quy tắc định dạng hoặc kiểm tra dữ liệu có vùng sai"}
+        for key, n in changed.items():
+            if n:
+                self.notes.append(f"trang «{title}»: bỏ {n} {what[key]}")
+        return _ILLEGAL_ESCAPE.sub(b"", _xml(root))
+
+    def cells(self, data: Element) -> int:
+        from openpyxl.formula.tokenizer import Tokenizer
+        from openpyxl.utils.datetime import from_ISO8601
+        fixed = 0
+        for row in data:
+            if local(row.tag) != "row":
+                continue
+            if not (row.get("r") or "").isdigit() or not 1 <= int(row.get("r") or 0) <= MAX_ROW:
+                row.attrib.pop("r", None)
+            if not _index_ok(row.get("s"), self.styles):
+                row.attrib.pop("s", None)
+            for c in list(row):
+                if local(c.tag) != "c":
+                    continue
+                bad = False
+                if c.get("r") is not None and cell_address(c.get("r")) is None:
+                    row.remove(c)                          # outside Excel's grid, or no address at all
+                    fixed += 1
+                    continue
+                if not _index_ok(c.get("s"), self.styles):
+                    c.attrib.pop("s", None)
+                    bad = self.styles > 0          # without a stylesheet every format goes, and that is said once
+                kind, v = c.get("t", "n"), next((el for el in c if local(el.tag) == "v"), None)
+                f = next((el for el in c if local(el.tag) == "f"), None)
+                if v is not None and f is None and not _value_ok(kind, v.text or "", self.strings, from_ISO8601):
+                    c.remove(v)
+                    bad = True
+                if f is not None and f.get("t") == "shared" and (c.get("r") is None or not _formula_ok(f.text, Tokenizer)):
+                    for k in ("t", "si", "ref"):
+                        f.attrib.pop(k, None)
+                    bad = True
+                fixed += bad
+        return fixed
+
+    def comments(self, root: Element, part: str) -> Element:
+        """Comments on one valid cell each, by a listed author (openpyxl indexes both without checking)."""
+        authors = next((el for el in root if local(el.tag) == "authors"), None)
+        n_authors = len(authors) if authors is not None else 0
+        dropped = 0
+        for lst in [el for el in root if local(el.tag) == "commentList"]:
+            for com in list(lst):
+                if cell_address(com.get("ref")) is None or not _index_ok(com.get("authorId") or "0", n_authors):
+                    lst.remove(com)
+                    dropped += 1
+        if dropped:
+            self.notes.append(f"{part}: bỏ {dropped} ghi chú gắn vào ô không hợp lệ")
+        return root
+
+    def rename_sheets(self, wb_root: Element) -> None:
+        """Sheet names openpyxl (and Excel) refuse — «/:*?[]», empty, over 31 characters, repeated — made legal."""
+        seen: set[str] = set()
+        for el in wb_root.iter():
+            if local(el.tag) != "sheet":
+                continue
+            old = el.get("name") or ""
+            new = _BAD_TITLE.sub("_", old).strip("'")[:31] or "Trang"
+            base, n = new, 1
+            while new.casefold() in seen:
+                n += 1
+                new = f"{base[:31 - len(str(n)) - 3]} ({n})"
+            seen.add(new.casefold())
+            if new != old:
+                el.set("name", new)
+                shown = old if len(old) <= 40 else old[:40] + "…"
+                self.notes.append(f"trang «{shown}» được đổi tên thành «{new}» (Excel không nhận tên cũ)")
+
+    def content_types(self) -> bytes:
+        root = Element(f"{{{NS_CT}}}Types")
+        exts = {posixpath.splitext(p)[1].lstrip(".").lower() for p in self.parts}
+        for ext in sorted(exts & set(DEFAULTS)):
+            SubElement(root, f"{{{NS_CT}}}Default", {"Extension": ext, "ContentType": DEFAULTS[ext]})
+        for part, kind in sorted(self.types.items()):
+            if kind and part in self.parts:
+                SubElement(root, f"{{{NS_CT}}}Override", {"PartName": "/" + part, "ContentType": kind})
+        return _xml(root)
+
+
+def _index_ok(text: str | None, count: int) -> bool:
+    """An index attribute (s=, style=, authorId=) absent or pointing inside its list."""
+    if text is None:
+        return True
+    return text.isdigit() and int(text) < count
+
+
+def _value_ok(kind: str, text: str, strings: int, iso) -> bool:
+    """A cached value openpyxl can convert as its type says (it raises on a bad one)."""
+    try:
+        if kind == "s":
+            return text.strip().isdigit() and int(text) < strings
+        if kind == "n":
+            float(text)
+        elif kind == "b":
+            return text.strip() in ("0", "1")
+        elif kind == "d":
+            iso(text)
+    except (ValueError, OverflowError, TypeError):
+        return False
+    return True
+
+
+def _sqref_ok(text: str | None) -> bool:
+    """A space-separated list of ranges (conditional formatting, data validation), each inside the grid."""
+    refs = (text or "").split()
+    return bool(refs) and all(range_size(ref) is not None for ref in refs)
+
+
+def _formula_ok(text: str | None, tokenizer) -> bool:
+    if not text:
+        return True
+    try:
+        tokenizer("=" + text)
+    except Exception:          # noqa: BLE001 — openpyxl's TokenizerError and whatever a crafted formula provokes
+        return False
+    return True
+
+
+def _bound(group: Element, budget: int, shrink: bool) -> int:
+    """Keep the ranges of a mergeCells/hyperlinks group while their cells fit `budget`; an invalid range, or one
+    past the budget, is left out (`shrink`: a link past it keeps its first cell). The number changed."""
+    changed = 0
+    for el in list(group):
+        ref = el.get("ref") or ""
+        size = range_size(ref)
+        if size is None:
+            group.remove(el)
+            changed += 1
+        elif size > budget:
+            changed += 1
+            if shrink:
+                el.set("ref", ref.partition(":")[0])
+                budget -= 1
+            else:
+                group.remove(el)
+        else:
+            budget -= size
+    if "count" in group.attrib:
+        group.set("count", str(len(group)))
+    return changed
+
+
+def _drop_dangling(root: Element, ids: set[str]) -> bool:
+    """Elements pointing at a relationship the copy does not keep (a drawing, a table, a sheet) are removed;
+    a hyperlink keeps its place in the workbook and loses only the missing target. True if anything changed."""
+    changed = False
+    for parent in list(root.iter()):
+        for child in list(parent):
+            key = next((k for k in child.attrib if k.startswith(f"{{{NS_REL}}}")), None)
+            if key is None or child.attrib[key] in ids:
+                continue
+            changed = True
+            if local(child.tag) == "hyperlink":
+                del child.attrib[key]
+            else:
+                parent.remove(child)
+    return changed
+
+
+def _explain(dropped: Iterable[tuple[str, str]]) -> list[str]:
+    parts = [f"{part} ({why})" for part, why in dropped if not part.endswith(".rels")]
+    return [f"bỏ phần không dùng được của sổ: {', '.join(parts)}"] if parts else []
+
+
+def safe_package(src: Path) -> SafePackage:
+    """The received workbook `src` as a package openpyxl may open; raises Rejected when even the guarded
+    reader refuses it (then the copy cannot be written and the reason says why)."""
+    data = read_file(src)
+    pkg = open_package(data, src.name)
+    builder = _Builder(data, src.name, pkg)
+    builder.build()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for part, content in builder.parts.items():
+            out.writestr(part, content)
+    return SafePackage(buf.getvalue(), _explain(builder.dropped) + builder.notes)
