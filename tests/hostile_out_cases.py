@@ -243,6 +243,13 @@ CASES: dict[str, Callable] = {
                                    b'<c r="F900"><f t="shared" si="0"/></c><c><f t="shared" si="0"/></c>'),
     "row-address-junk": _sheet_edit(INPUT_SHEET, lambda x: x.replace(
         b"</sheetData>", b'<row r="-3"><c><v>1</v></c></row><row r="x"><c><v>2</v></c></row></sheetData>', 1)),
+    "lite-entities": _replace("xl/webextensions/webextension1.xml", BILLION_LAUGHS + b"<we>&lol9;</we>"),
+    "lite-xxe": _replace("xl/webextensions/webextension1.xml", XXE + b'<we:webextension xmlns:we="http://schemas.'
+                         b'microsoft.com/office/webextensions/webextension/2010/11" id="&x;"/>'),
+    "lite-deep": _replace("xl/webextensions/webextension1.xml", _deep(b"we")),
+    "lite-not-json": _replace("xl/webextensions/webextension1.xml", b'<we:webextension xmlns:we="http://schemas.'
+                              b'microsoft.com/office/webextensions/webextension/2010/11" id="x"><we:properties>'
+                              b'<we:property name="main.py" value="{not json"/></we:properties></we:webextension>'),
     "vba-fake-xlsx": _replace("xl/vbaProject.bin", b"\0" * 1000),
 }
 

@@ -118,7 +118,7 @@ def test_a_missing_check_sheet_is_added_to_the_copy(good, tmp_path):
 
 def test_hostile_parts_never_reach_the_copy(good, tmp_path):
     """Entities, external entities and deep nesting are left out of the copy, not carried into it."""
-    for case in ("theme-entities", "docprops-app-xxe", "comments-xxe", "drawing-deep"):
+    for case in ("theme-entities", "docprops-app-xxe", "comments-xxe", "drawing-deep", "lite-entities", "lite-xxe"):
         src = make(good, tmp_path, case)
         dst = tmp_path / f"ra-{case}.xlsx"
         rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
@@ -148,3 +148,19 @@ def test_sanitised_package_opens_in_openpyxl_for_every_case(good, tmp_path):
     assert len(lines) == len(files)
     refused = [line for line in lines if " refused " in line]
     assert refused == [], refused
+
+
+@pytest.mark.parametrize("case", ["lite-entities", "lite-xxe", "lite-deep", "lite-not-json"])
+def test_lite_parts_are_read_defused(case, good, tmp_path):
+    """xlwings Lite's part of a received workbook is read like every other part: refused, never expanded."""
+    from xlbridge.bridge.webext import read_properties
+    from xlbridge.consolidate.reasons import Rejected
+    src = make(good, tmp_path, case)
+    with pytest.raises(Rejected) as err:
+        read_properties(src)
+    assert "root:" not in err.value.full_text() and "lol" not in err.value.full_text()
+    dst = tmp_path / "ra.xlsx"
+    rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc in (0, 1) and "không giữ mã xlwings Lite của sổ" in stderr
+    with zipfile.ZipFile(dst) as z:
+        assert "xl/webextensions/webextension1.xml" not in z.namelist()

@@ -502,6 +502,21 @@ def _explain(dropped: Iterable[tuple[str, str]]) -> list[str]:
     return [f"bỏ phần không dùng được của sổ: {', '.join(parts)}"] if parts else []
 
 
+def read_part(src: Path, part: str) -> Element:
+    """One XML part of a received workbook, read as every part is (sizes and zip bomb checked, DTD and entities
+    refused, defusedxml, nesting bounded); raises Rejected when it is missing or unsafe."""
+    data = read_file(src)
+    open_package(data, src.name)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    entries = {i.filename: i for i in zf.infolist()}
+    if part not in entries:
+        raise Rejected("xml-hong", src.name, detail=f"thiếu phần {part}")
+    root = parse_xml(_PartReader(zf, entries, src.name).read(part), src.name, part)
+    if _too_deep(root):
+        raise Rejected("xml-hong", src.name, detail=f"phần {part} lồng quá sâu")
+    return root
+
+
 def safe_package(src: Path) -> SafePackage:
     """The received workbook `src` as a package openpyxl may open; raises Rejected when even the guarded
     reader refuses it (then the copy cannot be written and the reason says why)."""

@@ -145,30 +145,44 @@ def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
         wb.save(tmp)
 
 
-def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> list[str]:
-    """The checked copy of a received workbook; notes on what the copy leaves out or changes (for the user).
-    Raises Rejected when the guarded reader refuses a part the copy cannot do without."""
+def open_copy(src: Path) -> tuple[openpyxl.Workbook, list[str]]:
+    """openpyxl's workbook of a received file, opened from the package `safecopy` rebuilt through the guarded
+    reader (never the file itself); notes on what that package leaves out. Raises Rejected."""
     from xlbridge.io.safecopy import safe_package
-    if src.resolve() == dst.resolve():
-        raise ValueError("never overwrite the input workbook")
     safe = safe_package(src)
     with warnings.catch_warnings():       # openpyxl's warnings (dropped extensions, long names) are not for users
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(safe.data), keep_vba=src.suffix.lower() == ".xlsm", keep_links=False)
-        notes = apply_output(wb, out)
-        save_copy(wb, src, dst)
-    return safe.notes + notes
+    return wb, safe.notes
 
 
-def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> None:
-    """Save an edited copy of `src` atomically, keeping what openpyxl would drop (xlwings Lite's code)."""
+def write_checked_copy(src: Path, dst: Path, out: CheckOutput) -> list[str]:
+    """The checked copy of a received workbook; notes on what the copy leaves out or changes (for the user).
+    Raises Rejected when the guarded reader refuses a part the copy cannot do without."""
+    if src.resolve() == dst.resolve():
+        raise ValueError("never overwrite the input workbook")
+    wb, notes = open_copy(src)
+    notes += apply_output(wb, out)
+    return notes + save_copy(wb, src, dst)
+
+
+def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> list[str]:
+    """Save an edited copy of `src` atomically, keeping what openpyxl would drop (xlwings Lite's code); notes
+    on what could not be kept (Lite parts that are unsafe or not xlwings Lite's)."""
     from xlbridge.bridge.webext import carry_lite, has_lite
-    if not has_lite(src):
-        save_atomic(wb, dst)
-        return
-    # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
-    from xlbridge.io.titles import reopen_title_rows
-    reopen_title_rows(wb)
-    with atomic_path(dst) as tmp:
-        wb.save(tmp)
-        carry_lite(src, tmp)
+    from xlbridge.consolidate.reasons import Rejected
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not has_lite(src):
+            save_atomic(wb, dst)
+            return []
+        # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
+        from xlbridge.io.titles import reopen_title_rows
+        reopen_title_rows(wb)
+        with atomic_path(dst) as tmp:
+            wb.save(tmp)
+            try:
+                carry_lite(src, tmp)
+            except Rejected as exc:
+                return [f"không giữ mã xlwings Lite của sổ ({exc.detail})"]
+    return []
