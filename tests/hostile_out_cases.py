@@ -145,6 +145,33 @@ def _rename_sheet_xml(old: str, new: str) -> Callable[[dict[str, bytes]], None]:
 WHOLE = "A1:XFD1048576"
 
 
+def _workbook(fn: Callable[[bytes], bytes]) -> Callable[[dict[str, bytes]], None]:
+    def change(parts: dict[str, bytes]) -> None:
+        parts["xl/workbook.xml"] = fn(parts["xl/workbook.xml"])
+    return change
+
+
+def _tables(n: int, name: str, ref: str) -> Callable[[dict[str, bytes]], None]:
+    """`n` table parts on the guide sheet, all called `name`, over `ref`."""
+    def change(parts: dict[str, bytes]) -> None:
+        part = sheet_part(parts, "Hướng dẫn")
+        folder, base = part.rsplit("/", 1)
+        rels_part = f"{folder}/_rels/{base}.rels"
+        rels = b"".join(f'<Relationship Id="rIdT{i}" Type="{REL}/table" Target="../tables/table9{i}.xml"/>'.encode()
+                        for i in range(n))
+        parts[rels_part] = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                            + rels + b"</Relationships>")
+        tparts = b"".join(f'<tablePart r:id="rIdT{i}"/>'.encode() for i in range(n))
+        parts[part] = parts[part].replace(b"</worksheet>", f'<tableParts count="{n}" xmlns:r="{REL}">'.encode()
+                                          + tparts + b"</tableParts></worksheet>")
+        for i in range(n):
+            parts[f"xl/tables/table9{i}.xml"] = (
+                f'<table xmlns="{MAIN}" id="{i + 1}" name="{name}" displayName="{name}" ref="{ref}">'
+                f'<tableColumns count="2"><tableColumn id="1" name="a"/><tableColumn id="2" name="b"/></tableColumns>'
+                "</table>").encode()
+    return change
+
+
 def _row900(cells: bytes) -> Callable[[dict[str, bytes]], None]:
     return _sheet_edit(INPUT_SHEET, lambda x: x.replace(b"</sheetData>", b'<row r="900">' + cells + b"</row></sheetData>", 1))
 
@@ -250,6 +277,17 @@ CASES: dict[str, Callable] = {
     "lite-not-json": _replace("xl/webextensions/webextension1.xml", b'<we:webextension xmlns:we="http://schemas.'
                               b'microsoft.com/office/webextensions/webextension/2010/11" id="x"><we:properties>'
                               b'<we:property name="main.py" value="{not json"/></we:properties></we:webextension>'),
+    "workbook-junk-attributes": _workbook(lambda x: x.replace(b'activeTab="1"', b'activeTab="999"').replace(
+        b'sheetId="1"', b'sheetId="abc"').replace(b'state="visible"', b'state="bogus"', 1).replace(
+        b"<definedNames>", b'<definedNames><definedName name="y" localSheetId="x">A1</definedName>', 1)),
+    "workbook-view-junk": _workbook(lambda x: x.replace(b'firstSheet="0"', b'firstSheet="-7"').replace(
+        b'windowWidth="16095"', b'windowWidth="1e999"')),
+    "defined-name-duplicate": _workbook(lambda x: x.replace(
+        b"<definedNames>", b'<definedNames><definedName name="kdcl_cap_hoc">A1</definedName>', 1)),
+    "sheet-duplicate-names": _rename_sheet_xml("Hướng dẫn", "Mức 4"),
+    "table-duplicate": _tables(2, "T1", "A1:B3"),
+    "table-bad-ref": _tables(1, "T1", "ZZZZ0:A-5"),
+    "table-whole-sheet": _tables(1, "T1", "A1:XFD1048576"),
     "vba-fake-xlsx": _replace("xl/vbaProject.bin", b"\0" * 1000),
 }
 
@@ -272,3 +310,14 @@ if __name__ == "__main__":
     out.mkdir(parents=True, exist_ok=True)
     for case in CASES:
         print(make(Path(sys.argv[1]), out, case))
+
+
+def big_sheet(good: Path, dst: Path, rows: int, cols: int = 10) -> Path:
+    """`good` with rows × cols numbers on the guide sheet (the largest workbook the reader's limits let through)."""
+    parts = entries(good)
+    part = sheet_part(parts, "Hướng dẫn")
+    body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (bytes([64 + c]), r, r * c)
+                                                  for c in range(1, cols + 1)) + b"</row>"
+                    for r in range(2000, 2000 + rows))
+    parts[part] = parts[part].replace(b"</sheetData>", body + b"</sheetData>", 1)
+    return write_zip(dst, parts)

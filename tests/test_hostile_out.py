@@ -30,7 +30,7 @@ VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ
 # The check reads these (they are about the copy only): a copy must be written, whatever the file holds.
 MUST_COPY = {name for name in CASES if name not in {
     "merge-bad-ref", "check-sheet-far-cell", "cell-bool-junk", "cell-string-index-junk", "cell-address-junk",
-    "shared-formula-junk", "row-address-junk", "dimension-junk"}}
+    "shared-formula-junk", "row-address-junk", "dimension-junk", "workbook-junk-attributes"}}
 
 
 # The check itself (xlbridge/consolidate/fastgrid.py, not the copy) still stops on these: issue 17, read side.
@@ -164,3 +164,17 @@ def test_lite_parts_are_read_defused(case, good, tmp_path):
     assert rc in (0, 1) and "không giữ mã xlwings Lite của sổ" in stderr
     with zipfile.ZipFile(dst) as z:
         assert "xl/webextensions/webextension1.xml" not in z.namelist()
+
+
+def test_a_copy_too_large_for_the_memory_bound_is_explained(good, tmp_path):
+    """More cells than the copy can hold in 1 GiB: the check's findings are printed, the copy is refused in one
+    Vietnamese sentence with the limit (exit 3), within the time cap."""
+    from hostile_out_cases import big_sheet
+
+    from xlbridge.io.safecopy import MAX_CELLS
+    src = big_sheet(good, tmp_path / "lon.xlsx", MAX_CELLS // 10 + 1000)
+    dst = tmp_path / "ra.xlsx"
+    rc, stdout, stderr, took = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc == 3, stderr
+    assert "nhiều hơn giới hạn 400.000 ô của bản có kết quả kiểm tra" in stderr and "Tiêu chuẩn" in stdout
+    assert not EXCEPTION_NAME.search(stderr) and not dst.exists() and took < TIME_CAP

@@ -28,6 +28,7 @@ def _write(src: Path, dst: Path, out) -> list[str]:
     the report being printed already."""
     from xlbridge.consolidate.package import short_reason
     from xlbridge.consolidate.reasons import Rejected
+    from xlbridge.io.safecopy import TooLarge
     from xlbridge.io.writer import write_checked_copy  # openpyxl (and numpy with it) only when writing
     try:
         return write_checked_copy(src, dst, out)
@@ -39,6 +40,8 @@ def _write(src: Path, dst: Path, out) -> list[str]:
         raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.detail) from None
     except KdclError as exc:
         raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.full_text()) from None
+    except TooLarge as exc:
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.reason) from None
     except MemoryError:
         raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason="không đủ bộ nhớ để mở sổ này") from None
     except Exception as exc:  # openpyxl refusing a workbook the checker could read: still exit 3, after the report

@@ -35,6 +35,7 @@ from xlbridge.layout import MAX_ROW, cell_address
 
 MAX_DEPTH = 128              # nesting of one XML part; OOXML needs about 20 (lxml, under openpyxl, stops at 256)
 MAX_MERGED = 100_000         # cells under merged ranges, per sheet: openpyxl makes an object for each
+MAX_CELLS = 400_000          # cells of all sheets the copy is made with (openpyxl needs ~1 KB each; a plan has ~20 000)
 MAX_LINKED = 10_000          # cells under hyperlinks, per sheet: openpyxl copies the link into each
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -71,6 +72,21 @@ _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
 # `_xHHHH_` escapes of characters XML cannot hold (NUL, other controls, lone surrogates): openpyxl unescapes them
 # and then cannot save the text
 _ILLEGAL_ESCAPE = re.compile(rb"(?<!_x005[fF])_x(00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF])_")
+
+
+class TooLarge(Exception):
+    """More cells than openpyxl can hold within kdcl's memory bound: the copy is not attempted."""
+
+    def __init__(self, cells: int) -> None:
+        super().__init__(cells)
+        self.cells = cells
+
+    @property
+    def reason(self) -> str:
+        def n(x: int) -> str:
+            return f"{x:,}".replace(",", ".")
+        return (f"sổ có hơn {n(self.cells)} ô, nhiều hơn giới hạn {n(MAX_CELLS)} ô của bản có kết quả kiểm tra "
+                "(một sổ kế hoạch có khoảng 20.000 ô)")
 
 
 @dataclass
@@ -140,6 +156,8 @@ class _Builder:
         self.styles = 0                           # cell formats in the kept stylesheet (0: none)
         self.strings = 0
         self.dxfs = 0                             # differential formats (of conditional formatting)
+        self.table_names: set[str] = set()
+        self.cells_seen = 0
         self.sheets: dict[str, Element] = {}      # worksheet part → its tree, finished once its own parts are known
         self._rels: dict[str, list[tuple[str, str, str, Element]]] = {}
 
@@ -220,6 +238,7 @@ class _Builder:
         ids = self.write_rels(main, wb_keep)
         _drop_dangling(wb_root, ids)
         self.rename_sheets(wb_root)
+        self.workbook_pieces(wb_root)
         self.parts[main] = _xml(wb_root)
         self.types[main] = XLSM_MAIN if self.name.lower().endswith(".xlsm") else XLSX_MAIN
         for part, kind in list(kept.items()):
@@ -270,7 +289,15 @@ class _Builder:
             self.parts[part] = _ILLEGAL_ESCAPE.sub(b"", _xml(root))
         elif kind == "comments":
             self.parts[part] = _xml(self.comments(root, part))
+        elif kind == "table":
+            if not self.table_ok(root):
+                self.dropped.append((part, "bảng trùng tên hoặc vùng sai"))
+                return False
+            self.parts[part] = _xml(root)
         elif kind in ("worksheet", "chartsheet"):
+            self.cells_seen += sum(1 for el in root.iter() if local(el.tag) == "c")
+            if self.cells_seen > MAX_CELLS:
+                raise TooLarge(self.cells_seen)
             self.sheets[part] = root
             self.parts[part] = b""
         else:
@@ -333,8 +360,15 @@ class _Builder:
                 if not _sqref_ok(el.get("sqref")):
                     (root if el is group else group).remove(el)
                     changed["rule"] += 1
+        check = _OpenpyxlCheck(self.strings)
+        for el in [g for g in root if local(g.tag) != "sheetData"]:
+            if not check.element_ok(el):
+                root.remove(el)
+                changed["rule"] += 1
+        for data in [g for g in root if local(g.tag) == "sheetData"]:
+            changed["cell"] += check.rows(data)
         what = {"merge": "vùng gộp ô", "link": "liên kết", "cell": "ô có địa chỉ, định dạng hoặc giá trị sai",
-                "rule": "quy tắc định dạng hoặc kiểm tra dữ liệu có vùng sai"}
+                "rule": "thiết lập của trang (định dạng, kiểm tra dữ liệu, lọc, in…) không đọc được"}
         for key, n in changed.items():
             if n:
                 self.notes.append(f"trang «{title}»: bỏ {n} {what[key]}")
@@ -388,12 +422,23 @@ class _Builder:
             self.notes.append(f"{part}: bỏ {dropped} ghi chú gắn vào ô không hợp lệ")
         return root
 
+    def table_ok(self, root: Element) -> bool:
+        """A table (ListObject) openpyxl accepts: parsed by its class, a range inside the grid, a new name."""
+        from openpyxl.worksheet.table import Table
+        try:
+            table = Table.from_tree(root)
+        except Exception:       # noqa: BLE001
+            return False
+        names = {n.casefold() for n in (table.name, table.displayName) if n}
+        if range_size(table.ref or "") is None or not names or names & self.table_names:
+            return False
+        self.table_names |= names
+        return True
+
     def rename_sheets(self, wb_root: Element) -> None:
         """Sheet names openpyxl (and Excel) refuse — «/:*?[]», empty, over 31 characters, repeated — made legal."""
         seen: set[str] = set()
-        for el in wb_root.iter():
-            if local(el.tag) != "sheet":
-                continue
+        for el in reversed([e for e in wb_root.iter() if local(e.tag) == "sheet"]):   # the check read the last
             old = el.get("name") or ""
             new = _BAD_TITLE.sub("_", old).strip("'")[:31] or "Trang"
             base, n = new, 1
@@ -406,6 +451,40 @@ class _Builder:
                 shown = old if len(old) <= 40 else old[:40] + "…"
                 self.notes.append(f"trang «{shown}» được đổi tên thành «{new}» (Excel không nhận tên cũ)")
 
+    def workbook_pieces(self, wb_root: Element) -> None:
+        """Each part of workbook.xml (views, calculation, names, each sheet's entry) parsed as openpyxl parses
+        it; what it refuses is left out (a sheet entry's odd attributes first, then the entry)."""
+        from openpyxl.packaging.workbook import WorkbookPackage
+
+        def ok(*children: Element) -> bool:
+            trial = Element(wb_root.tag, dict(wb_root.attrib))
+            trial.extend(children)
+            try:
+                WorkbookPackage.from_tree(trial)
+            except Exception:       # noqa: BLE001 — whatever openpyxl raises on it
+                return False
+            return True
+
+        if not ok():
+            wb_root.attrib.clear()
+        for child in list(wb_root):
+            if local(child.tag) != "sheets":
+                if not ok(child):
+                    wb_root.remove(child)
+                    self.notes.append(f"bỏ phần «{local(child.tag)}» của workbook.xml (không đọc được)")
+                continue
+            for n, sheet in enumerate(list(child), 1):
+                holder = Element(child.tag)
+                holder.append(sheet)
+                if ok(holder):
+                    continue
+                for key in [k for k in sheet.attrib if local(k) not in ("name", "id")]:
+                    del sheet.attrib[key]
+                sheet.set("sheetId", str(10_000 + n))
+                if not ok(holder):
+                    child.remove(sheet)
+                    self.notes.append(f"bỏ trang «{sheet.get('name')}» (mục của nó trong workbook.xml không đọc được)")
+
     def content_types(self) -> bytes:
         root = Element(f"{{{NS_CT}}}Types")
         exts = {posixpath.splitext(p)[1].lstrip(".").lower() for p in self.parts}
@@ -415,6 +494,58 @@ class _Builder:
             if kind and part in self.parts:
                 SubElement(root, f"{{{NS_CT}}}Override", {"PartName": "/" + part, "ContentType": kind})
         return _xml(root)
+
+
+class _OpenpyxlCheck:
+    """openpyxl's own sheet parser run on each piece of a sheet before the copy is opened: what it would refuse
+    at load time (a typed attribute it cannot convert, a row height «abc», a column «min» past XFD) is found
+    here, one element at a time, and that element alone is left out."""
+
+    def __init__(self, strings: int) -> None:
+        from openpyxl import Workbook
+        from openpyxl.worksheet._reader import WorkSheetParser
+        self.parser_class = WorkSheetParser
+        self.ws = Workbook().active
+        self.rows_parser = WorkSheetParser(io.BytesIO(b""), [None] * strings)
+
+    def element_ok(self, el: Element) -> bool:
+        """A sheet-level element (columns, views, page setup, validations…) parsed as openpyxl parses it."""
+        from openpyxl.worksheet.dimensions import ColumnDimension
+        root = Element(f"{{{NS_MAIN}}}worksheet")
+        root.append(el)
+        parser = self.parser_class(io.BytesIO(_xml(root)), [])
+        try:
+            for _ in parser.parse():
+                pass
+            for cd in parser.column_dimensions.values():
+                ColumnDimension(self.ws, **{k: v for k, v in cd.items() if k != "style"})
+        except Exception:       # noqa: BLE001 — whatever openpyxl raises on it, the element is not for the copy
+            return False
+        return True
+
+    def rows(self, data: Element) -> int:
+        """Rows and cells parsed as openpyxl parses them (in order: shared formulas refer back); a cell it refuses
+        is left out, a row whose attributes it refuses keeps only its number. The number changed."""
+        from openpyxl.worksheet.dimensions import RowDimension
+        fixed = 0
+        for row in [r for r in data if local(r.tag) == "row"]:
+            for c in list(row):
+                if c.get("t") != "inlineStr" and not len([el for el in c if local(el.tag) == "f"]):
+                    continue          # a plain value: the explicit checks (address, style, value) cover it, fast
+                try:
+                    self.rows_parser.parse_cell(c)
+                except Exception:       # noqa: BLE001
+                    row.remove(c)
+                    fixed += 1
+            attrs = {k: v for k, v in row.attrib.items() if not k.startswith("{") and k not in ("r", "s", "spans")}
+            try:
+                RowDimension(self.ws, **attrs)
+            except Exception:           # noqa: BLE001
+                for k in attrs:
+                    row.attrib.pop(k, None)
+                fixed += 1
+            self.rows_parser.row_counter = int(row.get("r") or self.rows_parser.row_counter + 1)
+        return fixed
 
 
 def _index_ok(text: str | None, count: int) -> bool:
@@ -430,7 +561,8 @@ def _value_ok(kind: str, text: str, strings: int, iso) -> bool:
         if kind == "s":
             return text.strip().isdigit() and int(text) < strings
         if kind == "n":
-            float(text)
+            from openpyxl.worksheet._reader import _cast_number  # what openpyxl will do with it ("nan" fails)
+            _cast_number(text)
         elif kind == "b":
             return text.strip() in ("0", "1")
         elif kind == "d":
