@@ -145,6 +145,39 @@ def _rename_sheet_xml(old: str, new: str) -> Callable[[dict[str, bytes]], None]:
 WHOLE = "A1:XFD1048576"
 
 
+def _shared_strings(items: bytes) -> Callable[[dict[str, bytes]], None]:
+    """A shared-string table holding `items`, the first of them shown in the input sheet's D8."""
+    def change(parts: dict[str, bytes]) -> None:
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">'.encode() + items + b"</sst>"
+        rels = "xl/_rels/workbook.xml.rels"
+        parts[rels] = parts[rels].replace(b"</Relationships>", f'<Relationship Id="rIdS9" Type="{REL}/sharedStrings" '
+                                          'Target="sharedStrings.xml"/></Relationships>'.encode())
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        part = sheet_part(parts, INPUT_SHEET)
+        parts[part] = _cell_text("D8", "__S__")(parts[part]).replace(
+            b'<c r="D8" t="inlineStr"><is><t>__S__</t></is></c>', b'<c r="D8" t="s"><v>0</v></c>')
+    return change
+
+
+def _resaved(change: Callable[[dict[str, bytes]], None]) -> Callable[[Path, Path], None]:
+    """The workbook saved once by openpyxl (which writes shared strings), then `change`d part by part."""
+    def edit(src: Path, dst: Path) -> None:
+        openpyxl.load_workbook(src).save(dst)
+        parts = entries(dst)
+        change(parts)
+        write_zip(dst, parts)
+    return edit
+
+
+def _cell_rich(ref: str) -> Callable[[bytes], bytes]:
+    def fn(xml: bytes) -> bytes:
+        return _cell_text(ref, "__RICH__")(xml).replace(
+            b"<is><t>__RICH__</t></is>", b'<is><r><rPr><sz val="abc"/></rPr><t>giu</t></r><t> lai</t></is>')
+    return fn
+
+
 def _workbook(fn: Callable[[bytes], bytes]) -> Callable[[dict[str, bytes]], None]:
     def change(parts: dict[str, bytes]) -> None:
         parts["xl/workbook.xml"] = fn(parts["xl/workbook.xml"])
@@ -288,6 +321,19 @@ CASES: dict[str, Callable] = {
     "table-duplicate": _tables(2, "T1", "A1:B3"),
     "table-bad-ref": _tables(1, "T1", "ZZZZ0:A-5"),
     "table-whole-sheet": _tables(1, "T1", "A1:XFD1048576"),
+    "shared-string-bad-rich-text": _shared_strings(b'<si><r><rPr><sz val="abc"/><b val="maybe"/></rPr><t>x</t></r>'
+                                                   b"<t>y</t></si>"),
+    "shared-string-x0000": _shared_strings(b"<si><t>a_x0000_b_x001B_c</t></si>"),
+    "shared-string-deep": _shared_strings(b"<si>" + b"<r>" * DEPTH + b"</r>" * DEPTH + b"</si>"),
+    "inline-bad-rich-text": _sheet_edit(INPUT_SHEET, _cell_rich("D8")),
+    "styles-bad-values": lambda parts: parts.__setitem__("xl/styles.xml", parts["xl/styles.xml"].replace(
+        b"<font>", b'<font><sz val="abc"/><u val="wavy"/>', 1).replace(b'<xf ', b'<xf numFmtId="x" ', 1)),
+    "chart-bad-values": lambda parts: parts.__setitem__("xl/charts/chart1.xml", re.sub(
+        rb'<c:barDir val="[a-z]+"/>', b'<c:barDir val="sideways"/>', parts["xl/charts/chart1.xml"]).replace(
+        b"<c:chart>", b'<c:chart><c:autoTitleDeleted val="perhaps"/>', 1)),
+    "docprops-bad-values": _replace("docProps/core.xml", b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+                                    b'package/2006/metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/">'
+                                    b"<dcterms:created>yesterday</dcterms:created></cp:coreProperties>"),
     "vba-fake-xlsx": _replace("xl/vbaProject.bin", b"\0" * 1000),
 }
 

@@ -275,6 +275,9 @@ class _Builder:
             _prune(root)
         else:
             root = self.optional(part)
+            if root is not None and not _openpyxl_reads(kind, root):
+                self.dropped.append((part, "thư viện ghi sổ không đọc được"))
+                root = None
             if root is None:
                 if kind == "styles":
                     self.notes.append("bảng định dạng ô (xl/styles.xml) hỏng hoặc thiếu: bản sao dùng định dạng mặc định")
@@ -286,6 +289,9 @@ class _Builder:
             self.dxfs = len(dxfs) if dxfs is not None else 0
         if kind == "sharedStrings":
             self.strings = sum(1 for el in root if local(el.tag) == "si")
+            plain = sum(_plain_if_unread(si) for si in root if local(si.tag) == "si")
+            if plain:
+                self.notes.append(f"{plain} chuỗi chữ có định dạng không đọc được: giữ chữ, bỏ định dạng")
             self.parts[part] = _ILLEGAL_ESCAPE.sub(b"", _xml(root))
         elif kind == "comments":
             self.parts[part] = _xml(self.comments(root, part))
@@ -367,7 +373,7 @@ class _Builder:
                 changed["rule"] += 1
         for data in [g for g in root if local(g.tag) == "sheetData"]:
             changed["cell"] += check.rows(data)
-        what = {"merge": "vùng gộp ô", "link": "liên kết", "cell": "ô có địa chỉ, định dạng hoặc giá trị sai",
+        what = {"merge": "vùng gộp ô", "link": "liên kết", "cell": "ô có địa chỉ, định dạng hoặc giá trị sai (sửa hoặc bỏ)",
                 "rule": "thiết lập của trang (định dạng, kiểm tra dữ liệu, lọc, in…) không đọc được"}
         for key, n in changed.items():
             if n:
@@ -535,7 +541,9 @@ class _OpenpyxlCheck:
                 try:
                     self.rows_parser.parse_cell(c)
                 except Exception:       # noqa: BLE001
-                    row.remove(c)
+                    inline = next((el for el in c if local(el.tag) == "is"), None)
+                    if inline is None or not _plain_if_unread(inline):
+                        row.remove(c)
                     fixed += 1
             attrs = {k: v for k, v in row.attrib.items() if not k.startswith("{") and k not in ("r", "s", "spans")}
             try:
@@ -546,6 +554,55 @@ class _OpenpyxlCheck:
                 fixed += 1
             self.rows_parser.row_counter = int(row.get("r") or self.rows_parser.row_counter + 1)
         return fixed
+
+
+def _plain_if_unread(si: Element) -> bool:
+    """A string item (shared or inline) whose rich-text formatting openpyxl refuses becomes its plain text."""
+    from openpyxl.cell.text import Text
+    try:
+        Text.from_tree(si)
+        return False
+    except Exception:       # noqa: BLE001
+        text = "".join(t.text or "" for t in si.iter() if local(t.tag) == "t")
+        tag = si.tag.rpartition("}")[0] + "}t" if "}" in si.tag else "t"
+        si[:] = []
+        si.attrib.clear()
+        SubElement(si, tag).text = text
+        return True
+
+
+def _openpyxl_reads(kind: str, root: Element) -> bool:
+    """An optional part (styles, comments, drawing, chart, document properties) read by the openpyxl class that
+    will read it at load time; False when it raises (the part is then left out of the copy)."""
+    import warnings
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if kind == "styles":
+                from openpyxl import Workbook
+                from openpyxl.styles.stylesheet import apply_stylesheet
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w") as z:
+                    z.writestr("xl/styles.xml", _xml(root))
+                apply_stylesheet(zipfile.ZipFile(buf), Workbook())
+            elif kind == "comments":
+                from openpyxl.comments.comment_sheet import CommentSheet
+                list(CommentSheet.from_tree(root).comments)
+            elif kind == "drawing":
+                from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+                SpreadsheetDrawing.from_tree(root)
+            elif kind == "chart":
+                from openpyxl.chart.chartspace import ChartSpace
+                ChartSpace.from_tree(root)
+            elif kind == "core-properties":
+                from openpyxl.packaging.core import DocumentProperties
+                DocumentProperties.from_tree(root)
+            elif kind == "custom-properties":
+                from openpyxl.packaging.custom import CustomPropertyList
+                CustomPropertyList.from_tree(root)
+    except Exception:       # noqa: BLE001 — whatever openpyxl raises on it
+        return False
+    return True
 
 
 def _index_ok(text: str | None, count: int) -> bool:
