@@ -51,6 +51,13 @@ def run_kdcl(*args: str, cwd: Path) -> tuple[int, str, str, float]:
     return p.returncode, p.stdout, p.stderr, time.monotonic() - start
 
 
+def audit_errors(path: Path) -> list[str]:
+    """Schema errors of an .xlsx by an independent validator (openxml-audit, the Open XML SDK's schemas)."""
+    from openxml_audit import OpenXmlValidator
+    result = OpenXmlValidator().validate(str(path))
+    return [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors if str(e.severity).endswith("ERROR")]
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -78,6 +85,7 @@ def test_checked_copy_survives_what_the_check_survived(case, good, tmp_path):
         assert wb[CHECK_SHEET].cell(2, 1).value.startswith(("Đạt", "Có", "Không có lỗi"))
         for line in stderr.splitlines():
             assert line.startswith("Lưu ý") and VIETNAMESE.search(line), line
+        assert audit_errors(dst) == []                    # and Excel opens it without offering a repair
     elif rc == 3:
         assert "Không ghi được bản có kết quả kiểm tra" in stderr and not dst.exists()
         assert "Tiêu chuẩn" in stdout                     # the check's findings were printed first

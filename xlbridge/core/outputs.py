@@ -21,10 +21,10 @@ from xlbridge.layout import (
     REPORT_FIRST_ROW,
     SHEET_STATUS_CELL,
     Layout,
-    cell_address,
     check_column,
     config,
     level_summary_rows,
+    parse_a1,
     summary_positions,
 )
 from xlbridge.model import PlanBook
@@ -101,7 +101,7 @@ def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]
     for row in check_rows[CHECK_HEADER_ROW:]:
         cells = list(row) + [None] * len(CHECK_COLUMNS)
         sheet, cell = cells[at["sheet"]], cells[at["cell"]]
-        if severity_of.get(str(cells[at["severity"]])) == "loi" and sheet and cell_address(cell) is not None:
+        if severity_of.get(str(cells[at["severity"]])) == "loi" and sheet and parse_a1(cell) is not None:
             out.append((str(sheet), str(cell).strip()))
     return out
 

@@ -31,7 +31,7 @@ from xlbridge.consolidate.package import (
     parse_xml,
     read_file,
 )
-from xlbridge.layout import MAX_ROW, cell_address
+from xlbridge.layout import MAX_ROW, parse_a1
 
 MAX_DEPTH = 128              # nesting of one XML part; OOXML needs about 20 (lxml, under openpyxl, stops at 256)
 MAX_MERGED = 100_000         # cells under merged ranges, per sheet: openpyxl makes an object for each
@@ -99,7 +99,7 @@ class SafePackage:
 def range_size(ref: str) -> int | None:
     """Cells in an A1 range ("B2:D5", or one cell); None when it is not a range inside Excel's grid."""
     first, _, last = ref.strip().partition(":")
-    a, b = cell_address(first), cell_address(last or first)
+    a, b = parse_a1(first), parse_a1(last or first)
     if a is None or b is None:
         return None
     return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
@@ -395,7 +395,7 @@ class _Builder:
                 if local(c.tag) != "c":
                     continue
                 bad = False
-                if c.get("r") is not None and cell_address(c.get("r")) is None:
+                if c.get("r") is not None and parse_a1(c.get("r")) is None:
                     row.remove(c)                          # outside Excel's grid, or no address at all
                     fixed += 1
                     continue
@@ -421,7 +421,7 @@ class _Builder:
         dropped = 0
         for lst in [el for el in root if local(el.tag) == "commentList"]:
             for com in list(lst):
-                if cell_address(com.get("ref")) is None or not _index_ok(com.get("authorId") or "0", n_authors):
+                if parse_a1(com.get("ref")) is None or not _index_ok(com.get("authorId") or "0", n_authors):
                     lst.remove(com)
                     dropped += 1
         if dropped:

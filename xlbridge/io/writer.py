@@ -21,7 +21,7 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 import xlbridge.io.ooxml_styles  # noqa: F401  (fonts written in the schema's order)
 from xlbridge.core.outputs import CheckOutput
 from xlbridge.io.atomic import atomic_path
-from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, cell_address, check_column, config
+from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, REPORT_FIRST_ROW, check_column, config, parse_a1
 
 
 def xml_text(value: object) -> object:
@@ -86,7 +86,7 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> list[str]:
             c = put(check, r, j + 1, v, text=True)   # text stays text: openpyxl never makes a formula of "=…"
             c.font, c.alignment = font, wrap
     for i, sheet, ref in out.links:
-        if cell_address(ref) is None:
+        if parse_a1(ref) is None:
             continue
         c = writable(check, CHECK_HEADER_ROW + 1 + i, check_column("cell"))
         quoted = sheet.replace("'", "''")
@@ -103,7 +103,7 @@ def apply_output(wb: openpyxl.Workbook, out: CheckOutput) -> list[str]:
     for cells, color in ((out.clear_cells, cfg.colors["input"]), (out.error_cells, cfg.colors["error"])):
         fill = PatternFill(fill_type="solid", start_color=color, end_color=color)
         for sheet, ref in cells:
-            at = cell_address(ref)
+            at = parse_a1(ref)
             if sheet in wb.sheetnames and at is not None:
                 wb[sheet].cell(*at).fill = fill
     apply_fit(wb, out)
