@@ -186,3 +186,26 @@ def test_a_copy_too_large_for_the_memory_bound_is_explained(good, tmp_path):
     assert rc == 3, stderr
     assert "nhiều hơn giới hạn 400.000 ô của bản có kết quả kiểm tra" in stderr and "Tiêu chuẩn" in stdout
     assert not EXCEPTION_NAME.search(stderr) and not dst.exists() and took < TIME_CAP
+
+
+def test_consolidation_marker_is_read_guarded(good, tmp_path):
+    """tong-hop asks every input whether it is an old consolidation: a 1.1 GB docProps/custom.xml (5 MB on disk)
+    is never inflated — the run stays under 1 GiB, lists the file as unreadable and consolidates the rest."""
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    (folder / "tot.xlsx").write_bytes(good.read_bytes())
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(folder / "bom.xlsx", "w", zipfile.ZIP_DEFLATED,
+                                                         compresslevel=1) as zout:
+        for info in zin.infolist():
+            if info.filename != "docProps/custom.xml":
+                zout.writestr(info.filename, zin.read(info))
+        with zout.open("docProps/custom.xml", "w", force_zip64=True) as fh:
+            for _ in range(1100):
+                fh.write(b" " * (1 << 20))
+    rc, stdout, stderr, took = run_kdcl("tong-hop", str(folder), "-o", str(tmp_path / "th.xlsx"), "--khong-tien-do",
+                                        cwd=tmp_path)
+    assert rc == 1, stderr                    # errors.yaml: findings (a file could not be read)
+    assert not EXCEPTION_NAME.search(stdout + stderr) and took < TIME_CAP
+    wb = openpyxl.load_workbook(tmp_path / "th.xlsx", read_only=True)
+    unreadable = [r for r in wb["Không đọc được"].iter_rows(values_only=True) if r and "bom.xlsx" in map(str, r)]
+    assert unreadable, "the bomb is listed with its reason"
