@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -334,6 +335,8 @@ CASES: dict[str, Callable] = {
     "docprops-bad-values": _replace("docProps/core.xml", b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
                                     b'package/2006/metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/">'
                                     b"<dcterms:created>yesterday</dcterms:created></cp:coreProperties>"),
+    "sheet-names-nfd": _workbook(lambda x: re.sub(
+        rb'name="([^"]*)"', lambda m: b'name="' + unicodedata.normalize("NFD", m[1].decode()).encode() + b'"', x)),
     "vba-fake-xlsx": _replace("xl/vbaProject.bin", b"\0" * 1000),
 }
 

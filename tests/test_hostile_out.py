@@ -209,3 +209,17 @@ def test_consolidation_marker_is_read_guarded(good, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "th.xlsx", read_only=True)
     unreadable = [r for r in wb["Không đọc được"].iter_rows(values_only=True) if r and "bom.xlsx" in map(str, r)]
     assert unreadable, "the bomb is listed with its reason"
+
+
+def test_sheet_names_are_composed_in_the_copy(good, tmp_path):
+    """Sheet names in decomposed form (NFD, from Mac tools) are composed in the copy as the reader composes them,
+    so the check's results land on the sheets they belong to."""
+    import unicodedata
+    src = make(good, tmp_path, "sheet-names-nfd")
+    dst = tmp_path / "ra.xlsx"
+    rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc in (0, 1), stderr
+    wb = openpyxl.load_workbook(dst)
+    assert all(unicodedata.is_normalized("NFC", n) for n in wb.sheetnames)
+    assert "được đổi tên" not in stderr                 # composing is not a rename the user needs to hear of
+    assert wb[INPUT_SHEET].cell(3, 1).value            # the status line on the standard's sheet

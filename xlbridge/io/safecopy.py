@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -442,11 +443,12 @@ class _Builder:
         return True
 
     def rename_sheets(self, wb_root: Element) -> None:
-        """Sheet names openpyxl (and Excel) refuse — «/:*?[]», empty, over 31 characters, repeated — made legal."""
+        """Sheet names openpyxl (and Excel) refuse — «/:*?[]», empty, over 31 characters, repeated — made legal,
+        and composed (NFC) as the reader composes them, so the check's sheet names are found in the copy."""
         seen: set[str] = set()
         for el in reversed([e for e in wb_root.iter() if local(e.tag) == "sheet"]):   # the check read the last
             old = el.get("name") or ""
-            new = _BAD_TITLE.sub("_", old).strip("'")[:31] or "Trang"
+            new = _BAD_TITLE.sub("_", unicodedata.normalize("NFC", old)).strip("'")[:31] or "Trang"
             base, n = new, 1
             while new.casefold() in seen:
                 n += 1
@@ -454,6 +456,7 @@ class _Builder:
             seen.add(new.casefold())
             if new != old:
                 el.set("name", new)
+            if new != unicodedata.normalize("NFC", old):        # (composing alone changes nothing one sees)
                 shown = old if len(old) <= 40 else old[:40] + "…"
                 self.notes.append(f"trang «{shown}» được đổi tên thành «{new}» (Excel không nhận tên cũ)")
 
