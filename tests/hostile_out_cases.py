@@ -162,6 +162,22 @@ def _shared_strings(items: bytes) -> Callable[[dict[str, bytes]], None]:
     return change
 
 
+def _printer_settings(present: bool) -> Callable[[dict[str, bytes]], None]:
+    """The input sheet's page setup naming printer settings, as Excel saves it (the part there or not)."""
+    def change(parts: dict[str, bytes]) -> None:
+        part = sheet_part(parts, INPUT_SHEET)
+        folder, base = part.rsplit("/", 1)
+        rels = f"{folder}/_rels/{base}.rels"
+        rel = f'<Relationship Id="rIdP1" Type="{REL}/printerSettings" Target="../printerSettings/p1.bin"/>'.encode()
+        parts[rels] = (parts[rels].replace(b"</Relationships>", rel + b"</Relationships>") if rels in parts else
+                       b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       + rel + b"</Relationships>")
+        parts[part] = re.sub(rb"<pageSetup ", f'<pageSetup xmlns:r="{REL}" r:id="rIdP1" '.encode(), parts[part], count=1)
+        if present:
+            parts["xl/printerSettings/p1.bin"] = b"\0" * 64
+    return change
+
+
 def _resaved(change: Callable[[dict[str, bytes]], None]) -> Callable[[Path, Path], None]:
     """The workbook saved once by openpyxl (which writes shared strings), then `change`d part by part."""
     def edit(src: Path, dst: Path) -> None:
@@ -337,6 +353,11 @@ CASES: dict[str, Callable] = {
                                     b"<dcterms:created>yesterday</dcterms:created></cp:coreProperties>"),
     "sheet-names-nfd": _workbook(lambda x: re.sub(
         rb'name="([^"]*)"', lambda m: b'name="' + unicodedata.normalize("NFD", m[1].decode()).encode() + b'"', x)),
+    "printer-settings": _printer_settings(present=True),
+    "printer-settings-missing": _printer_settings(present=False),
+    "sheet-rel-unlisted-missing": lambda parts: parts.__setitem__("xl/_rels/workbook.xml.rels", parts[
+        "xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", f'<Relationship Id="rIdX9" Type="{REL}/worksheet" '
+                                               'Target="worksheets/nowhere.xml"/></Relationships>'.encode())),
     "vba-fake-xlsx": _replace("xl/vbaProject.bin", b"\0" * 1000),
 }
 

@@ -223,3 +223,15 @@ def test_sheet_names_are_composed_in_the_copy(good, tmp_path):
     assert all(unicodedata.is_normalized("NFC", n) for n in wb.sheetnames)
     assert "được đổi tên" not in stderr                 # composing is not a rename the user needs to hear of
     assert wb[INPUT_SHEET].cell(3, 1).value            # the status line on the standard's sheet
+
+
+@pytest.mark.parametrize("case", ["printer-settings", "printer-settings-missing"])
+def test_page_setup_survives_the_printer_settings_being_left_out(case, good, tmp_path):
+    """Excel's page setup names a printer-settings part the copy does not carry: the setup itself stays."""
+    src = make(good, tmp_path, case)
+    dst = tmp_path / "ra.xlsx"
+    rc, _out, stderr, _t = run_kdcl("kiem-tra", str(src), "--out", str(dst), "--ngay", "01/06/2024", cwd=tmp_path)
+    assert rc in (0, 1), stderr
+    before = openpyxl.load_workbook(good)[INPUT_SHEET].page_setup
+    after = openpyxl.load_workbook(dst)[INPUT_SHEET].page_setup
+    assert (after.orientation, after.paperSize, after.scale) == (before.orientation, before.paperSize, before.scale)

@@ -106,17 +106,6 @@ def range_size(ref: str) -> int | None:
     return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
 
 
-def _attr(el: Element, name: str) -> str | None:
-    for k, v in el.attrib.items():
-        if local(k) == name:
-            return v
-    return None
-
-
-def _attr_key(el: Element, name: str) -> str | None:
-    return next((k for k in el.attrib if local(k) == name), None)
-
-
 def _too_deep(root: Element, limit: int = MAX_DEPTH) -> bool:
     stack = [(root, 1)]
     while stack:
@@ -231,9 +220,10 @@ class _Builder:
         _prune(wb_root)
         kept: dict[str, str] = {}        # part → relationship type segment
         wb_keep: set[str] = set()
+        listed = {p for _n, p in self.pkg.sheets}        # the sheets the check read: the copy cannot go without them
         for rid, kind, target, _el in self.rels(main):
             if kind in ("styles", "sharedStrings", "theme", "worksheet", "chartsheet", "vbaProject") and \
-                    self.keep(target, kind, essential=kind in ("worksheet", "sharedStrings")):
+                    self.keep(target, kind, essential=kind == "sharedStrings" or target in listed):
                 wb_keep.add(rid)
                 kept[target] = kind
         ids = self.write_rels(main, wb_keep)
@@ -672,20 +662,24 @@ def _bound(group: Element, budget: int, shrink: bool) -> int:
     return changed
 
 
+# Elements that are nothing without the part they point to (the rest — a hyperlink, a page setup naming printer
+# settings — keep their place and lose only the reference)
+_POINTERS = {"sheet", "drawing", "legacyDrawing", "legacyDrawingHF", "picture", "tablePart", "externalReference",
+             "pivotCache", "control", "oleObject", "chart", "blip"}
+
+
 def _drop_dangling(root: Element, ids: set[str]) -> bool:
-    """Elements pointing at a relationship the copy does not keep (a drawing, a table, a sheet) are removed;
-    a hyperlink keeps its place in the workbook and loses only the missing target. True if anything changed."""
+    """References to relationships the copy does not keep: an element that is only such a pointer (a drawing, a
+    table, a sheet's entry) is removed, any other loses the attribute. True if anything changed."""
     changed = False
     for parent in list(root.iter()):
         for child in list(parent):
-            key = next((k for k in child.attrib if k.startswith(f"{{{NS_REL}}}")), None)
-            if key is None or child.attrib[key] in ids:
-                continue
-            changed = True
-            if local(child.tag) == "hyperlink":
+            for key in [k for k in child.attrib if k.startswith(f"{{{NS_REL}}}") and child.attrib[k] not in ids]:
+                changed = True
+                if local(child.tag) in _POINTERS:
+                    parent.remove(child)
+                    break
                 del child.attrib[key]
-            else:
-                parent.remove(child)
     return changed
 
 
