@@ -284,21 +284,19 @@ class _Builder:
             if plain:
                 self.notes.append(f"{plain} chuỗi chữ có định dạng không đọc được: giữ chữ, bỏ định dạng")
             self.parts[part] = _ILLEGAL_ESCAPE.sub(b"", _xml(root))
-        elif kind == "comments":
-            self.parts[part] = _xml(self.comments(root, part))
-        elif kind == "table":
-            if not self.table_ok(root):
-                self.dropped.append((part, "bảng trùng tên hoặc vùng sai"))
-                return False
+        elif kind == "comments" and self.comments(root, part):
             self.parts[part] = _xml(root)
+        elif kind == "table" and not self.table_ok(root):
+            self.dropped.append((part, "bảng trùng tên hoặc vùng sai"))
+            return False
         elif kind in ("worksheet", "chartsheet"):
             self.cells_seen += sum(1 for el in root.iter() if local(el.tag) == "c")
             if self.cells_seen > MAX_CELLS:
                 raise TooLarge(self.cells_seen)
             self.sheets[part] = root
             self.parts[part] = b""
-        else:
-            self.parts[part] = _xml(root)
+        else:                       # checked and unchanged: its own bytes (openpyxl copies a theme as it is)
+            self.parts[part] = self.reader.read(part)
         if CONTENT_TYPES.get(kind):
             self.types[part] = CONTENT_TYPES[kind] or ""
         return True
@@ -405,8 +403,9 @@ class _Builder:
                 fixed += bad
         return fixed
 
-    def comments(self, root: Element, part: str) -> Element:
-        """Comments on one valid cell each, by a listed author (openpyxl indexes both without checking)."""
+    def comments(self, root: Element, part: str) -> bool:
+        """Comments on one valid cell each, by a listed author (openpyxl indexes both without checking); True
+        when some had to go."""
         authors = next((el for el in root if local(el.tag) == "authors"), None)
         n_authors = len(authors) if authors is not None else 0
         dropped = 0
@@ -417,7 +416,7 @@ class _Builder:
                     dropped += 1
         if dropped:
             self.notes.append(f"{part}: bỏ {dropped} ghi chú gắn vào ô không hợp lệ")
-        return root
+        return dropped > 0
 
     def table_ok(self, root: Element) -> bool:
         """A table (ListObject) openpyxl accepts: parsed by its class, a range inside the grid, a new name."""
