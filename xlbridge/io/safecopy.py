@@ -259,6 +259,7 @@ class _Builder:
                 return False
             self.types[part] = CONTENT_TYPES[kind] or ""
             return True
+        fixed = False
         if essential:
             root, why = self.tree(part)
             if root is None:
@@ -266,6 +267,7 @@ class _Builder:
             _prune(root)
         else:
             root = self.optional(part)
+            fixed = kind == "comments" and root is not None and self.comments(root, part)
             if root is not None and not _openpyxl_reads(kind, root):
                 self.dropped.append((part, "thư viện ghi sổ không đọc được"))
                 root = None
@@ -284,7 +286,7 @@ class _Builder:
             if plain:
                 self.notes.append(f"{plain} chuỗi chữ có định dạng không đọc được: giữ chữ, bỏ định dạng")
             self.parts[part] = _ILLEGAL_ESCAPE.sub(b"", _xml(root))
-        elif kind == "comments" and self.comments(root, part):
+        elif kind == "comments" and fixed:
             self.parts[part] = _xml(root)
         elif kind == "table" and not self.table_ok(root):
             self.dropped.append((part, "bảng trùng tên hoặc vùng sai"))
@@ -362,11 +364,13 @@ class _Builder:
                 changed["rule"] += 1
         for data in [g for g in root if local(g.tag) == "sheetData"]:
             changed["cell"] += check.rows(data)
-        what = {"merge": "vùng gộp ô", "link": "liên kết", "cell": "ô có địa chỉ, định dạng hoặc giá trị sai (sửa hoặc bỏ)",
-                "rule": "thiết lập của trang (định dạng, kiểm tra dữ liệu, lọc, in…) không đọc được"}
+        what = {"merge": "vùng gộp ô sai hoặc quá lớn bị bỏ",
+                "link": "liên kết trên vùng sai hoặc quá lớn bị thu về ô đầu hoặc bỏ",
+                "cell": "ô có địa chỉ, định dạng hoặc giá trị sai được sửa hoặc bỏ",
+                "rule": "thiết lập của trang (định dạng, kiểm tra dữ liệu, lọc, in…) không đọc được bị bỏ"}
         for key, n in changed.items():
             if n:
-                self.notes.append(f"trang «{title}»: bỏ {n} {what[key]}")
+                self.notes.append(f"trang «{title}»: {n} {what[key]}")
         return _ILLEGAL_ESCAPE.sub(b"", _xml(root))
 
     def cells(self, data: Element) -> int:
@@ -410,10 +414,10 @@ class _Builder:
         n_authors = len(authors) if authors is not None else 0
         dropped = 0
         for lst in [el for el in root if local(el.tag) == "commentList"]:
-            for com in list(lst):
-                if parse_a1(com.get("ref")) is None or not _index_ok(com.get("authorId") or "0", n_authors):
-                    lst.remove(com)
-                    dropped += 1
+            kept = [com for com in lst if parse_a1(com.get("ref")) is not None
+                    and _index_ok(com.get("authorId") or "0", n_authors)]
+            dropped += len(lst) - len(kept)
+            lst[:] = kept
         if dropped:
             self.notes.append(f"{part}: bỏ {dropped} ghi chú gắn vào ô không hợp lệ")
         return dropped > 0
@@ -640,22 +644,22 @@ def _formula_ok(text: str | None, tokenizer) -> bool:
 def _bound(group: Element, budget: int, shrink: bool) -> int:
     """Keep the ranges of a mergeCells/hyperlinks group while their cells fit `budget`; an invalid range, or one
     past the budget, is left out (`shrink`: a link past it keeps its first cell). The number changed."""
-    changed = 0
+    changed, kept = 0, []
     for el in list(group):
         ref = el.get("ref") or ""
         size = range_size(ref)
         if size is None:
-            group.remove(el)
             changed += 1
         elif size > budget:
             changed += 1
             if shrink:
                 el.set("ref", ref.partition(":")[0])
                 budget -= 1
-            else:
-                group.remove(el)
+                kept.append(el)
         else:
             budget -= size
+            kept.append(el)
+    group[:] = kept                    # (one assignment: removing one by one is quadratic)
     if "count" in group.attrib:
         group.set("count", str(len(group)))
     return changed
