@@ -54,13 +54,19 @@ def column_index(letters: str) -> int:
     return index
 
 
-_A1 = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's grid
+_A1 = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})", re.IGNORECASE)
 
 
-def parse_a1(ref: str) -> tuple[int, int] | None:
-    """ "C7" (or "$C$7") → (7, 3): the inverse of `column_letter` + row; None for anything else."""
-    m = _A1.fullmatch(ref)
-    return (int(m[2]), column_index(m[1])) if m else None
+def parse_a1(ref: object) -> tuple[int, int] | None:
+    """ "C7" (or "$C$7") → (7, 3): the inverse of `column_letter` + row; None for anything else — a range,
+    "ZZZZ0", "A-5", a formula, a cell outside Excel's grid: a reference read from a workbook (the "Kiểm tra"
+    sheet, a merge, a comment) is checked here before anything uses it."""
+    m = _A1.fullmatch(ref.strip()) if isinstance(ref, str) else None
+    if m is None:
+        return None
+    row, col = int(m[2]), column_index(m[1].upper())
+    return (row, col) if row <= MAX_ROW and col <= MAX_COL else None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,16 @@ def inject(path: Path, cfg: dict, main_py: str, requirements: str) -> None:
                   **{k: str(v) for k, v in cfg["properties"].items()}}
     src = path.read_bytes()
     tmp = path.with_suffix(".lite.tmp")
+    try:
+        _inject(path, tmp, cfg, properties)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    assert src == path.read_bytes()      # nothing else touched the file meanwhile
+    tmp.replace(path)
+
+
+def _inject(path: Path, tmp: Path, cfg: dict, properties: dict[str, str]) -> None:
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
@@ -79,34 +89,50 @@ def inject(path: Path, cfg: dict, main_py: str, requirements: str) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(info, text.encode("utf-8"))
-    assert src == path.read_bytes()      # nothing else touched the file meanwhile
-    tmp.replace(path)
+
+
+WEBEXT_PART = "xl/webextensions/webextension1.xml"
+NS_WE = "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"
+
+
+def _webextension(path: Path):
+    """The parsed web-extension part, through the guarded reader every received part goes through (sizes, zip
+    bomb, DTD/entities refused, defusedxml, nesting): a workbook with Lite code may come from anywhere."""
+    from xlbridge.io.safecopy import read_part
+    return read_part(path, WEBEXT_PART)
 
 
 def read_properties(path: Path) -> dict[str, str]:
-    """The Lite properties stored in a workbook (for tests and for `kdcl` to inspect a file)."""
-    import xml.etree.ElementTree as ET
-    with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("xl/webextensions/webextension1.xml"))
-    ns = {"we": "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"}
-    return {p.get("name", ""): decode_property(p.get("value", "")) for p in root.iterfind("we:properties/we:property", ns)}
+    """The Lite properties stored in a workbook (for tests and for `kdcl` to inspect a file); raises Rejected."""
+    from xlbridge.consolidate.reasons import Rejected
+    props = {}
+    for p in _webextension(path).iterfind(f"{{{NS_WE}}}properties/{{{NS_WE}}}property"):
+        try:
+            props[p.get("name") or ""] = decode_property(p.get("value") or "")
+        except ValueError:             # not the JSON xlwings Lite writes
+            raise Rejected("xml-hong", path.name, detail=f"thuộc tính «{p.get('name')}» của {WEBEXT_PART}") from None
+    return props
 
 
 def has_lite(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as z:
-            return "xl/webextensions/webextension1.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
+            return WEBEXT_PART in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
 
 
 def carry_lite(src: Path, dst: Path) -> None:
-    """Put the Lite code of `src` back into `dst`, a copy re-saved by openpyxl (which drops it)."""
+    """Put the Lite code of `src` back into `dst`, a copy re-saved by openpyxl (which drops it); raises Rejected
+    when the received part is unsafe or not what xlwings Lite writes (the copy then goes without it)."""
+    from xlbridge.consolidate.reasons import Rejected
+    root = _webextension(src)
     props = read_properties(src)
-    with zipfile.ZipFile(src) as z:
-        xml = z.read("xl/webextensions/webextension1.xml").decode("utf-8")
-    cfg = {"webextension_id": xml.split(' id="', 1)[1].split('"', 1)[0], "addin_id": "WA200008175",
-           "store": xml.split('store="', 1)[1].split('"', 1)[0], "properties": {}}
+    ref = root.find(f"{{{NS_WE}}}reference")
+    if "main.py" not in props or "requirements.txt" not in props or ref is None or not root.get("id"):
+        raise Rejected("xml-hong", src.name, detail=f"{WEBEXT_PART} không phải của xlwings Lite")
+    cfg = {"webextension_id": root.get("id"), "addin_id": "WA200008175", "store": ref.get("store") or "",
+           "properties": {}}
     main_py, requirements = props.pop("main.py"), props.pop("requirements.txt")
     cfg["properties"] = props
     inject(dst, cfg, main_py, requirements)

@@ -55,17 +55,17 @@ def _output(args: argparse.Namespace, src: Path) -> Path:
 
 
 def _write_workbook_copy(src: Path, dst: Path, rows: list[tuple[str, str]]) -> None:
-    import openpyxl
     from openpyxl.styles import Font
 
-    from xlbridge.io.writer import save_copy, write_report_rows
+    from xlbridge.io.writer import open_copy, save_copy, write_report_rows
     from xlbridge.layout import config
     cfg = config()
-    wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    wb, notes = open_copy(src)          # the received file through the guarded reader, as for kiem-tra --out
     if cfg.sheets["report"] not in wb.sheetnames:
         raise KdclError(kind="so-thieu-trang", so=src.name, sheet=cfg.sheets["report"])
     write_report_rows(wb[cfg.sheets["report"]], rows, Font(name=cfg.font, size=cfg.font_size))
-    save_copy(wb, src, dst)
+    for note in notes + save_copy(wb, src, dst):
+        print(f"Lưu ý về bản sao sổ: {note}.", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

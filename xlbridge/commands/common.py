@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -76,8 +75,8 @@ def print_result(result, as_json: bool, stream=None) -> None:
     from xlbridge.report.console import render_check
     stream = stream or sys.stdout
     if as_json:
-        json.dump(result.to_dict(), stream, ensure_ascii=False, indent=2, default=str)
-        stream.write("\n")
+        from xlbridge.io.terminal import json_text
+        stream.write(json_text(result.to_dict()) + "\n")
     else:
         stream.write(render_check(result))
 

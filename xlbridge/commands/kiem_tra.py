@@ -23,19 +23,30 @@ def register(sub) -> None:
     k.set_defaults(func=run)
 
 
-def _write(src: Path, dst: Path, out) -> None:
-    """The checked copy; any failure here is an output failure (exit 3), the report being printed already."""
+def _write(src: Path, dst: Path, out) -> list[str]:
+    """The checked copy (and notes on what it leaves out); any failure here is an output failure (exit 3),
+    the report being printed already."""
+    from xlbridge.consolidate.package import short_reason
+    from xlbridge.consolidate.reasons import Rejected
+    from xlbridge.io.safecopy import TooLarge
     from xlbridge.io.writer import write_checked_copy  # openpyxl (and numpy with it) only when writing
     try:
-        write_checked_copy(src, dst, out)
+        return write_checked_copy(src, dst, out)
     except OutputError:
         raise
     except OSError as exc:
         raise write_error(exc, dst) from None
+    except Rejected as exc:                # a part the copy cannot do without is refused by the guarded reader
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.detail) from None
     except KdclError as exc:
-        raise OutputError(kind="chung-ghi", message=f"Không ghi được {dst}: {exc.full_text()}") from None
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.full_text()) from None
+    except TooLarge as exc:
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason=exc.reason) from None
+    except MemoryError:
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst, reason="không đủ bộ nhớ để mở sổ này") from None
     except Exception as exc:  # openpyxl refusing a workbook the checker could read: still exit 3, after the report
-        raise OutputError(kind="chung-ghi", message=f"Không ghi được {dst}: {str(exc)[:160]}") from None
+        raise OutputError(kind="ban-sao-khong-ghi-duoc", path=dst,
+                          reason=f"thư viện ghi sổ (openpyxl) không mở được sổ này: {short_reason(exc)}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
     print_result(result, args.json)
     if dst is not None:
         out = result.output()
-        _write(src, dst, out)
+        notes = _write(src, dst, out)
         if out.report_problem:
             print(f"Lưu ý: {out.report_problem}", file=sys.stderr)
+        for note in notes:
+            print(f"Lưu ý về bản có kết quả kiểm tra: {note}.", file=sys.stderr)
         if not args.json:
             print(f"Đã ghi bản có kết quả kiểm tra: {dst}")
     return exit_code("findings") if result.errors else exit_code("ok")

@@ -3,6 +3,7 @@
 Column names are the tables' keys (ten_truong, so_loi, ht_tc1, …, without diacritics), values are typed
 (rates 0–1, dates); rows are streamed in batches, so a national run needs no more memory than one batch.
 CSV is UTF-8 with a byte-order mark (so Excel opens it with its diacritics; pandas and DuckDB skip the mark), comma-separated.
+Text that Excel would run as a formula when the CSV is double-clicked gets a leading apostrophe (`csv_text`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from xlbridge.errors import KdclError
 from xlbridge.io.atomic import atomic_path
 
 BATCH = 5000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")     # what makes a spreadsheet read a CSV cell as a formula
+
+
+def csv_text(value: str) -> str:
+    """Text from the schools (a name, a subject, a sender, an attachment's name) as a CSV cell: one that starts
+    like a formula ("=HYPERLINK(…)", "+cmd…", "@SUM…") gets a leading apostrophe, so Excel shows it as text —
+    what writing it with write_string does in the .xlsx."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _batches(rows: Iterator[list], size: int = BATCH) -> Iterator[list[list]]:
@@ -33,8 +42,11 @@ def write_csv(tables: list[OutTable], folder: Path) -> list[Path]:
         with atomic_path(dst) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:   # BOM: Excel reads UTF-8
             out = csv.writer(fh)
             out.writerow([c.key for c in table.columns])
+            text = [c.type == "text" for c in table.columns]
             for row in table.rows():
-                out.writerow(["" if v is None else v.isoformat() if isinstance(v, (date, datetime)) else v for v in row])
+                out.writerow(["" if v is None else v.isoformat() if isinstance(v, (date, datetime))
+                              else csv_text(v) if is_text and isinstance(v, str) else v
+                              for v, is_text in zip(row, text, strict=True)])
         written.append(dst)
     return written
 

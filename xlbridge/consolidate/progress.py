@@ -11,7 +11,7 @@ from typing import TextIO
 
 from xlbridge.core.money import format_vnd
 from xlbridge.core.vntext import percent as pct
-from xlbridge.io.terminal import paragraph
+from xlbridge.io.terminal import control, paragraph
 
 
 def _num(x: float, digits: int = 1) -> str:
@@ -66,7 +66,9 @@ class Progress:
             self._drawn = now
             cols = shutil.get_terminal_size((80, 24)).columns
             # \r back to the line's start, the line (never wider than the terminal), ESC[K: clear what a longer line left
-            self.stream.write("\r" + bar_line(self.done, self.total, now - self.start, self.unreadable, cols=cols) + "\x1b[K")
+            control(self.stream, "\r")
+            self.stream.write(bar_line(self.done, self.total, now - self.start, self.unreadable, cols=cols))
+            control(self.stream, "\x1b[K")
             self.stream.flush()
 
     def close(self) -> None:

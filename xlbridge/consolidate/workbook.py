@@ -106,11 +106,20 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int =
 
 
 def is_consolidation(path: Path) -> bool:
-    """The file is a consolidation workbook written by kdcl (its custom property says so)."""
+    """The file is a consolidation workbook written by kdcl (its custom property says so). Any received file is
+    asked this, so the part is read as every received part is: zip directory checked first (sizes, ratios: a
+    bomb is never inflated), the part bounded and CRC-checked, a DTD refused."""
+    from xlbridge.consolidate.package import Rejected, _check_directory, _PartReader
     try:
         with zipfile.ZipFile(path) as z:
-            custom = z.read("docProps/custom.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
+            infos = z.infolist()
+            _check_directory(infos, path.name)
+            entries = {i.filename: i for i in infos}
+            if "docProps/custom.xml" not in entries:
+                return False
+            custom = _PartReader(z, entries, path.name).read("docProps/custom.xml")
+    except (Rejected, OSError, KeyError, ValueError, EOFError, NotImplementedError, zipfile.BadZipFile,
+            zipfile.LargeZipFile):
         return False
     return f'name="{MARK[0]}"'.encode() in custom and f">{MARK[1]}<".encode() in custom
 

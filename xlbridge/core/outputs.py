@@ -24,6 +24,7 @@ from xlbridge.layout import (
     check_column,
     config,
     level_summary_rows,
+    parse_a1,
     summary_positions,
 )
 from xlbridge.model import PlanBook
@@ -92,15 +93,16 @@ def status_line(findings: list[Finding], stamp: datetime) -> str:
 
 def previous_error_cells(check_rows: list[list[object]]) -> list[tuple[str, str]]:
     """Cells the last run coloured: the error rows still listed on the "Kiểm tra" sheet (all its rows).
-    The sheet holds only the severity's label, so the label is read back to its key."""
+    The sheet holds only the severity's label, so the label is read back to its key. The sheet is the
+    user's to edit (or a stranger's): only a reference to one cell of the grid counts, never a range."""
     severity_of = {label: key for key, label in SEVERITIES.items()}
     at = {key: check_column(key) - 1 for key in ("severity", "sheet", "cell")}
     out = []
     for row in check_rows[CHECK_HEADER_ROW:]:
         cells = list(row) + [None] * len(CHECK_COLUMNS)
         sheet, cell = cells[at["sheet"]], cells[at["cell"]]
-        if severity_of.get(str(cells[at["severity"]])) == "loi" and sheet and cell:
-            out.append((str(sheet), str(cell)))
+        if severity_of.get(str(cells[at["severity"]])) == "loi" and sheet and parse_a1(cell) is not None:
+            out.append((str(sheet), str(cell).strip()))
     return out
 
 

@@ -1,5 +1,11 @@
 """Text for the terminal, fitted to its width: tables and wrapped paragraphs through rich.
 
+Every line kdcl prints goes through `SafeStream` (installed over stdout and stderr by `kdcl`'s main):
+text from a received file — a school's name, a sender, an attachment's name — may carry terminal
+controls (ESC sequences that retitle the window, move the cursor or recolour, CR that overwrites
+the line, BEL, C1 controls, bidi overrides that reverse what is shown); `safe_text` shows each as
+«\ufffd» instead. Only kdcl's own codes (the progress bar's CR and erase-line) pass, through `control`.
+
 Why rich: it measures text by display cells (a Vietnamese letter written with combining marks, as
 pasted text often is, counts once; wide characters twice), wraps a cell's words instead of cutting
 them, and shrinks columns to the width it is given; it is pure Python and well kept. Output is plain
@@ -9,10 +15,54 @@ text (no colours, no box-drawing tricks a Windows console or a pipe would garble
 from __future__ import annotations
 
 import io
+import json
+import re
 import shutil
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 MIN_WIDTH, MAX_WIDTH = 40, 160
+# C0 controls but tab and newline, DEL, C1 controls (CSI 0x9b included), bidi marks, embeddings, overrides, isolates
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+SHOWN = "\ufffd"
+
+
+def safe_text(text: str) -> str:
+    """`text` as the terminal may show it: every unsafe control character replaced by «\ufffd» (CR LF is a newline)."""
+    return UNSAFE.sub(SHOWN, text.replace("\r\n", "\n"))
+
+
+def json_text(data: Any) -> str:
+    """JSON for the terminal: control characters escaped (\\u001b, \\u202e), so the data stays exact and the
+    terminal never receives them (json escapes C0 itself, not C1 nor bidi controls)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+class SafeStream:
+    """A text stream that writes `safe_text` of everything; anything else is the wrapped stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.wrapped = stream
+
+    def write(self, text: str) -> int:
+        return self.wrapped.write(safe_text(text))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def control(self, code: str) -> int:
+        """kdcl's own terminal code (the progress bar's), written as it is."""
+        return self.wrapped.write(code)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+def control(stream: TextIO, code: str) -> None:
+    """Write a terminal code of kdcl's own to `stream` (past SafeStream's filter, if it has one)."""
+    (stream.control if isinstance(stream, SafeStream) else stream.write)(code)
 
 
 def width() -> int:
