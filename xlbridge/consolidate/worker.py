@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import cache
 
 from xlbridge.check import check_grid
 from xlbridge.consolidate.fastgrid import package_grid
@@ -16,13 +17,23 @@ from xlbridge.consolidate.reasons import Rejected, from_unreadable
 from xlbridge.consolidate.records import Outcome, school_outcome, unreadable_outcome
 from xlbridge.consolidate.sources import Entry
 from xlbridge.errors import UnreadableWorkbook
+from xlbridge.layout import config
+
+
+@cache
+def output_sheets() -> frozenset[str]:
+    """The sheets kdcl writes (guide, summary, check list, report): a consolidation reads none of their cells,
+    only that they exist."""
+    sheets = config().sheets
+    return frozenset(sheets[k] for k in ("guide", "summary", "check", "report"))
 
 
 def check_entry(entry: Entry, today: date | None = None) -> Outcome:
     try:
         data = entry.load()
         package = open_package(data, entry.name)
-        result = check_grid(package_grid(package), entry.name, today)       # the check `kiem-tra` runs, summary included
+        grid = package_grid(package, unread=output_sheets())
+        result = check_grid(grid, entry.name, today)       # the check `kiem-tra` runs, summary included
         return school_outcome(entry, result, package.saved, hashlib.sha1(data).hexdigest()[:16])
     except Rejected as exc:
         return unreadable_outcome(entry, exc)

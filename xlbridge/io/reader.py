@@ -141,6 +141,18 @@ def _check_headers(grid: Grid, sheet: str, table: Table, header_row: int, anomal
             anomalies.append(Anomaly("header-moved", sheet, ref.a1, {"expected": label, "found": found}))
 
 
+def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
+    """No input cell of the row holds anything (most rows of a sheet): decided on the raw values, before any
+    Value is made — the same answer as every Value of the row being empty."""
+    rows = grid[sheet]
+    line = rows[row - 1] if row <= len(rows) else []
+    for p in table.inputs():
+        raw = line[p.index - 1] if p.index <= len(line) else None
+        if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+            return False
+    return True
+
+
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
     return {p.form_column.key: _value(grid, sheet, row, p.index) for p in table.inputs()}
 
@@ -209,9 +221,9 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
                 seen.add(current)
                 _typed_on_title(grid, sl, table, row, anomalies)
             continue
-        values = _row_values(grid, sl.name, table, row)
-        if all(v.empty for v in values.values()):
+        if _blank_row(grid, sl.name, table, row):
             continue
+        values = _row_values(grid, sl.name, table, row)
         criterion = code if code in expected else current
         items.append(_make_item(sl, row, criterion, values, layout, info))
     if current is not None:      # the last block runs to the sheet's end: its code column keeps the rows in the grid
@@ -278,9 +290,9 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
         _check_headers(grid, sl.name, table, header_row, anomalies)
         row = header_row + 1
         while row <= n and fold(text_of(value_at(grid, sl.name, row, 1))) not in markers:
-            values = _row_values(grid, sl.name, table, row)
             _stray(grid, sl, row, width, anomalies)
-            if not all(v.empty for v in values.values()):
+            if not _blank_row(grid, sl.name, table, row):
+                values = _row_values(grid, sl.name, table, row)
                 if table.key == "issues":
                     issues.append(Issue(sl.name, row, sl.standard, values))
                 else:
