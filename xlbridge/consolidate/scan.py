@@ -97,11 +97,15 @@ def _position(coord: str | None, row_no: int, col_no: int) -> tuple[int, int]:
 # cells and no element-by-element pass is needed; anything else (a far, odd or missing address, an error cell,
 # comments or CDATA) goes through the exact pass.
 _PAIRS = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+r\s*=\s*["']"""
-_NEAR_ROW = rb"""(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})["']"""
+_NEAR_ROW = rb"""(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})["']"""    # 1 … 4999, then the closing quote
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
 _ROW_NEAR = re.compile(rb"<(?:[\w.-]+:)?row" + _PAIRS + _NEAR_ROW)
 _C_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _C_NEAR = re.compile(rb"<(?:[\w.-]+:)?c" + _PAIRS + rb"(?:[A-Z]|A[A-Z]|B[A-K])" + _NEAR_ROW)
+# what kdcl, Excel, openpyxl and XlsxWriter write: the address first, double-quoted, unprefixed (no backtracking)
+_NEAR_NUMBER = rb"(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})"
+_ROW_FIRST = re.compile(rb'<row r="' + _NEAR_NUMBER + rb'"')
+_C_FIRST = re.compile(rb'<c r="(?:[A-Z]|A[A-Z]|B[A-K])' + _NEAR_NUMBER + rb'"')
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
 _UNUSUAL = (b"<!--", b"<![CDATA[")
 
@@ -112,8 +116,10 @@ def _plain(xml: bytes) -> bool:
         return False
     if (b'"e"' in xml or b"'e'" in xml) and _ERROR_CELL.search(xml):
         return False
-    return len(_C_TAG.findall(xml)) == len(_C_NEAR.findall(xml)) and \
-        len(_ROW_TAG.findall(xml)) == len(_ROW_NEAR.findall(xml))
+    cells, rows = len(_C_TAG.findall(xml)), len(_ROW_TAG.findall(xml))
+    if cells == len(_C_FIRST.findall(xml)) and rows == len(_ROW_FIRST.findall(xml)):
+        return True                      # the usual spelling, counted without walking attribute pairs
+    return cells == len(_C_NEAR.findall(xml)) and rows == len(_ROW_NEAR.findall(xml))
 
 
 def well_formed(xml: bytes, name: str, part: str) -> None:
