@@ -1,8 +1,9 @@
 """Whole-process figures for the commands people wait for, cold, side by side with the floor.
 
 Every figure is a fresh process started with subprocess (imports, data files, reading, checking, writing),
-as a school user or a script would start it; memory is the peak of the resident memory summed over the
-process and all its children (sampled from /proc every 10 ms). The floors run in the same way in the same
+as a school user or a script would start it; memory is the peak of the proportional set size (PSS) summed over
+the process and all its children (sampled from /proc every 10 ms): kdcl reads an untrusted file in a forked,
+memory-capped child, whose pages shared with its parent a plain sum of resident sizes would count twice. The floors run in the same way in the same
 run: a bare python-calamine read of the same workbook (every sheet's values), and an openpyxl read-only read.
 Targets (issue 18, on this 2-core machine): kiem-tra ≤ 0.3 s and ≤ 40 MiB; kdcl --help ≤ 0.1 s.
 
@@ -37,14 +38,24 @@ n = sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))
 """
 
 
+def _memory(pid: int) -> int:
+    """Proportional set size of one process (shared pages divided among their sharers, so a forked child —
+    kdcl reads untrusted files in one — is not counted twice); its resident size where PSS is not shown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and every descendant (Linux /proc)."""
+    """Memory of `pid` and every descendant (Linux /proc), summed without counting shared pages twice."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status") as f:
-                total += next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+            total += _memory(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo += [int(c) for c in f.read().split()]
