@@ -3,8 +3,9 @@
 Every figure is a fresh process started with subprocess (imports, data files, reading, checking, writing),
 as a school user or a script would start it; memory is the peak of the proportional set size (PSS) summed over
 the process and all its children (sampled from /proc every 10 ms): kdcl reads an untrusted file in a forked,
-memory-capped child, whose pages shared with its parent a plain sum of resident sizes would count twice. The floors run in the same way in the same
-run: a bare python-calamine read of the same workbook (every sheet's values), and an openpyxl read-only read.
+memory-capped child, whose pages shared with its parent a plain sum of resident sizes would count twice.
+The floors run in the same way in the same run: a bare python-calamine read of the same workbook (every
+sheet's values), and an openpyxl read-only read.
 Targets (issue 18, on this 2-core machine): kiem-tra ≤ 0.3 s and ≤ 40 MiB; kdcl --help ≤ 0.1 s.
 
     python benchmarks/bench_commands.py [--runs 7]

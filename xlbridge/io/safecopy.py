@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from xlbridge.consolidate.package import (
@@ -426,11 +427,11 @@ class _Builder:
         """A table (ListObject) openpyxl accepts: parsed by its class, a range inside the grid, a new name."""
         from openpyxl.worksheet.table import Table
         try:
-            table = Table.from_tree(root)
+            table = Table.from_tree(cast(Any, root))
         except Exception:       # noqa: BLE001
             return False
-        names = {n.casefold() for n in (table.name, table.displayName) if n}
-        if range_size(table.ref or "") is None or not names or names & self.table_names:
+        names = {n.casefold() for n in (table.name, table.displayName) if n} if table else set()
+        if table is None or range_size(table.ref or "") is None or not names or names & self.table_names:
             return False
         self.table_names |= names
         return True
@@ -462,7 +463,7 @@ class _Builder:
             trial = Element(wb_root.tag, dict(wb_root.attrib))
             trial.extend(children)
             try:
-                WorkbookPackage.from_tree(trial)
+                WorkbookPackage.from_tree(cast(Any, trial))
             except Exception:       # noqa: BLE001 — whatever openpyxl raises on it
                 return False
             return True
@@ -508,7 +509,7 @@ class _OpenpyxlCheck:
         from openpyxl.worksheet._reader import WorkSheetParser
         self.parser_class = WorkSheetParser
         self.ws = Workbook().active
-        self.rows_parser = WorkSheetParser(io.BytesIO(b""), [None] * strings)
+        self.rows_parser = WorkSheetParser(io.BytesIO(b""), cast(Any, [None] * strings))
 
     def element_ok(self, el: Element) -> bool:
         """A sheet-level element (columns, views, page setup, validations…) parsed as openpyxl parses it."""
@@ -520,7 +521,7 @@ class _OpenpyxlCheck:
             for _ in parser.parse():
                 pass
             for cd in parser.column_dimensions.values():
-                ColumnDimension(self.ws, **{k: v for k, v in cd.items() if k != "style"})
+                ColumnDimension(cast(Any, self.ws), **cast(Any, {k: v for k, v in cd.items() if k != "style"}))
         except Exception:       # noqa: BLE001 — whatever openpyxl raises on it, the element is not for the copy
             return False
         return True
@@ -543,7 +544,7 @@ class _OpenpyxlCheck:
                     fixed += 1
             attrs = {k: v for k, v in row.attrib.items() if not k.startswith("{") and k not in ("r", "s", "spans")}
             try:
-                RowDimension(self.ws, **attrs)
+                RowDimension(cast(Any, self.ws), **cast(Any, attrs))
             except Exception:           # noqa: BLE001
                 for k in attrs:
                     row.attrib.pop(k, None)
@@ -556,7 +557,7 @@ def _plain_if_unread(si: Element) -> bool:
     """A string item (shared or inline) whose rich-text formatting openpyxl refuses becomes its plain text."""
     from openpyxl.cell.text import Text
     try:
-        Text.from_tree(si)
+        Text.from_tree(cast(Any, si))
         return False
     except Exception:       # noqa: BLE001
         text = "".join(t.text or "" for t in si.iter() if local(t.tag) == "t")
@@ -583,19 +584,19 @@ def _openpyxl_reads(kind: str, root: Element) -> bool:
                 apply_stylesheet(zipfile.ZipFile(buf), Workbook())
             elif kind == "comments":
                 from openpyxl.comments.comment_sheet import CommentSheet
-                list(CommentSheet.from_tree(root).comments)
+                list(cast(Any, CommentSheet.from_tree(cast(Any, root))).comments)
             elif kind == "drawing":
                 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-                SpreadsheetDrawing.from_tree(root)
+                SpreadsheetDrawing.from_tree(cast(Any, root))
             elif kind == "chart":
                 from openpyxl.chart.chartspace import ChartSpace
-                ChartSpace.from_tree(root)
+                ChartSpace.from_tree(cast(Any, root))
             elif kind == "core-properties":
                 from openpyxl.packaging.core import DocumentProperties
-                DocumentProperties.from_tree(root)
+                DocumentProperties.from_tree(cast(Any, root))
             elif kind == "custom-properties":
                 from openpyxl.packaging.custom import CustomPropertyList
-                CustomPropertyList.from_tree(root)
+                CustomPropertyList.from_tree(cast(Any, root))
     except Exception:       # noqa: BLE001 — whatever openpyxl raises on it
         return False
     return True
@@ -614,7 +615,7 @@ def _value_ok(kind: str, text: str, strings: int, iso) -> bool:
         if kind == "s":
             return text.strip().isdigit() and int(text) < strings
         if kind == "n":
-            from openpyxl.worksheet._reader import _cast_number  # what openpyxl will do with it ("nan" fails)
+            from openpyxl.worksheet._reader import _cast_number  # type: ignore[attr-defined]  # what openpyxl will do with it ("nan" fails)
             _cast_number(text)
         elif kind == "b":
             return text.strip() in ("0", "1")
