@@ -298,7 +298,8 @@ def apply(xml: bytes, patches: list[tuple[int, int, bytes]]) -> bytes:
     """`xml` with each (start, end) byte range replaced (ranges do not overlap, in document order)."""
     if not patches:
         return xml
-    out, pos = [], 0
+    out: list[bytes] = []
+    pos = 0
     for start, end, new in sorted(patches):
         out += (xml[pos:start], new)
         pos = end
