@@ -60,6 +60,8 @@ FAR = {   # name → rows appended to «Tiêu chuẩn 1»: every legal way to pu
     "after-a-comment": b'<!-- far --><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
     "greater-than-in-a-value": b'<row r="1048576"><c foo="a>b" r="XFD1048576"><v>1</v></c></row>',
     "nested-in-an-element": b'<row r="1048576"><x><c r="XFD1048576"><x><v>1</v></x></c></x></row>',
+    "more-cells-than-columns": b'<row r="45">' + b"<c/>" * 17000 + b"</row>",
+    "a-row-beyond-the-grid": b'<row r="1048577"/>',
 }
 
 

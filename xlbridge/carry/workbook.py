@@ -91,7 +91,7 @@ def write_next_year(plan: NextYear, dst: Path) -> Written:
     info = plan.info
     spec = TemplateSpec(plan.target, plan.cap_hoc, str(plan.new_year), str(info.get("ten_truong") or ""),
                         str(info.get("tinh") or ""), str(info.get("huyen") or ""), plan.plan_form, rows=plan.rows)
-    with tempfile.TemporaryDirectory(dir=dst.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="kdcl-nam-sau-") as tmp:      # the system temp dir, never beside dst
         template, filled = Path(tmp) / "mau.xlsx", Path(tmp) / "da-dien.xlsx"
         layout = build_template(spec, template)
         placements = fill_workbook(template, filled, layout, plan.fill_data())

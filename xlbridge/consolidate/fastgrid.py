@@ -268,7 +268,10 @@ def formula_value(text: str | None, attrs: dict[str, str], coord: str, shared: d
     if attrs.get("t") == "shared":
         si = attrs.get("si")
         if si in shared:
-            return FormulaText(shared[si].translate_formula(coord))       # type: ignore[attr-defined]
+            try:
+                return FormulaText(shared[si].translate_formula(coord))       # type: ignore[attr-defined]
+            except Exception:        # noqa: BLE001 — a reference openpyxl cannot move: the first cell's text
+                return FormulaText(shared[si].formula)                         # type: ignore[attr-defined]
         if value != "=":
             from openpyxl.formula.translate import Translator  # pure string code, no workbook involved
             try:

@@ -17,7 +17,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.errors import KdclError
@@ -98,13 +98,15 @@ def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+    kind: str
+    value: Any
     try:
         kind, value = pickle.loads(data) if data else ("dead", status)
     except Exception:                               # noqa: BLE001 — a child cut off in mid-write
         kind, value = "dead", status
     if kind == "ok":
-        return value
-    if kind == "error":
+        return cast(T, value)
+    if kind == "error" and isinstance(value, KdclError):
         raise value
     if kind == "memory":
         raise Rejected("qua-bo-nho", name, limit=limit_bytes() // MIB)

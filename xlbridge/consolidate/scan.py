@@ -183,9 +183,15 @@ def scan_exact(xml: bytes, name: str, part: str) -> SheetScan:
             digits = "".join(ch for ch in attrs.get("r", "") if ch.isascii() and ch.isdigit())
             row_no = (int(digits) if len(digits) <= 8 else MAX_ROW + 1) if digits else row_no + 1
             col_no = 0
+            if row_no > MAX_ROW:             # beyond Excel's grid even without a value: stop here, not after millions
+                raise _Stop(Rejected("bang-qua-lon", name, detail=f"phần {part} có dòng ngoài lưới của Excel "
+                                                                  f"(dòng {row_no})"))
         elif local == "c" and cell is None:
             cell = _position(attrs.get("r"), row_no, col_no)
             col_no = cell[1]
+            if col_no > MAX_COL:
+                raise _Stop(Rejected("bang-qua-lon", name, detail=f"phần {part} có ô ngoài lưới của Excel "
+                                                                  f"(dòng {cell[0]}, cột {col_no})"))
             error = attrs.get("t") == "e"
             cell_depth = depth
         elif cell is not None and local in _VALUE_TAGS:
@@ -298,7 +304,8 @@ def apply(xml: bytes, patches: list[tuple[int, int, bytes]]) -> bytes:
     """`xml` with each (start, end) byte range replaced (ranges do not overlap, in document order)."""
     if not patches:
         return xml
-    out, pos = [], 0
+    out: list[bytes] = []
+    pos = 0
     for start, end, new in sorted(patches):
         out += (xml[pos:start], new)
         pos = end

@@ -34,7 +34,7 @@ def _alive(pid: int) -> bool:
 def clean_stale(folder: Path | None = None) -> list[Path]:
     """Remove the working folders (and files) of consolidations whose process no longer runs; returns them."""
     folder = Path(folder or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(folder)
     except OSError:

@@ -54,7 +54,7 @@ def write_import(result: ImportResult, dst: Path) -> list[tuple[str, int]]:
     info = result.info
     spec = TemplateSpec(result.framework, result.cap_hoc, str(result.year), str(info.get("ten_truong") or ""),
                         plan_form=result.plan_form, rows=result.rows)
-    with tempfile.TemporaryDirectory(dir=dst.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="kdcl-nhap-word-") as tmp:    # the system temp dir, never beside dst
         template, filled = Path(tmp) / "mau.xlsx", Path(tmp) / "da-dien.xlsx"
         layout = build_template(spec, template)
         placements = fill_workbook(template, filled, layout, result.fill_data())
