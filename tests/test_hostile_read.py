@@ -490,3 +490,43 @@ def test_a_mail_that_kills_its_parser_costs_that_mail(tmp_path, good, monkeypatc
     entries = list(sources.discover([tmp_path]))
     assert [(e.name, e.problem) for e in entries] == [("a.eml", "loi-khac"), ("so.xlsx", None)]
     assert "dừng đột ngột" in entries[0].detail["detail"]
+
+
+# ---- a file that hangs the reader costs that file -----------------------------------------------------------------
+
+def _sleep_long() -> None:
+    import time
+    time.sleep(60)
+
+
+def test_run_capped_ends_a_read_that_takes_too_long():
+    import time
+
+    from xlbridge.consolidate.isolate import run_capped
+    started = time.monotonic()
+    with pytest.raises(Rejected) as err:
+        run_capped("cham.xlsx", _sleep_long, seconds=1)
+    assert err.value.kind == "qua-thoi-gian" and "1 giây" in str(err.value)
+    assert time.monotonic() - started < 10
+
+
+def _hang_on_second(entries, today=None):
+    from xlbridge.consolidate.worker import check_chunk
+    if any(e.name == "b.xlsx" for e in entries):
+        _sleep_long()
+    return check_chunk(entries, today)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_hanging_file_costs_that_file(tmp_path, good, monkeypatch, jobs):
+    import shutil
+
+    from xlbridge.consolidate.run import outcomes
+    from xlbridge.consolidate.sources import discover
+    monkeypatch.setenv("KDCL_GIAY_DOC", "2")            # room for a good file on a busy machine
+    names = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx", "e.xlsx", "f.xlsx"][: 3 if jobs == 1 else 6]
+    for name in names:
+        shutil.copy(good, tmp_path / name)
+    got = list(outcomes(list(discover([tmp_path])), jobs, None, _hang_on_second))
+    assert sorted((o.school or o.unreadable)["tep"] for o in got) == names
+    assert [(o.unreadable["tep"], o.unreadable["_kind"]) for o in got if o.unreadable] == [("b.xlsx", "qua-thoi-gian")]

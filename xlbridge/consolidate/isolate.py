@@ -6,7 +6,8 @@ Rust abort in calamine, a crash in a native library — the child ends, the pare
 and goes on. The child's stderr goes nowhere (a Rust abort prints a backtrace). Where fork does not exist
 (Windows) the read runs in-process, guarded by the size checks alone.
 
-The cap is `KDCL_BO_NHO_DOC` megabytes (default 1024) of address space, never less than what the process
+A read also has a time limit, `KDCL_GIAY_DOC` seconds (default 120, 0: none). The cap is `KDCL_BO_NHO_DOC`
+megabytes (default 1024) of address space, never less than what the process
 already maps plus 64 MB (so a large parent cannot make every read fail); `KDCL_BO_NHO_DOC=0` reads in-process.
 """
 
@@ -25,6 +26,8 @@ from xlbridge.errors import KdclError
 MIB = 1024 * 1024
 DEFAULT_LIMIT_MB = 1024
 ENV_LIMIT = "KDCL_BO_NHO_DOC"
+DEFAULT_SECONDS = 120
+ENV_SECONDS = "KDCL_GIAY_DOC"
 DEAD = "tiến trình đọc sổ bị dừng đột ngột khi đọc tệp này (có thể vì sổ cần quá nhiều bộ nhớ)"
 
 T = TypeVar("T")
@@ -48,6 +51,26 @@ def _mapped() -> int:
         return 0
 
 
+def read_seconds() -> int:
+    """How long reading one file may take (`KDCL_GIAY_DOC` seconds, default 120; 0: no limit): a file that hangs
+    the reader costs that file, never the run."""
+    try:
+        return max(0, int(os.environ.get(ENV_SECONDS, "") or DEFAULT_SECONDS))
+    except ValueError:
+        return DEFAULT_SECONDS
+
+
+def alarm(seconds: float) -> None:
+    """End this process after `seconds` (SIGALRM's default action, which native code cannot hold up); 0 cancels."""
+    if not hasattr(signal, "SIGALRM"):
+        return
+    if seconds > 0:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(max(1, round(seconds)))
+    else:
+        signal.alarm(0)
+
+
 def cap_memory() -> None:
     """Limit this process's address space (a reading child, or one of tong-hop's workers); KDCL_BO_NHO_DOC=0: no cap."""
     if os.environ.get(ENV_LIMIT) == "0":
@@ -68,10 +91,12 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "emscripten" and os.environ.get(ENV_LIMIT) != "0"
 
 
-def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a forked child under the memory cap; its result, or its KdclError raised again here.
+def run_capped(name: str, fn: Callable[..., T], *args: Any, seconds: float = 0) -> T:
+    """`fn(*args)` in a forked child under the memory cap (and, when `seconds`, a time limit); its result, or its
+    KdclError raised again here.
 
-    A child that runs out of memory or dies raises Rejected for `name` (kinds qua-bo-nho, loi-khac)."""
+    A child that runs out of memory, out of time or dies raises Rejected for `name` (kinds qua-bo-nho,
+    qua-thoi-gian, loi-khac)."""
     if not can_fork():
         return fn(*args)
     read_end, write_end = os.pipe()
@@ -82,7 +107,7 @@ def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
         os.close(write_end)
         return fn(*args)
     if pid == 0:                                   # the child: never returns
-        _child(read_end, write_end, fn, args)
+        _child(read_end, write_end, fn, args, seconds)
     os.close(write_end)
     try:
         with os.fdopen(read_end, "rb") as fh:
@@ -112,10 +137,12 @@ def run_capped(name: str, fn: Callable[..., T], *args: Any) -> T:
         raise Rejected("qua-bo-nho", name, limit=limit_bytes() // MIB)
     if kind == "failed":
         raise Rejected("loi-khac", name, detail=value)
+    if kind == "dead" and os.WIFSIGNALED(status) and os.WTERMSIG(status) == getattr(signal, "SIGALRM", None):
+        raise Rejected("qua-thoi-gian", name, seconds=round(seconds))
     raise Rejected("loi-khac", name, detail=DEAD)
 
 
-def _child(read_end: int, write_end: int, fn: Callable[..., Any], args: tuple) -> None:
+def _child(read_end: int, write_end: int, fn: Callable[..., Any], args: tuple, seconds: float) -> None:
     code = 0
     try:
         os.close(read_end)
@@ -125,6 +152,7 @@ def _child(read_end: int, write_end: int, fn: Callable[..., Any], args: tuple) -
         import faulthandler
         faulthandler.disable()                         # it would print a dump on its own copy of stderr
         cap_memory()
+        alarm(seconds)
         try:
             result: tuple[str, Any] = ("ok", fn(*args))
         except KdclError as exc:

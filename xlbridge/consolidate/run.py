@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from xlbridge.consolidate.export import write_csv, write_parquet
-from xlbridge.consolidate.isolate import cap_memory, run_capped
+from xlbridge.consolidate.isolate import alarm, cap_memory, read_seconds, run_capped
 from xlbridge.consolidate.progress import Progress, RunReport
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.records import Outcome, unreadable_outcome
@@ -155,7 +155,7 @@ def _capped(chunk: list[Entry], today: date | None, work: Work) -> Iterator[Outc
     """One chunk in a memory-capped child; when the child dies, its entries one at a time, so a second death
     names its input."""
     try:
-        yield from run_capped("", work, chunk, today)
+        yield from run_capped("", work, chunk, today, seconds=read_seconds() * len(chunk))
         return
     except Rejected as exc:
         if len(chunk) == 1:
@@ -164,6 +164,16 @@ def _capped(chunk: list[Entry], today: date | None, work: Work) -> Iterator[Outc
             return
     for entry in chunk:
         yield from _capped([entry], today, work)
+
+
+def _timed(work: Work, chunk: list[Entry], today: date | None) -> list[Outcome]:
+    """A task in a worker, with the reading time limit: a file that hangs ends its worker (and is then retried
+    alone, in a child with the same limit, which names it)."""
+    alarm(read_seconds() * len(chunk))
+    try:
+        return work(chunk, today)
+    finally:
+        alarm(0)
 
 
 def _quiet_worker() -> None:
@@ -192,7 +202,7 @@ def _pooled(chunks: list[list[Entry]], jobs: int, window: int, today: date | Non
         while True:
             while len(pending) < window and (chunk := next(queue, None)) is not None:
                 try:
-                    pending[pool.submit(work, chunk, today)] = chunk
+                    pending[pool.submit(_timed, work, chunk, today)] = chunk
                 except BrokenProcessPool:
                     failed.extend(chunk)
             if not pending:

@@ -74,8 +74,8 @@ def load_grid(path: str | Path) -> Grid:
     process with a memory cap (xlbridge.consolidate.isolate): a file that would exhaust memory is refused.
     """
     from xlbridge.consolidate.fastgrid import load_grid_safe
-    from xlbridge.consolidate.isolate import run_capped
-    return run_capped(Path(path).name, load_grid_safe, path)
+    from xlbridge.consolidate.isolate import read_seconds, run_capped
+    return run_capped(Path(path).name, load_grid_safe, path, seconds=read_seconds())
 
 
 def load_grid_openpyxl(path: str | Path) -> Grid:
