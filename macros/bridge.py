@@ -15,6 +15,7 @@ from pathlib import Path
 
 from xlbridge.check import CheckResult, check_grid
 from xlbridge.core.outputs import CheckOutput
+from xlbridge.core.vntext import nfc
 from xlbridge.errors import KdclError, UnreadableWorkbook
 from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import CHECK_COLUMNS, CHECK_HEADER_ROW, CHECK_STATUS_CELL, REPORT_FIRST_ROW, check_column, config
@@ -37,14 +38,15 @@ def _used(sheet):
 
 def read_book(book, formulas: Formulas | None = None) -> Grid:
     """Every sheet's values from A1, in one read per sheet, with formulas as their text (as the file reader
-    gives them, so rule O01 sees a formula typed into an input cell); errors kept as text ("#NAME?").
+    gives them, so rule O01 sees a formula typed into an input cell); errors kept as text ("#NAME?"); text
+    composed (NFC), as the file reader composes it.
 
     Classic xlwings reads the formulas here; xlwings Lite cannot read them synchronously, so its press
     fetches them first (`read_formulas`) and passes them in."""
     grid: Grid = {}
     for sheet in book.sheets:
         rng = _used(sheet)
-        values = [list(row) for row in rng.options(ndim=2, err_to_str=True).value]
+        values = [[nfc(v) if isinstance(v, str) else v for v in row] for row in rng.options(ndim=2, err_to_str=True).value]
         found = formulas.get(sheet.name) if formulas is not None else _formulas_now(rng)
         grid[sheet.name] = with_formulas(values, found)
     return grid
