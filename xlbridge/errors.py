@@ -65,8 +65,9 @@ def exit_code(category: str) -> int:
 class KdclError(Exception):
     """A failure shown to the user: `kind` + `fields`; `str(err)` is the rendered Vietnamese sentence.
 
-    `KdclError("câu hoàn chỉnh")` is the plain kind whose template is the sentence itself: a few places still
-    being converted use it (tests/test_errors_typed.py lists them); a new failure gets a kind of its own.
+    `KdclError("câu hoàn chỉnh")` is the plain kind whose template is the sentence itself, kept for a message
+    made elsewhere (argparse's, a reader's detail); kdcl's own failures each have a kind, and
+    tests/test_errors_typed.py keeps new sentences out of the code.
     """
 
     default_kind: ClassVar[str] = "chung"

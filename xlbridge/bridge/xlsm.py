@@ -33,7 +33,7 @@ def module_source(name: str) -> str:
         import importlib.util
         spec = importlib.util.find_spec("xlwings")
         if spec is None or spec.origin is None:
-            raise KdclError("Không có gói xlwings để lấy mô-đun VBA xlwings.bas; cài lại kdcl (pip install kdcl).")
+            raise KdclError(kind="xlwings-khong-co")
         return (Path(spec.origin).parent / "xlwings.bas").read_text(encoding="ascii")
     return read_text(find("vba", f"{name}.bas"))
 
@@ -44,7 +44,6 @@ def build_vba_project(sheet_codenames: list[str]) -> bytes:
     job = {"seed": cfg["seed"],
            "docs": [("ThisWorkbook", DOC_GUIDS["workbook"])] + [(n, DOC_GUIDS["sheet"]) for n in sheet_codenames],
            "modules": [(name, module_source(name)) for name in cfg["modules"]]}
-    failed = "Không tạo được dự án VBA cho sổ .xlsm ({why}); cài lại kdcl, hoặc dùng bản .xlsx (xlwings Lite)."
     here = str(Path(__file__).resolve().parents[2])          # the folder holding xlbridge, for a source checkout
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)}
     with tempfile.TemporaryDirectory(prefix="kdcl-vba-") as tmp:
@@ -52,13 +51,15 @@ def build_vba_project(sheet_codenames: list[str]) -> bytes:
             run = subprocess.run([sys.executable, "-m", "xlbridge.bridge.vba_writer"], input=json.dumps(job).encode(),
                                  cwd=tmp, env=env, capture_output=True, timeout=WRITER_TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise KdclError(failed.format(why=f"quá {WRITER_TIMEOUT} giây")) from None
+            raise KdclError(kind="vba-qua-lau", seconds=WRITER_TIMEOUT) from None
         except OSError as exc:
-            raise KdclError(failed.format(why=exc.strerror or "không chạy được Python")) from None
+            raise KdclError(kind="vba-khong-chay-python", python=sys.executable, errno=exc.errno) from None
         target = Path(tmp) / "vbaProject.bin"
         if run.returncode != 0 or not target.is_file():
-            last = (run.stderr.decode("utf-8", "replace").strip().splitlines() or ["không rõ lý do"])[-1]
-            raise KdclError(failed.format(why=last.split(": ", 1)[-1]))       # the message, not the exception's class
+            lines = run.stderr.decode("utf-8", "replace").strip().splitlines()
+            if not lines:
+                raise KdclError(kind="vba-dung-khong-ro-ly-do", code=run.returncode)
+            raise KdclError(kind="vba-khong-tao-duoc", reason=lines[-1].split(": ", 1)[-1])   # the message, not the class
         return target.read_bytes()
 
 

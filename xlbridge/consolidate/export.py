@@ -56,8 +56,7 @@ def write_parquet(tables: list[OutTable], folder: Path) -> list[Path]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise KdclError("Ghi Parquet cần gói pyarrow (không cài sẵn vì rất lớn): chạy «pip install 'kdcl[parquet]'» "
-                        "(hoặc «pip install pyarrow») rồi chạy lại, hoặc dùng --csv.") from None
+        raise KdclError(kind="can-pyarrow", path=folder) from None
     types = {"text": pa.string(), "int": pa.int64(), "money": pa.int64(), "pct": pa.float64(),
              "date": pa.date32(), "datetime": pa.timestamp("s")}
     folder.mkdir(parents=True, exist_ok=True)

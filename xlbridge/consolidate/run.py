@@ -61,7 +61,7 @@ def consolidate(opts: Options, stream: TextIO | None = None, work: Work = check_
     skipped: list[Path] = []
     entries = list(discover(opts.inputs, exclude=[output], skipped=skipped))
     if not entries:
-        raise KdclError("Không tìm thấy tệp Excel (.xlsx) hay thư (.eml, .mbox) nào trong các đầu vào đã cho.")
+        raise KdclError(kind="tong-hop-khong-co-so", inputs=", ".join(map(str, opts.inputs)))
     jobs = opts.jobs or os.cpu_count() or 1
     progress = Progress(len(entries), stream, opts.progress)
     scratch = Scratch()                      # the system temp dir: a killed run leaves nothing in the user's folder
@@ -111,8 +111,7 @@ def _check_output(opts: Options) -> Path:
                         path=", ".join(map(str, missing)))
     folders = [Path(p).resolve() for p in opts.inputs if Path(p).is_dir()]
     if out.exists() and any(f in out.resolve().parents for f in folders) and not is_consolidation(out):
-        raise KdclError(f"Tệp {out} nằm trong thư mục đầu vào và không phải sổ tổng hợp của kdcl (có thể là sổ của "
-                        "một trường); không ghi đè, chọn tên khác cho -o.")
+        raise KdclError(kind="ra-trong-thu-muc-vao", path=out)
     for folder, suffix in ((opts.csv, ".csv"), (opts.parquet, ".parquet")):
         if folder is not None:
             output_folder(folder, opts.overwrite, [k + suffix for k in ORDER])

@@ -76,9 +76,7 @@ def _main_table(doc: WordDoc, forms: list[Form]) -> tuple[int, Match, list[str]]
     """The plan/results table: the best-recognised table (results before plan on a tie)."""
     found = [(i, m) for i, t in enumerate(doc.tables) if (m := recognise(t, forms)) is not None]
     if not found:
-        raise KdclError(f"{doc.source}: không tìm thấy bảng kế hoạch hay bảng kết quả thực hiện kế hoạch cải tiến "
-                        "(cần một bảng có cột «Tiêu chuẩn, tiêu chí» và cột nội dung, như bảng trong kế hoạch hoặc "
-                        "Phụ lục 2 của báo cáo).")
+        raise KdclError(kind="word-khong-co-bang", name=doc.source)
     order = {"results": 0, "both": 1, "plan": 2}
     index, match = max(found, key=lambda p: (round(p[1].score, 2), -order[p[1].form.part]))
     notes = [f"Bảng {doc.tables[i].index} cũng giống một bảng {m.form.name.lower()} nhưng không được nhập (chỉ nhập "
@@ -113,19 +111,18 @@ def _framework(doc: WordDoc, match: Match, opts: Options) -> tuple[str, SchoolYe
     day = detect.report_date(lines)
     year = opts.nam_hoc or detect.school_year(lines) or (detect.year_of(day) if day else None)
     if year is None:
-        raise KdclError(f"{doc.source}: không thấy năm học trong văn bản; ghi --nam-hoc, ví dụ --nam-hoc 2023-2024.")
+        raise KdclError(kind="word-thieu-nam-hoc", name=doc.source)
     cells = [c.text for t in doc.tables for r in t.rows for c in r if c.text]
     level = opts.cap_hoc or detect.cap_hoc(lines, cells)
     if level is None:
-        raise KdclError(f"{doc.source}: không đoán được cấp học từ văn bản; ghi --cap-hoc, ví dụ --cap-hoc THCS.")
+        raise KdclError(kind="word-thieu-cap-hoc", name=doc.source)
     fw = choose_framework(level, year.start_year)
     form = match.form
     own = form.id in fw.forms.values()
     has_criterion_column = any(c.role == "criterion" for c in form.columns)
     if not own and not (form.id in variant_forms() and (fw.layout == "theo-tieu-chi" or has_criterion_column)):
-        raise KdclError(f"{doc.source}: bảng theo mẫu «{form.name}», nhưng năm học {year} ({level}) dùng Thông tư "
-                        f"{fw.number} với mẫu bảng khác. Ghi đúng --nam-hoc của văn bản; muốn lập kế hoạch năm học mới "
-                        "từ văn bản cũ thì nhập vào năm học của văn bản rồi dùng kdcl nam-sau.")
+        raise KdclError(kind="word-khac-mau-bang", name=doc.source, form=form.name, year=year, cap_hoc=level,
+                        thong_tu=fw.number)
     return level, year, day, fw
 
 

@@ -159,7 +159,7 @@ def read_docx(path: str | Path) -> WordDoc:
     if not path.is_file():
         raise KdclError(kind="khong-tim-thay", path=path)
     if path.suffix.lower() == ".doc":
-        raise KdclError(f"{path.name}: tệp Word 97-2003 (.doc) không đọc được; mở bằng Word rồi lưu lại dạng .docx.")
+        raise KdclError(kind="word-97-2003", name=path.name)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     package = guarded_package(path)
@@ -190,7 +190,7 @@ _W_VAL = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"
 
 
 def _not_word(name: str) -> KdclError:
-    return KdclError(f"{name}: không mở được như một tệp Word (.docx) — tệp hỏng, có mật khẩu, hoặc không phải tệp Word.")
+    return KdclError(kind="khong-phai-word", name=name)
 
 
 def guarded_package(path: Path) -> bytes:

@@ -21,10 +21,11 @@ def _inputs(table: Table) -> list[tuple[int, Column]]:
     return [(p.index, p.column) for p in table.inputs() if p.column is not None]
 
 
-def _table(sl: SheetLayout, key: str) -> Table:
+def _table(sl: SheetLayout, key: str, missing: str) -> Table:
+    """The sheet's table `key`; `missing` is the error kind saying which table the template lacks."""
     table = sl.table(key)
     if table is None:
-        raise KdclError(f"Trang {sl.name} không có bảng «{key}» trong mẫu này.")
+        raise KdclError(kind=missing, sheet=sl.name)
     return table
 
 
@@ -61,7 +62,8 @@ def fill_info(ws, layout: Layout, fields: dict, lists: dict) -> None:
         entries = lists.get(lst.key) or []
         first = layout.info.list_rows[lst.key][2]
         if len(entries) > layout.info.list_sizes[lst.key]:
-            raise KdclError(f"Danh sách {lst.title} có {len(entries)} dòng, mẫu chỉ có {layout.info.list_sizes[lst.key]}.")
+            raise KdclError(kind="danh-sach-qua-dai", title=lst.title, key=lst.key, count=len(entries),
+                            size=layout.info.list_sizes[lst.key])
         for i, entry in enumerate(entries):
             for j, (key, _h, locked, _w) in enumerate(lst.columns):
                 if not locked and entry.get(key) not in (None, ""):
@@ -88,12 +90,12 @@ def fill_item(wb, layout: Layout, item: dict) -> tuple[str, int]:
     fw, code = layout.framework, item["criterion"]
     crit = fw.criterion(code)
     if crit is None:
-        raise KdclError(f"Tiêu chí {code} không có trong {fw.number}.")
+        raise KdclError(kind="tieu-chi-khong-co", code=code, thong_tu=fw.number)
     sl = next(s for s in layout.sheets if s.standard == crit.standard)
-    ws, table = wb[sl.name], _table(sl, "plan")
+    ws, table = wb[sl.name], _table(sl, "plan", "mau-thieu-bang-ke-hoach")
     rows = _item_rows(ws, table, code)
     if not rows:
-        raise KdclError(f"Hết dòng trống cho tiêu chí {code} trên trang {sl.name}.")
+        raise KdclError(kind="het-dong-tieu-chi", code=code, sheet=sl.name)
     values = dict(item["values"])
     crit_col = next((col for _i, col in _inputs(table) if col.role == "criterion"), None)
     if crit_col is not None:
@@ -105,10 +107,10 @@ def fill_item(wb, layout: Layout, item: dict) -> tuple[str, int]:
 def fill_issue(wb, layout: Layout, issue: dict) -> None:
     """One "vấn đề trọng tâm" (TT57) in the first empty row of its standard's issues table."""
     sl = next(s for s in layout.sheets if s.standard == int(issue["standard"]))
-    ws, table = wb[sl.name], _table(sl, "issues")
+    ws, table = wb[sl.name], _table(sl, "issues", "mau-thieu-bang-van-de")
     rows = _free_rows(table, ws, list(range(table.first_row, table.last_row + 1)))
     if not rows:
-        raise KdclError(f"Hết dòng trống cho vấn đề trọng tâm trên trang {sl.name}.")
+        raise KdclError(kind="het-dong-van-de", sheet=sl.name)
     _type_row(ws, rows[0], table, issue["values"])
 
 
@@ -121,7 +123,7 @@ def fill_levels(wb, layout: Layout, levels: dict) -> None:
     for code, values in levels.items():
         row = ll.row_of(code)
         if row is None:
-            raise KdclError(f"Tiêu chí {code} không có trong {layout.framework.number}.")
+            raise KdclError(kind="tieu-chi-khong-co", code=code, thong_tu=layout.framework.number)
         for key, col in (("current", ll.current_col), ("target", ll.target_col)):
             if values.get(key) not in (None, ""):
                 ws.cell(row, col).value = values[key]
