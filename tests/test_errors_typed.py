@@ -210,3 +210,146 @@ def test_unreadable_date_in_an_example_is_a_data_file_error(tmp_path):
     err = raised(load_document, bad)
     assert isinstance(err, DataFileError)
     assert_kind(err, "du-lieu", DATA, str(bad), "info.ngay_bao_cao", "«31/02/2024»")
+
+
+# ---- tong-hop ----
+
+def test_tong_hop_with_no_workbook_in_its_inputs(tmp_path, capsys):
+    from xlbridge.consolidate.run import Options, consolidate
+    empty = tmp_path / "hop-thu-rong"
+    empty.mkdir()
+    code, err = cli(capsys, "tong-hop", str(empty), "-o", str(tmp_path / "th.xlsx"))
+    assert code == INPUT and f"nào trong {empty}." in err and ".eml/.mbox" in err
+    err_obj = raised(consolidate, Options([str(empty)], tmp_path / "th.xlsx"))
+    assert_kind(err_obj, "tong-hop-khong-co-so", INPUT, "Không tìm thấy tệp Excel (.xlsx)", str(empty))
+    assert not (tmp_path / "th.xlsx").exists()
+
+
+def test_tong_hop_never_overwrites_a_school_workbook_in_its_input_folder(tmp_path, capsys):
+    from xlbridge.consolidate.run import Options, consolidate
+    folder = tmp_path / "so-cac-truong"
+    folder.mkdir()
+    school = folder / "truong-a.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Sổ của trường A"
+    wb.save(school)
+    before = school.read_bytes()
+    code, err = cli(capsys, "tong-hop", str(folder), "-o", str(school), "--ghi-de")
+    assert code == INPUT and f"Tệp {school} nằm trong thư mục đầu vào" in err
+    err_obj = raised(consolidate, Options([str(folder)], school, overwrite=True))
+    assert_kind(err_obj, "ra-trong-thu-muc-vao", INPUT, str(school), "nên không ghi đè.", "Chọn tên khác cho -o")
+    assert school.read_bytes() == before
+
+
+def test_parquet_without_pyarrow_names_the_folder(tmp_path, monkeypatch):
+    import builtins
+
+    from xlbridge.consolidate.export import write_parquet
+    real_import = builtins.__import__
+
+    def no_pyarrow(name, *args, **kwargs):
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    folder = tmp_path / "bang-parquet"
+    err = raised(write_parquet, [], folder)
+    assert_kind(err, "can-pyarrow", INPUT, f"vào {folder}: cần gói pyarrow", "pip install 'kdcl[parquet]'", "--csv")
+    assert not folder.exists()
+
+
+# ---- filling a template (nhap-word, nam-sau, the example) ----
+
+def _plan_values(layout) -> dict:
+    """A non-empty value for every input column of the first standard's plan table."""
+    table = next(s for s in layout.sheets if s.kind == "standard").table("plan")
+    return {p.column.key: "Nội dung thử" for p in table.inputs() if p.column is not None}
+
+
+def test_filler_refuses_what_the_template_cannot_hold(thpt, thpt_file, tmp_path):
+    from xlbridge.io.filler import fill_item, fill_workbook
+    layout, dst = thpt.layout, tmp_path / "da-dien.xlsx"
+    values = _plan_values(layout)
+    err = raised(fill_workbook, thpt_file, dst, layout, {"items": [{"criterion": "9.9", "values": values}]})
+    assert_kind(err, "tieu-chi-khong-co", INPUT, "Tiêu chí 9.9 không có trong Thông tư 18/2018/TT-BGDĐT")
+    err = raised(fill_workbook, thpt_file, dst, layout, {"items": [{"criterion": "1.1", "values": values}] * 500})
+    sheet = next(s.name for s in layout.sheets if s.standard == 1)
+    assert_kind(err, "het-dong-tieu-chi", INPUT, f"Hết dòng trống cho tiêu chí 1.1 trên trang {sheet}.", "tiêu chí 1.1")
+    size = layout.info.list_sizes["to_giam_sat"]
+    members = [{"ho_ten": f"Người {i}"} for i in range(size + 1)]
+    err = raised(fill_workbook, thpt_file, dst, layout, {"lists": {"to_giam_sat": members}})
+    assert_kind(err, "danh-sach-qua-dai", INPUT, "«TỔ GIÁM SÁT KẾ HOẠCH CẢI TIẾN CHẤT LƯỢNG»", f"có {size + 1} dòng",
+                f"chỉ có {size} dòng", "«to_giam_sat»", "forms/thong-tin.yaml")
+    assert not dst.exists()
+    bare = dataclasses.replace(layout, sheets=tuple(dataclasses.replace(s, tables=()) for s in layout.sheets))
+    err = raised(fill_item, openpyxl.load_workbook(thpt_file), bare, {"criterion": "1.1", "values": values})
+    assert_kind(err, "mau-thieu-bang-ke-hoach", DATA, f"Trang {sheet} của mẫu sổ không có bảng kế hoạch", "KDCL_DU_LIEU")
+
+
+# ---- the .xlsm builder's VBA writer (a real child process) ----
+
+def _fake_python(tmp_path: Path, name: str, body: str) -> Path:
+    script = tmp_path / name
+    script.write_text("#!/bin/sh\ncat >/dev/null\n" + body, encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_vba_writer_failures_say_why_without_the_exception_class(tmp_path, monkeypatch):
+    import sys
+
+    from xlbridge.bridge.xlsm import build_vba_project
+    failing = _fake_python(tmp_path, "python-hong", "echo 'Traceback (most recent call last):' >&2\n"
+                                                    "echo 'ValueError: mô-đun KdclMacros hỏng' >&2\nexit 1\n")
+    monkeypatch.setattr(sys, "executable", str(failing))
+    err = raised(build_vba_project, ["Sheet1"])
+    assert_kind(err, "vba-khong-tao-duoc", INPUT, "dự án VBA cho sổ .xlsm (mô-đun KdclMacros hỏng)", "Cài lại kdcl")
+    assert "ValueError" not in err.full_text() and "Traceback" not in err.full_text()
+    silent = _fake_python(tmp_path, "python-im-lang", "exit 3\n")
+    monkeypatch.setattr(sys, "executable", str(silent))
+    assert_kind(raised(build_vba_project, ["Sheet1"]), "vba-dung-khong-ro-ly-do", INPUT, "mã thoát 3", "xlwings Lite")
+    monkeypatch.setattr(sys, "executable", "/khong-co/python")
+    assert_kind(raised(build_vba_project, ["Sheet1"]), "vba-khong-chay-python", INPUT, "(/khong-co/python, lỗi hệ thống số 2)")
+
+
+# ---- nhap-word ----
+
+def test_word_files_that_are_not_docx(tmp_path, capsys):
+    from xlbridge.importer.docx_tables import read_docx
+    old = tmp_path / "ke-hoach-cu.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 Word 97")
+    code, err = cli(capsys, "nhap-word", str(old), "-o", str(tmp_path / "a.xlsx"))
+    assert code == INPUT and "ke-hoach-cu.doc: tệp Word 97-2003 (.doc)" in err and "lưu lại dạng .docx" in err
+    assert_kind(raised(read_docx, old), "word-97-2003", INPUT, "ke-hoach-cu.doc", "Tài liệu Word")
+    fake = tmp_path / "bao-cao.docx"
+    fake.write_text("không phải Word", encoding="utf-8")
+    assert_kind(raised(read_docx, fake), "khong-phai-word", INPUT, "bao-cao.docx: không mở được như một tệp Word",
+                "bỏ mật khẩu")
+    assert not (tmp_path / "a.xlsx").exists() and old.read_bytes() == b"\xd0\xcf\x11\xe0 Word 97"
+
+
+def test_word_documents_kdcl_cannot_place(tmp_path, capsys):
+    import docx
+    from make_docx import build_docx
+
+    from xlbridge.core.periods import SchoolYear
+    from xlbridge.importer.convert import Options, import_word
+    empty = tmp_path / "rong.docx"
+    docx.Document().save(empty)
+    assert_kind(raised(import_word, empty, Options(nam_hoc=SchoolYear(2023))), "word-khong-co-bang", INPUT,
+                "rong.docx: không tìm thấy bảng kế hoạch", "cột «Tiêu chuẩn, tiêu chí»")
+    bare = build_docx("ke-hoach-th-thcs", tmp_path / "kh.docx")
+    document = docx.Document(bare)
+    for paragraph in list(document.paragraphs):         # the table alone: no year, no level to read
+        paragraph._element.getparent().remove(paragraph._element)
+    document.save(bare)
+    code, err = cli(capsys, "nhap-word", str(bare), "-o", str(tmp_path / "kh.xlsx"))
+    assert code == INPUT and "kh.docx: không thấy năm học trong văn bản." in err and "--nam-hoc 2023-2024" in err
+    assert_kind(raised(import_word, bare), "word-thieu-nam-hoc", INPUT, "kh.docx")
+    assert_kind(raised(import_word, bare, Options(nam_hoc=SchoolYear(2024))), "word-thieu-cap-hoc", INPUT,
+                "kh.docx: không đoán được cấp học", "--cap-hoc THCS")
+    assert not (tmp_path / "kh.xlsx").exists()
+    old = build_docx("ket-qua-thcs", tmp_path / "thcs.docx")
+    err_obj = raised(import_word, old, Options(nam_hoc=SchoolYear(2026)))
+    assert_kind(err_obj, "word-khac-mau-bang", INPUT, "thcs.docx: bảng theo mẫu «", "năm học 2026-2027 (THCS)",
+                "Thông tư 57/2026", "kdcl nam-sau")
