@@ -201,8 +201,9 @@ def test_options_override_detection(tmp_path):
 
 def test_table_of_the_old_circulars_for_a_tt57_year_is_refused(tmp_path):
     doc = build_docx("ket-qua-thcs", tmp_path / "thcs.docx")
-    with pytest.raises(KdclError, match="kdcl nam-sau"):
+    with pytest.raises(KdclError) as exc:
         import_word(doc, Options(nam_hoc=SchoolYear(2026)))
+    assert "kdcl nam-sau" in exc.value.full_text()          # the hint, printed after the message
 
 
 def test_cli_errors_are_sentences(tmp_path, capsys):
@@ -283,6 +284,7 @@ def test_tt57_plan_table_with_a_criterion_column(tmp_path):
 
 
 def test_no_school_year_in_the_document_asks_for_it(tmp_path):
-    with pytest.raises(KdclError, match="--nam-hoc"):
+    with pytest.raises(KdclError) as exc:
         import_word(_bieu2(tmp_path / "khong-nam.docx", year_line=False))
+    assert "--nam-hoc" in exc.value.full_text()             # the hint, printed after the message
     assert import_word(tmp_path / "khong-nam.docx", Options(nam_hoc=SchoolYear(2026))).year == SchoolYear(2026)

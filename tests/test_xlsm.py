@@ -142,4 +142,5 @@ def test_writer_failure_is_a_vietnamese_message(monkeypatch):
     monkeypatch.setattr(sys, "executable", "/khong-co/python")
     with pytest.raises(KdclError, match="Không tạo được dự án VBA") as exc:
         build_vba_project(["Sheet1"])
-    assert "cài lại kdcl" in str(exc.value) and "Error" not in str(exc.value)
+    text = exc.value.full_text()                              # message and hint, as the command line prints them
+    assert "Cài lại kdcl" in text and "Error" not in text
