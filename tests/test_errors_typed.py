@@ -312,6 +312,15 @@ def test_vba_writer_failures_say_why_without_the_exception_class(tmp_path, monke
     assert_kind(raised(build_vba_project, ["Sheet1"]), "vba-khong-chay-python", INPUT, "(/khong-co/python, lỗi hệ thống số 2)")
 
 
+def test_xlsm_without_the_xlwings_package(monkeypatch):
+    import importlib.util
+
+    from xlbridge.bridge.xlsm import module_source
+    assert module_source("xlwings")                                # installed: its xlwings.bas is read
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    assert_kind(raised(module_source, "xlwings"), "xlwings-khong-co", INPUT, "xlwings.bas", "pip install kdcl")
+
+
 # ---- nhap-word ----
 
 def test_word_files_that_are_not_docx(tmp_path, capsys):
