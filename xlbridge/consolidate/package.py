@@ -23,6 +23,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from xlbridge.consolidate.reasons import Rejected
+from xlbridge.core.vntext import nfc
 
 MIB = 1024 * 1024
 MAX_FILE = 50 * MIB          # a kdcl workbook is well under 1 MB; pictures can add a few MB
@@ -74,8 +75,10 @@ def read_file(path: Path) -> bytes:
         raise Rejected("loi-khac", path.name, detail=short_reason(exc)) from None
 
 
-def open_package(data: bytes, name: str) -> Package:
-    """Check everything about `data` that can be checked without parsing cells; raise Rejected otherwise."""
+def open_package(data: bytes, name: str, unread: frozenset[str] = frozenset()) -> Package:
+    """Check everything about `data` that can be checked without parsing cells; raise Rejected otherwise.
+    The `unread` sheets (a caller that reads none of their cells: tong-hop's workers, for the sheets kdcl
+    writes) must exist but are not decompressed: they are left out of `parts`."""
     if not data:
         raise Rejected("rong", name)
     if len(data) > MAX_FILE:
@@ -106,10 +109,11 @@ def open_package(data: bytes, name: str) -> Package:
     for part in {target for kind, target in rels.values() if kind.endswith(("/styles", "/sharedStrings"))}:
         if part in entries:
             parts[part] = reader.read(part)
-    for _sheet, part in sheets:
+    for sheet, part in sheets:
         if part not in entries:
             raise Rejected("xml-hong", name, detail=f"thiếu phần {part}")
-        parts[part] = reader.read(part)
+        if nfc(sheet) not in unread:
+            parts[part] = reader.read(part)
     for extra in ("[Content_Types].xml", "_rels/.rels"):
         if extra in entries:
             parts[extra] = reader.read(extra)
