@@ -226,8 +226,8 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
         values = _row_values(grid, sl.name, table, row)
         criterion = code if code in expected else current
         items.append(_make_item(sl, row, criterion, values, layout, info))
-    if current is not None:      # the last block runs to the sheet's end: its code column keeps the rows in the grid
-        _criterion_rows(sl.name, expected[current], len(grid[sl.name]) - started, started, anomalies)
+    # (the last block is not counted: nothing locked follows it, and its rows cleared with Delete — code column
+    # included, it is not locked — would look like rows deleted: a false error is worse than a missed one)
     for code, block in expected.items():
         if code not in seen:
             anomalies.append(Anomaly("criterion-missing", sl.name, None, {"label": block.criterion.label}))
@@ -242,12 +242,12 @@ def _criterion_rows(sheet: str, block, rows: int, title_row: int, anomalies: lis
             "block": where, "code": block.criterion.code, "found": rows, "expected": len(block.item_rows)}))
 
 
-def _table_rows(sheet: str, table: Table, following: Table | None, rows: int, header_row: int,
+def _table_rows(sheet: str, table: Table, following: Table, rows: int, header_row: int,
                 anomalies: list[Anomaly]) -> None:
-    """The same for a priority table (TT57): `rows` lie between its header and the next table's title (or the
-    sheet's end), the template's spacer rows included."""
+    """The same for a priority table (TT57): `rows` lie between its header and the next table's title, the
+    template's spacer rows included."""
     expected = table.last_row - table.first_row + 1
-    spacer = following.marker_row - table.last_row - 1 if following is not None and following.marker_row else 0
+    spacer = following.marker_row - table.last_row - 1 if following.marker_row else 0
     rows -= spacer
     if rows < expected:
         where = config().labels["rows_block_table"].format(table=table.marker or "")
@@ -301,7 +301,8 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
                     items.append(_make_item(sl, row, code, values, layout, info))
             row += 1
         following = sl.tables[i + 1] if i + 1 < len(sl.tables) else None
-        _table_rows(sl.name, table, following, row - header_row - 1, header_row, anomalies)
+        if following is not None:        # bounded by the next table's locked title (not the last table: see above)
+            _table_rows(sl.name, table, following, row - header_row - 1, header_row, anomalies)
 
 
 def read_levels(grid: Grid, layout: Layout) -> dict[str, LevelEntry]:
