@@ -85,6 +85,19 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
+def without_pyarrow(monkeypatch):
+    """pyarrow (the kdcl[parquet] extra) made unimportable, as on a machine that does not have it."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_pyarrow(name, *args, **kwargs):
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+
+
+@pytest.fixture
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:

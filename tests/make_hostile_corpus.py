@@ -36,6 +36,19 @@ class Case:
     note: str = ""
 
 
+def declare_shared_strings(name: str, data: bytes) -> bytes:
+    """A package part with a shared-strings part `xl/sharedStrings.xml` declared (content type, relationship);
+    other parts unchanged. (kdcl's templates write inline strings, so the part must be added and declared.)"""
+    if name == "[Content_Types].xml":
+        return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    if name == "xl/_rels/workbook.xml.rels":
+        return data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.'
+                            b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                            b"</Relationships>")
+    return data
+
+
 class Base:
     """The good workbook's parts, read once; every case is a rewritten copy."""
 
@@ -70,16 +83,9 @@ class Base:
         part = self.sheet[S1]
 
         def change(name: str, data: bytes) -> bytes:
-            if name == "[Content_Types].xml":
-                return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            if name == "xl/_rels/workbook.xml.rels":
-                return data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.'
-                                    b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                                    b"</Relationships>")
             if name == part and sheet_rows:
                 return data.replace(b"</sheetData>", sheet_rows + b"</sheetData>", 1)
-            return data
+            return declare_shared_strings(name, data)
         return self.write(dst, change, {"xl/sharedStrings.xml": sst})
 
     def cell(self, dst: Path, ref: str, new: bytes, sheet: str = S1) -> Path:

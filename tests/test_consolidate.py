@@ -387,16 +387,8 @@ def test_csv_and_parquet_hold_the_same_tables(district):
     assert schools["so_noi_dung"].sum() == district["report"].items and schools["ht_chung"].between(0, 1).all()
 
 
-def test_parquet_without_pyarrow_says_how_to_install_it(tmp_path, books, capsys, monkeypatch):
+def test_parquet_without_pyarrow_says_how_to_install_it(tmp_path, books, capsys, without_pyarrow):
     """pyarrow is the extra kdcl[parquet]: without it --parquet is a Vietnamese message (exit 2), the workbook is written."""
-    import builtins
-    real_import = builtins.__import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name.split(".")[0] == "pyarrow":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
     code = main(["tong-hop", str(books["ket-qua-thpt"]), "-o", str(tmp_path / "th.xlsx"), "--parquet", str(tmp_path / "pq"),
                  "-j", "1", "--khong-tien-do"])
     err = capsys.readouterr().err

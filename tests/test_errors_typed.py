@@ -241,17 +241,8 @@ def test_tong_hop_never_overwrites_a_school_workbook_in_its_input_folder(tmp_pat
     assert school.read_bytes() == before
 
 
-def test_parquet_without_pyarrow_names_the_folder(tmp_path, monkeypatch):
-    import builtins
-
+def test_parquet_without_pyarrow_names_the_folder(tmp_path, without_pyarrow):
     from xlbridge.consolidate.export import write_parquet
-    real_import = builtins.__import__
-
-    def no_pyarrow(name, *args, **kwargs):
-        if name.split(".")[0] == "pyarrow":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
     folder = tmp_path / "bang-parquet"
     err = raised(write_parquet, [], folder)
     assert_kind(err, "can-pyarrow", INPUT, f"vào {folder}: cần gói pyarrow", "pip install 'kdcl[parquet]'", "--csv")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import seed_workbook
 from make_bad_corpus import _rezip, _sheet_part
+from make_hostile_corpus import declare_shared_strings
 
 from xlbridge.check import check_file
 from xlbridge.consolidate.fastgrid import load_grid_safe
@@ -81,16 +82,7 @@ def test_a_value_in_an_attribute_does_not_fool_the_quick_path(tmp_path, good):
 
 
 def _with_strings(good: Path, dst: Path, sst: bytes) -> Path:
-    def change(name: str, data: bytes) -> bytes:
-        if name == "[Content_Types].xml":
-            return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-        if name == "xl/_rels/workbook.xml.rels":
-            return data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/'
-                                b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                                b"</Relationships>")
-        return data
-    return _rezip(good, dst, change, {"xl/sharedStrings.xml": sst})
+    return _rezip(good, dst, declare_shared_strings, {"xl/sharedStrings.xml": sst})
 
 
 @pytest.mark.parametrize("attrs", [b'count="4294967295" uniqueCount="4294967295"', b"uniqueCount = '99999999999'",
