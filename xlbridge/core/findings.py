@@ -8,7 +8,6 @@ cell), a human message and a hint; the rule catalogue with the texts lives in
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from dataclasses import replace as dataclasses_replace
 
 from xlbridge.data.files import Checker, cached, find, load_yaml
 from xlbridge.layout import column_letter, parse_a1
@@ -41,7 +40,7 @@ class Finding:
     @property
     def cell(self) -> str | None:
         """The cell as users write it ("C7")."""
-        return f"{column_letter(self.at[1])}{self.at[0]}" if self.at else None
+        return _a1(self.at)
 
     @property
     def position(self) -> tuple[int, int]:
@@ -85,6 +84,10 @@ def rule_specs() -> dict[str, RuleSpec]:
     return specs
 
 
+def _a1(at: tuple[int, int] | None) -> str | None:
+    return f"{column_letter(at[1])}{at[0]}" if at else None
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return "…"
@@ -96,6 +99,6 @@ def make_finding(rule: str, sheet: str | None, cell: CellRef | str | None, /, **
     spec = rule_specs()[rule]
     at = (cell.row, cell.col) if isinstance(cell, CellRef) else parse_a1(cell) if cell else None
     values = _Blank({k: "" if v is None else v for k, v in fields.items()})
-    finding = Finding(rule, spec.severity, sheet, at, "", "", dict(fields))
-    values.setdefault("cell", finding.cell or "")
-    return dataclasses_replace(finding, message=spec.message.format_map(values), hint=spec.hint.format_map(values))
+    values.setdefault("cell", _a1(at) or "")
+    return Finding(rule, spec.severity, sheet, at, spec.message.format_map(values), spec.hint.format_map(values),
+                   dict(fields))
