@@ -17,7 +17,7 @@ def test_unread_sheets_are_listed_not_read_and_the_check_is_the_same(tmp_path):
         pkg = open_package(path.read_bytes(), path.name, unread)
         skipped = {part for sheet, part in pkg.sheets if sheet in unread}
         assert len(skipped) == 4 and not skipped & set(pkg.parts)          # never decompressed
-        grid = package_grid(pkg, unread)
+        grid = package_grid(pkg)
         assert all(grid[s] == [] for s in unread)                           # present (no CT01), empty
         fast, whole = check_grid(grid, path.name), check_file(path)
         assert [f.to_dict() for f in fast.findings] == [f.to_dict() for f in whole.findings]

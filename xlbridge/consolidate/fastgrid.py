@@ -46,11 +46,11 @@ def grid_of(data: bytes, name: str) -> Grid:
     return package_grid(open_package(data, name))
 
 
-def package_grid(pkg: Package, unread: frozenset[str] = frozenset()) -> Grid:
-    """`unread`: sheets only listed (an empty grid), their cells neither scanned nor read — for a caller that
-    writes nothing back, the sheets kdcl itself fills (tong-hop's workers)."""
+def package_grid(pkg: Package) -> Grid:
+    """Sheets the package holds no part of (opened with `unread`: tong-hop's workers, for the sheets kdcl itself
+    fills) are only listed, with an empty grid: their cells are neither scanned nor read."""
     from python_calamine import CalamineWorkbook
-    patches = check_extent(pkg, unread)
+    patches = check_extent(pkg)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, patches)))
     except (KeyboardInterrupt, SystemExit):
@@ -59,7 +59,7 @@ def package_grid(pkg: Package, unread: frozenset[str] = frozenset()) -> Grid:
         raise Rejected("xml-hong", pkg.name, detail=short_reason(exc)) from None
     grid: Grid = {}
     for sheet, part in pkg.sheets:
-        if nfc(sheet) in unread:
+        if part not in pkg.parts:
             grid[nfc(sheet)] = []
             continue
         try:
@@ -75,18 +75,19 @@ def package_grid(pkg: Package, unread: frozenset[str] = frozenset()) -> Grid:
     return grid
 
 
-def check_extent(pkg: Package, unread: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int, bytes]]]:
+def check_extent(pkg: Package) -> dict[str, list[tuple[int, int, bytes]]]:
     """Refuse sheets whose values lie so far apart that laying them out would exhaust memory (a few cells at
     A1 and XFD1048576 make a 17-billion-cell range; empty formatted cells do not count, as in calamine), and
     string tables too large; every sheet and the string table are parsed (xlbridge.consolidate.scan), whatever
-    their spelling, except the `unread` sheets, which calamine is never asked for. Returns, per part, the byte
-    patches calamine's copy needs (declared counts removed, error values it does not know replaced)."""
+    their spelling, except sheets left unread (no part in the package), which calamine is never asked for.
+    Returns, per part, the byte patches calamine's copy needs (declared counts removed, error values it does not
+    know replaced)."""
     if len(pkg.sheets) > MAX_SHEETS:
         raise Rejected("bang-qua-lon", pkg.name, detail=f"sổ có {len(pkg.sheets)} trang tính (giới hạn {MAX_SHEETS})")
     patches: dict[str, list[tuple[int, int, bytes]]] = {}
     total = 0
     for sheet, part in pkg.sheets:
-        if nfc(sheet) in unread:
+        if part not in pkg.parts:
             continue
         found = scan_sheet(pkg.parts[part], pkg.name, part)
         rows, cols = found.rows, found.cols

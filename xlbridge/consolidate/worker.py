@@ -32,7 +32,7 @@ def check_entry(entry: Entry, today: date | None = None) -> Outcome:
     try:
         data = entry.load()
         package = open_package(data, entry.name, unread=output_sheets())
-        grid = package_grid(package, unread=output_sheets())
+        grid = package_grid(package)
         result = check_grid(grid, entry.name, today)       # the check `kiem-tra` runs, summary included
         return school_outcome(entry, result, package.saved, hashlib.sha1(data).hexdigest()[:16])
     except Rejected as exc:
