@@ -28,6 +28,11 @@ def value_at(grid: Grid, sheet: str, row: int, col: int) -> object:
     return line[col - 1] if 0 < col <= len(line) else None
 
 
+def is_blank(value: object) -> bool:
+    """Nothing a person reads in the cell: `text_of(value) == ""` exactly when this is true."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def text_of(value: object) -> str:
     """A cell value as the text a person reads in it (numbers and dates written Vietnamese-style)."""
     if value is None:

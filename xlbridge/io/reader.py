@@ -21,7 +21,7 @@ from xlbridge.data.catalog import Framework, get_framework
 from xlbridge.data.forms import Column, info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError, UnreadableWorkbook
-from xlbridge.io.grid import Grid, is_error, is_formula, text_of, value_at
+from xlbridge.io.grid import Grid, is_blank, is_error, is_formula, text_of, value_at
 from xlbridge.layout import Layout, SheetLayout, Table, build_layout, config, criterion_row_label
 from xlbridge.model import Anomaly, CellRef, Info, Issue, Item, LevelEntry, Meta, PlanBook, ReviewResult, Value
 
@@ -146,11 +146,7 @@ def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
     Value is made — the same answer as every Value of the row being empty."""
     rows = grid[sheet]
     line = rows[row - 1] if row <= len(rows) else []
-    for p in table.inputs():
-        raw = line[p.index - 1] if p.index <= len(line) else None
-        if raw is not None and not (isinstance(raw, str) and not raw.strip()):
-            return False
-    return True
+    return all(is_blank(line[p.index - 1] if p.index <= len(line) else None) for p in table.inputs())
 
 
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
@@ -259,19 +255,21 @@ def _typed_on_title(grid: Grid, sl: SheetLayout, table: Table, row: int, anomali
     """Text typed on a criterion's title row, beside the title: those cells are unlocked (for rows inserted
     below), but the row is not an item, so what is typed there would be lost."""
     for p in table.inputs():
-        if p.index > 2 and text_of(value_at(grid, sl.name, row, p.index)):
-            ref = CellRef(sl.name, row, p.index)
-            anomalies.append(Anomaly("stray-value", sl.name, ref.a1,
-                                     {"value": text_of(value_at(grid, sl.name, row, p.index))[:60]}))
+        if p.index > 2:
+            _stray_cell(sl.name, row, p.index, value_at(grid, sl.name, row, p.index), anomalies)
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:
     """Text typed to the right of the table, where nobody will read it."""
     line = grid[sl.name][row - 1] if row <= len(grid[sl.name]) else []
     for col in range(width + 1, len(line) + 1):
-        if text_of(line[col - 1]):
-            ref = CellRef(sl.name, row, col)
-            anomalies.append(Anomaly("stray-value", sl.name, ref.a1, {"value": text_of(line[col - 1])[:60]}))
+        _stray_cell(sl.name, row, col, line[col - 1], anomalies)
+
+
+def _stray_cell(sheet: str, row: int, col: int, value: object, anomalies: list[Anomaly]) -> None:
+    """A value where kdcl reads nothing: reported, never silently lost."""
+    if text := text_of(value):
+        anomalies.append(Anomaly("stray-value", sheet, CellRef(sheet, row, col).a1, {"value": text[:60]}))
 
 
 def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, items: list[Item],
