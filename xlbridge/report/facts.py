@@ -286,12 +286,13 @@ def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
     own: dict[str, list[str]] = {}
     worded: set[int] = set()
     for g in alike:          # alike reasons of a category that also has other items: one bullet, not two
-        category = classify(g.nguyen_nhan.label if g.nguyen_nhan else "")
-        if category.limitation and category.key in buckets and category.key not in (causes().other.key,):
+        label = g.nguyen_nhan.label if g.nguyen_nhan else ""
+        category = classify(label)
+        if category.limitation and category.key in buckets and category.key != causes().other.key:
             for f in g.items:
                 f.cause = category
             buckets[category.key] = sorted(g.items + buckets[category.key], key=lambda f: order[id(f)])
-            own.setdefault(category.key, []).append(g.nguyen_nhan.label if g.nguyen_nhan else "")
+            own.setdefault(category.key, []).append(label)
             worded |= {id(f) for f in g.items}
         else:
             groups.append(g)

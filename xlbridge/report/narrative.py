@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from xlbridge.core.periods import parse_period
+from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.core.progress import report_date as judged_on
 from xlbridge.core.summary import Summary
 from xlbridge.core.vntext import fold
@@ -212,7 +212,7 @@ def _context(book: PlanBook, doc: DocumentSpec, review: Review | None, facts: Fa
     }
 
 
-def _citations(texts: list[str], year) -> dict:
+def _citations(texts: list[str], year: SchoolYear | None) -> dict:
     """For a report's section I (a plan's "Căn cứ" lists every document in full: `can_cu`)."""
     split = split_citations(texts, year)
     return {"can_cu_nam_nay": split.current, "can_cu_truoc": split.earlier}
