@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -138,11 +139,14 @@ def write_report_rows(ws, rows: list[tuple[str, str]], font: Font) -> None:
         ws.row_dimensions[c.row].height = row_height([(text, width * 0.7)])   # office suites do not autofit on load
 
 
-def save_atomic(wb: openpyxl.Workbook, dst: Path) -> None:
+def save_atomic(wb: openpyxl.Workbook, dst: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Save to a temporary file, `finish` it (e.g. put back parts openpyxl drops), then rename over `dst`."""
     from xlbridge.io.titles import reopen_title_rows
     reopen_title_rows(wb)
     with atomic_path(dst) as tmp:
         wb.save(tmp)
+        if finish is not None:
+            finish(tmp)
 
 
 def open_copy(src: Path) -> tuple[openpyxl.Workbook, list[str]]:
@@ -171,18 +175,14 @@ def save_copy(wb: openpyxl.Workbook, src: Path, dst: Path) -> list[str]:
     on what could not be kept (Lite parts that are unsafe or not xlwings Lite's)."""
     from xlbridge.bridge.webext import carry_lite, has_lite
     from xlbridge.consolidate.reasons import Rejected
+    notes: list[str] = []
+
+    def keep_lite(tmp: Path) -> None:        # openpyxl drops xlwings Lite's parts: put them back before the rename
+        try:
+            carry_lite(src, tmp)
+        except Rejected as exc:
+            notes.append(f"không giữ mã xlwings Lite của sổ ({exc.detail})")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if not has_lite(src):
-            save_atomic(wb, dst)
-            return []
-        # openpyxl drops xlwings Lite's parts: save to a temporary file, put them back, then rename.
-        from xlbridge.io.titles import reopen_title_rows
-        reopen_title_rows(wb)
-        with atomic_path(dst) as tmp:
-            wb.save(tmp)
-            try:
-                carry_lite(src, tmp)
-            except Rejected as exc:
-                return [f"không giữ mã xlwings Lite của sổ ({exc.detail})"]
-    return []
+        save_atomic(wb, dst, keep_lite if has_lite(src) else None)
+    return notes
