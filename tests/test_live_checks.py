@@ -110,7 +110,7 @@ def test_cells_carry_the_conditional_formats(tmp_path):
     formats = {ws.title: {(str(cf.sqref), f.replace("_xlfn.", "")) for cf in ws.conditional_formatting for r in cf.rules
                           for f in r.formula} for ws in wb.worksheets}
     flagged = [c for c in live_checks(book.layout) if c.flag]
-    assert {c.rule for c in flagged} == {"O01", "O02", "O03"}
+    assert {c.rule for c in flagged} == {"TT01", "KH01", "KQ01", "KQ04", "KQ05", "O01", "O02", "O03"}
     for c in flagged:
         where = f"{c.flag}{c.first_row}" + (f":{c.flag}{c.last_row}" if c.last_row > c.first_row else "")
         assert (where, c.cell_formula()[1:]) in formats[c.sheet], (c.sheet, c.rule, where)

@@ -48,6 +48,24 @@ def _checked(tmp: Path, src: Path, name: str) -> Path:
     return out
 
 
+def _draft_and_fixed(tmp: Path) -> tuple[Path, Path]:
+    """The results-stage seed with one error typed in (an item «Hoàn thành» whose kết quả is emptied: KQ05),
+    checked; then that checked copy with the kết quả typed back, checked again (the run clears the error colour)."""
+    import openpyxl
+    src = seed_workbook(tmp, "ket-qua-thpt")
+    book = check_file(src, TODAY).book
+    v = next(r.values["ket_qua"] for it in book.items for r in it.results
+             if r.status is not None and r.status.name == "Hoàn thành" and not r.values["ket_qua"].empty)
+    wb = openpyxl.load_workbook(src)
+    wb[v.cell.sheet][v.cell.a1] = None
+    wb.save(tmp / "draft-src.xlsx")
+    draft = _checked(tmp, tmp / "draft-src.xlsx", "draft-2018")
+    wb = openpyxl.load_workbook(draft)
+    wb[v.cell.sheet][v.cell.a1] = v.text
+    wb.save(tmp / "fixed-src.xlsx")
+    return draft, _checked(tmp, tmp / "fixed-src.xlsx", "fixed-2018")
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     if pdftotext() is None:
@@ -59,6 +77,7 @@ def printed(tmp_path_factory):
         books[f"mau-{cap}-{year}-{mau or ''}".replace(" ", "_")] = path
     books["demo-2018"] = _checked(tmp, seed_workbook(tmp, "ket-qua-thpt"), "demo-2018")
     books["demo-tt57"] = _checked(tmp, tt57_workbook(tmp, "pho-thong"), "demo-tt57")
+    books["draft-2018"], books["fixed-2018"] = _draft_and_fixed(tmp)
     ref = _reference(tmp)
     files = [{"src": p, "pdf": tmp / f"{k}.pdf"} for k, p in books.items()] + [{"src": ref, "pdf": tmp / "ref9.pdf"}]
     results = run(files, inspect=True)
@@ -68,7 +87,7 @@ def printed(tmp_path_factory):
     for (name, _path), res in zip(books.items(), results[:-1], strict=True):
         sheets = res["sheets"]
         out[name] = (sheets, read_pdf(tmp / f"{name}.pdf", list(sheets)))
-    return out, min_height
+    return out, min_height, {name: tmp / f"{name}.pdf" for name in books}
 
 
 def _printed_sheets(sheets: dict) -> list[str]:
@@ -76,7 +95,7 @@ def _printed_sheets(sheets: dict) -> list[str]:
 
 
 def test_every_sheet_prints_with_its_footer(printed):
-    books, _ = printed
+    books, *_ = printed
     for name, (sheets, pages) in books.items():
         assert all(p.sheet for p in pages), (name, [p.number for p in pages if not p.sheet])
         assert set(by_sheet(pages)) <= set(sheets), name
@@ -85,7 +104,7 @@ def test_every_sheet_prints_with_its_footer(printed):
 
 
 def test_no_text_below_9_pt(printed):
-    books, min_height = printed
+    books, min_height, _ = printed
     for name, (_sheets, pages) in books.items():
         for p in pages:
             small = [w.text for w in p.words if w.height < min_height - 0.05]
@@ -97,7 +116,7 @@ def _page_texts(pages: list[Page]) -> dict[str, str]:
 
 
 def test_every_word_of_every_printed_cell_is_in_the_pdf(printed):
-    books, _ = printed
+    books, *_ = printed
     for name, (sheets, pages) in books.items():
         texts = _page_texts(pages)
         for sheet in _printed_sheets(sheets):
@@ -112,7 +131,7 @@ def test_every_word_of_every_printed_cell_is_in_the_pdf(printed):
 
 def test_no_row_is_lower_than_its_text(printed):
     """Every printed row holds its text: stored height ≥ LibreOffice's optimal height for it."""
-    books, _ = printed
+    books, *_ = printed
     for name, (sheets, _pages) in books.items():
         short = {s: info["short_rows"] for s, info in sheets.items() if info["short_rows"]}
         assert not short, (name, short)
@@ -132,7 +151,7 @@ def _segments(info: dict, repeat_rows: int) -> list[list[int]]:
 
 
 def test_no_near_empty_pages(printed):
-    books, _ = printed
+    books, *_ = printed
     for name, (sheets, _pages) in books.items():
         for sheet, info in sheets.items():
             if not info["areas"] or sheet in (SHEETS["check"], SHEETS["report"]):
@@ -148,13 +167,60 @@ def test_no_near_empty_pages(printed):
 
 
 def test_standard_sheets_print_in_bands_at_one_readable_scale(printed):
-    books, _ = printed
+    books, *_ = printed
     for name, (sheets, pages) in books.items():
         for sheet, info in sheets.items():
             if re.match(r"(Tiêu chuẩn|Mức 4)", sheet):
                 assert info["scale"] >= 80, (name, sheet, info["scale"])
                 assert info["areas"][0][0] >= 5, (name, sheet)          # the status line (row 3) does not print
         assert len(pages) >= len(_printed_sheets(sheets)) - 2
+
+
+MARKS = {key: bytes.fromhex(config().colors[key]) for key in ("missing", "error")}
+
+
+def _pixels(rgb: bytes, colour: bytes) -> int:
+    """Pixels of exactly `colour` in packed RGB bytes (a match must start on a pixel)."""
+    n, i = 0, rgb.find(colour)
+    while i >= 0:
+        n += i % 3 == 0
+        i = rgb.find(colour, i + 1)
+    return n
+
+
+def _marked_pages(pdf: Path) -> dict[int, dict[str, int]]:
+    """Pages of `pdf` (1-based) with pixels of the tool's fill colours, and how many of each: every page
+    rasterised by pdftoppm without anti-aliasing (a fill is then its exact colour), as raw PPM."""
+    import subprocess
+    import tempfile
+    out: dict[int, dict[str, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", "30", "-aa", "no", "-aaVector", "no", str(pdf), f"{tmp}/p"], check=True)
+        for ppm in sorted(Path(tmp).glob("p-*.ppm")):
+            data = ppm.read_bytes()
+            magic, w, h, _depth, pixels = data.split(maxsplit=4)
+            assert magic == b"P6"
+            counts = {k: _pixels(pixels[-int(w) * int(h) * 3:], c) for k, c in MARKS.items()}
+            if any(counts.values()):
+                out[int(ppm.stem.split("-")[-1])] = counts
+    return out
+
+
+def test_tool_marks_print_only_while_kiem_tra_reports_the_error(printed):
+    """LibreOffice prints cell fills, conditional ones too (the page setup's black-and-white is Excel's alone):
+    the "missing" and "error" colours may reach paper only while `kiem-tra` reports the error they mark. A
+    results-only workbook (plan columns empty, one KH08 warning), a TT57 one and a corrected one print with no
+    pixel of either colour; the workbook with an error shows it, on the pages of that sheet only."""
+    books, _, pdfs = printed
+    for name in ("demo-2018", "demo-tt57", "fixed-2018"):
+        assert not [f for f in check_file(pdfs[name].with_suffix(".xlsx"), TODAY).findings if f.is_error], name
+        assert not _marked_pages(pdfs[name]), (name, _marked_pages(pdfs[name]))
+    draft = pdfs["draft-2018"].with_suffix(".xlsx")
+    errors = [f for f in check_file(draft, TODAY).findings if f.is_error]
+    assert [f.rule for f in errors] == ["KQ05"]
+    marked = _marked_pages(pdfs["draft-2018"])
+    _sheets, pages = books["draft-2018"]
+    assert marked and {pages[n - 1].sheet for n in marked} == {errors[0].sheet}, marked
 
 
 # ----------------------------------------------------------------- without LibreOffice: cached values, refits

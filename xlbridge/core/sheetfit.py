@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from xlbridge.core.pagefit import Bands, page_body, plan_bands, plan_row_breaks
 from xlbridge.core.textfit import row_height
+from xlbridge.core.vntext import fold
+from xlbridge.data.forms import info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.layout import (
     CHECK_COLUMNS,
@@ -163,6 +165,50 @@ def table_heights(grid: Grid, sheet: str, first: int, widths: dict[int, float], 
     return {r: _height(grid, sheet, r, widths, bold) for r in range(first, n + 1)}
 
 
+INFO_FIELD_SPANS = ((1, 1), (2, 2), (3, max(INFO_WIDTHS)))     # label, value, hint (merged to the last column)
+
+
+def span_widths(spans: Sequence[tuple[int, int]]) -> dict[int, float]:
+    """{first column: width of the columns first..last} of "Thông tin" cells merged over those columns."""
+    return {a: float(sum(INFO_WIDTHS[c] for c in range(a, b + 1))) for a, b in spans}
+
+
+def info_list_spans(n_columns: int) -> tuple[tuple[int, int], ...]:
+    """Columns of a "Thông tin" list: TT in A, its `n_columns` columns from B, the last one merged across to
+    the sheet's last column. A one-column list (căn cứ, kiến nghị: a document or a request per row, 100–250
+    characters) then has the whole width and an entry prints on one or two lines instead of five in B alone."""
+    last = max(INFO_WIDTHS)
+    cols = [(1, 1)] + [(2 + j, 2 + j) for j in range(n_columns)]
+    return tuple(cols[:-1]) + ((cols[-1][0], max(cols[-1][0], last)),)
+
+
+def info_heights(grid: Grid) -> dict[int, float]:
+    """Heights of the "Thông tin" rows below its title, from the texts in `grid` (what the builder writes, or the
+    workbook as read): field rows (the label in bold), and below each list's title its header row (bold) and its
+    entry rows. Lists are found by their titles, as the reader finds them, so rows inserted into a list fit too."""
+    cfg = config()
+    sheet, size = cfg.sheets["info"], cfg.font_size
+    lists = {fold(lst.title): lst for lst in info_form().lists}
+    fields = span_widths(INFO_FIELD_SPANS)
+    out: dict[int, float] = {}
+    spans: dict[int, float] | None = None
+    header = False
+    for r in range(3, len(grid.get(sheet, [])) + 1):
+        label = _text(grid, sheet, r, 1)
+        if fold(label) in lists:
+            spans, header = span_widths(info_list_spans(len(lists[fold(label)].columns))), True
+            continue
+        if spans is None:
+            if label:
+                out[r] = max(row_height([(label, fields[1])], size, bold=True),
+                             _height(grid, sheet, r, fields, skip_first=True))
+        elif header:
+            out[r], header = _height(grid, sheet, r, spans, bold=True), False
+        else:
+            out[r] = _height(grid, sheet, r, spans, skip_first=True)
+    return out
+
+
 def summary_widths(n_columns: int) -> dict[int, float]:
     """Column widths of "Tổng hợp": the standard's name, then the figures."""
     return {1: float(SUMMARY_FIRST_WIDTH)} | {j: float(SUMMARY_WIDTH) for j in range(2, n_columns + 1)}
@@ -199,8 +245,9 @@ def workbook_heights(grid: Grid, layout: Layout) -> list[tuple[str, int, float]]
     for sl in layout.sheets:
         if sl.name in grid:
             out += [(sl.name, r, h) for r, h in standard_heights(grid, sl).items()]
+    if cfg.sheets["info"] in grid:
+        out += [(cfg.sheets["info"], r, h) for r, h in info_heights(grid).items()]
     plain: Sequence[tuple[str, int, dict[int, float]]] = (
-        (cfg.sheets["info"], 3, {c: float(w) for c, w in INFO_WIDTHS.items()}),
         (cfg.sheets["check"], CHECK_HEADER_ROW + 1, {i + 1: float(w) for i, (_k, _h, w) in enumerate(CHECK_COLUMNS)}),
         (cfg.sheets["report"], REPORT_FIRST_ROW, {1: float(REPORT_WIDTH)}),
     )

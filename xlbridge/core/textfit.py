@@ -7,8 +7,12 @@ cells reliably either, so kdcl stores a height for every row it writes: the temp
 Widths are Excel column widths (characters of the default font, Calibri 11, 7 px per character plus
 5 px padding); text is Times New Roman (Liberation Serif when LibreOffice prints). A Vietnamese letter
 is measured by its base letter: diacritics stack above or below and do not widen it. The estimate
-errs wide and adds one line of slack, so nothing is clipped when a suite lays the text out a little
-differently.
+errs wide (a line holds `ROOM` of the cell), and a text that wraps gets one line of slack, so nothing
+is clipped when a suite lays the text out a little differently. A text that fits on one line of the
+whole cell gets no spare line: the margin of the estimate is its slack (it is given two lines if it
+fills more than `ROOM` of one), whereas the break points of a wrapped text shift from suite to suite
+and a shifted word can add a line. (A spare line on every one-line row is what printed the level
+sheet, whose criterion titles are one or two lines, on five pages.)
 """
 
 from __future__ import annotations
@@ -63,14 +67,15 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size * (BOLD_FACTOR if bold else 1.0)
 
 
-def column_points(width: float) -> float:
-    """Printable width, in points, inside a column `width` characters wide."""
-    return max(1.0, (width * PX_PER_CHAR + PX_PADDING - CELL_INSET_PX) * 0.75 * ROOM)
+def column_points(width: float, share: float = ROOM) -> float:
+    """Printable width, in points, inside a column `width` characters wide (`share` of it: the estimate's room)."""
+    return max(1.0, (width * PX_PER_CHAR + PX_PADDING - CELL_INSET_PX) * 0.75 * share)
 
 
-def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> int:
-    """Lines `text` takes in a wrapping cell `width` characters wide (words never split unless longer than a line)."""
-    room = column_points(width)
+def wrapped_lines(text: str, width: float, size: float, bold: bool = False, share: float = ROOM) -> int:
+    """Lines `text` takes in a wrapping cell `width` characters wide (words never split unless longer than a line),
+    filling `share` of each line."""
+    room = column_points(width, share)
     lines = 0
     for paragraph in str(text).split("\n"):
         lines += 1
@@ -92,12 +97,14 @@ def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> i
 
 def row_height(cells: Iterable[tuple[object, float]], size: float, bold: bool = False, slack: int = 1,
                min_lines: int = 1) -> float:
-    """Points for a row whose cells (text, column width) all show in full, with `slack` spare lines
-    (a row without text gets `min_lines`: there is nothing to clip)."""
-    lines = max((wrapped_lines(str(t), w, size, bold) for t, w in cells if t not in (None, "")), default=0)
+    """Points for a row whose cells (text, column width) all show in full, with `slack` spare lines where
+    a text wraps (see the module's docstring; a row without text gets `min_lines`: nothing to clip)."""
+    texts = [(str(t), w) for t, w in cells if t not in (None, "")]
+    lines = max((wrapped_lines(t, w, size, bold) for t, w in texts), default=0)
     if not lines:
         return round(size * LINE_FACTOR * min_lines + 2, 1)
-    return min(MAX_ROW, round(size * LINE_FACTOR * (max(lines, min_lines) + slack) + 2, 1))
+    spare = slack if any(wrapped_lines(t, w, size, bold, share=1.0) > 1 for t, w in texts) else 0
+    return min(MAX_ROW, round(size * LINE_FACTOR * (max(lines, min_lines) + spare) + 2, 1))
 
 
 def line_height(size: float) -> float:

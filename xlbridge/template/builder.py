@@ -17,6 +17,9 @@ from xlbridge import __version__
 from xlbridge.core import textfit
 from xlbridge.core.sheetfit import (
     HEADER_HEIGHTS,
+    INFO_FIELD_SPANS,
+    info_heights,
+    info_list_spans,
     label_span,
     standard_breaks,
     standard_heights,
@@ -219,17 +222,18 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
     ws.write_string(0, 0, form.title, st.title)
     ws.set_row(0, TITLE_HEIGHT)
     ws.write_string(1, 0, "Ô trắng là ô nhập; ô xám đã khóa.", st.subtitle)
-    size = cfg.font_size
     prefill = {"ten_truong": spec.ten_truong, "cap_hoc": spec.cap_hoc, "nam_hoc": spec.nam_hoc,
                "tinh": spec.tinh, "huyen": spec.huyen, "giai_doan": vocab().phases[0].name, **spec.extra_info}
     last = 2
+    texts: list[list[object]] = []           # what is written, for the row heights (`sheetfit.info_heights`)
+    hint_first, hint_last = INFO_FIELD_SPANS[2]
     for f in form.fields:
         r = il.field_rows[f.key] - 1
         label = f.label + (" *" if f.required else "")
         ws.write_string(r, 0, label, st.label)
         value = prefill.get(f.key, "")
-        ws.set_row(r, textfit.row_height([(label, INFO_WIDTHS[1]), (value, INFO_WIDTHS[2]), (f.hint or "", INFO_WIDTHS[3])],
-                                         size, bold=True, slack=0))
+        _put(texts, r + 1, 1, label)
+        _put(texts, r + 1, 2, value)
         last = max(last, r + 1)
         if f.kind == "date":
             ws.write_blank(r, 1, None, st.input_date)
@@ -248,32 +252,44 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
                                             "error_message": "Chọn một giá trị trong danh sách thả xuống."})
         elif f.hint and f.kind != "date":
             ws.data_validation(r, 1, r, 1, {"validate": "any", "input_title": f.label[:32], "input_message": f.hint[:255]})
-        if f.hint:
-            ws.write_string(r, 2, f.hint, st.hint)
+        if f.hint:                  # across the columns the lists use: two lines instead of four
+            ws.merge_range(r, hint_first - 1, r, hint_last - 1, f.hint, st.hint)
+            _put(texts, r + 1, hint_first, f.hint)
         wb.define_name(info_name(f.key), f"='{il.sheet}'!${'B'}${r + 1}")
     for lst in form.lists:
         title_row, header_row, first = (x - 1 for x in il.list_rows[lst.key])
         n = il.list_sizes[lst.key]
+        spans = info_list_spans(len(lst.columns))
         ws.write_string(title_row, 0, lst.title, st.bold)
-        ws.write_string(header_row, 0, "TT", st.header)
-        for j, (_key, header, _locked, _w) in enumerate(lst.columns):
-            ws.write_string(header_row, 1 + j, header, st.header)
-        ws.set_row(header_row, textfit.row_height([(h, INFO_WIDTHS[2 + j]) for j, (_k, h, _l, _w) in
-                                                   enumerate(lst.columns)], size, bold=True, slack=0))
+        _put(texts, title_row + 1, 1, lst.title)
+        for (a, b), header in zip(spans, ["TT"] + [h for _k, h, _l, _w in lst.columns], strict=True):
+            _cell(ws, header_row, a, b, header, st.header)
+            _put(texts, header_row + 1, a, header)
         for i in range(n):
-            texts = []
             ws.write_number(first + i, 0, i + 1, st.code)
-            for j, (key, _h, locked, _w) in enumerate(lst.columns):
+            _put(texts, first + i + 1, 1, i + 1)
+            for (a, b), (key, _h, locked, _w) in zip(spans[1:], lst.columns, strict=True):
                 if locked and key == "tieu_chuan":
-                    texts.append((layout.framework.standards[i].label, INFO_WIDTHS[2 + j]))
-                    ws.write_string(first + i, 1 + j, texts[-1][0], st.code)
+                    _cell(ws, first + i, a, b, layout.framework.standards[i].label, st.code)
+                    _put(texts, first + i + 1, a, layout.framework.standards[i].label)
                 else:
-                    ws.write_blank(first + i, 1 + j, None, st.input)
-            ws.set_row(first + i, textfit.row_height(texts, size))
+                    _cell(ws, first + i, a, b, "", st.input)
         last = max(last, first + n)
+    for r, h in info_heights({il.sheet: texts}).items():
+        ws.set_row(r - 1, h)
     ws.freeze_panes(2, 0)
     printing.apply_plain(ws, {c: float(w) for c, w in INFO_WIDTHS.items()}, last, landscape=True)
     _protect(ws, cfg)
+
+
+def _cell(ws: Worksheet, row: int, first: int, last: int, text: str, fmt) -> None:
+    """`text` (blank when empty) in 0-based `row`, across 1-based columns first..last (merged when more than one)."""
+    if last > first:
+        ws.merge_range(row, first - 1, row, last - 1, text, fmt)
+    elif text:
+        ws.write_string(row, first - 1, text, fmt)
+    else:
+        ws.write_blank(row, first - 1, None, fmt)
 
 
 def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
@@ -329,33 +345,6 @@ def _validations(ws: Worksheet, table: Table, layout: Layout, criteria_codes: li
                                                        "input_message": c.hint[:255]})
 
 
-def row_has_content(table: Table, row: int) -> str:
-    """Excel expression true when any input cell of `row` holds something (mirrors the reader)."""
-    cells = "&".join(f"{p.letter}{row}" for p in table.inputs())
-    return f"LEN({summary_formulas.visible_text(cells)})>0"
-
-
-def _missing_formats(ws: Worksheet, table: Table, layout: Layout, st: Styles, item_guard: str) -> None:
-    """Conditional formats that shade required inputs still empty (same conditions as the rules)."""
-    first = table.first_row
-    rng = lambda p: f"{p.letter}{first}:{p.letter}{table.last_row}"  # noqa: E731
-    phase = phase_order_formula(layout)
-    orders = {p.id: i + 1 for i, p in enumerate(vocab().phases)}
-    status_col = {c.form_column.review: c for c in table.inputs() if c.form_column.role == "status"}
-    for p in table.inputs():
-        c = p.form_column
-        here = f"LEN({summary_formulas.visible_text(f'{p.letter}{first}')})=0"
-        cond = None
-        if c.required:
-            cond = f"AND({item_guard}{row_has_content(table, first)},{here},{phase}>={orders[c.required]})"
-        elif c.required_if_status and c.review in status_col:
-            s = status_col[c.review].letter
-            ors = ",".join(f'TRIM(${s}{first})="{name}"' for name in c.required_if_status)
-            cond = f"AND(OR({ors}),{here})"
-        if cond:
-            ws.conditional_format(rng(p), {"type": "formula", "criteria": "=" + cond, "format": st.missing})
-
-
 def _sheet_head(ws: Worksheet, sl: SheetLayout, cfg: Config, st: Styles, spec: TemplateSpec) -> None:
     """Title, school line and the tool's status line: on screen only (the page header prints title and
     school; the status line is above the print area)."""
@@ -405,7 +394,6 @@ def _standard(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config, st: S
                 for p in plan.inputs():
                     ws.write_blank(row - 1, p.index - 1, None, st.input)
         _validations(ws, plan, layout, [])
-        _missing_formats(ws, plan, layout, st, item_guard=f"$B{plan.first_row}=\"\",")
         ws.freeze_panes(plan.header_row, 2)
     else:
         _priority_tables(ws, sl, layout, cfg, st, texts)
@@ -463,7 +451,6 @@ def _priority_tables(ws: Worksheet, sl: SheetLayout, layout: Layout, cfg: Config
             for p in table.inputs():
                 ws.write_blank(row - 1, p.index - 1, None, st.input)
         _validations(ws, table, layout, codes)
-        _missing_formats(ws, table, layout, st, item_guard="")
 
 
 def _summary_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None:
@@ -487,15 +474,26 @@ def _levels_page(ws: Worksheet, layout: Layout, cfg: Config, st: Styles) -> None
     """The level sheet at a readable scale, its criterion titles on rows tall enough (written by levels_sheet)."""
     ll = layout.levels
     assert ll is not None
-    widths = {1: 7.0, 2: 60.0, 3: 12.0, 4: 16.0, 5: 16.0, 6: 14.0}
+    widths = levels_sheet.WIDTHS
     ws.set_row(0, TITLE_HEIGHT)
     intro = cfg.labels["levels_intro"]            # written by levels_sheet into A3: spread over the table
     ws.merge_range(2, 0, 2, len(widths) - 1, intro, st.hint)
-    ws.set_row(2, textfit.row_height([(intro, sum(widths.values()))], cfg.font_size, slack=0))
+    header = [(h, widths[j + 1]) for j, h in enumerate(cfg.labels["levels_header"])]
+    heights = {1: TITLE_HEIGHT, 2: textfit.row_height([], cfg.font_size),
+               3: textfit.row_height([(intro, sum(widths.values()))], cfg.font_size, slack=0),
+               ll.header_row: textfit.row_height(header, cfg.font_size, bold=True, slack=0)}
+    if ll.level4_title_row:
+        heights[ll.level4_title_row] = textfit.row_height([], cfg.font_size)
     for row, crit in ll.rows:
-        ws.set_row(row - 1, textfit.row_height([(crit.title + " " + cfg.labels["unverified"], widths[2])],
-                                               cfg.font_size, bold=True))
-    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=True, repeat_rows=(ll.header_row, ll.header_row))
+        heights[row] = textfit.row_height([(levels_sheet.criterion_text(crit, cfg.labels), widths[2])],
+                                          cfg.font_size, bold=levels_sheet.title_is_bold(crit))
+    for r, h in heights.items():
+        if r != 2 and r != ll.level4_title_row:        # (those two: one line, as a suite sizes it)
+            ws.set_row(r - 1, h)
+    # the Mức 4 part starts a page rather than leave its title alone at the foot of one
+    blocks = [ll.level4_title_row] if ll.level4_title_row else []
+    printing.apply_plain(ws, widths, ll.rows[-1][0], landscape=True, repeat_rows=(ll.header_row, ll.header_row),
+                         rows=(heights, blocks))
 
 
 def _check(ws: Worksheet, cfg: Config, st: Styles) -> None:

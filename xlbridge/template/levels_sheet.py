@@ -11,7 +11,13 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from xlbridge.core.levels import choices, criterion_top, rule_of
+from xlbridge.data.catalog import Criterion
 from xlbridge.layout import Config, Layout, LevelsLayout, column_letter, level_summary_rows
+
+# code, title, top level, current, target, plan items. The level columns hold the longest drop-down name
+# ("Chưa đạt Mức 1") on one line; the title column is wide enough for most criterion names on one line and a
+# Mức 4 requirement on three, so the sheet prints at 90 % (12 pt as 10.8 pt) on three A4 landscape pages.
+WIDTHS = {1: 7.0, 2: 80.0, 3: 12.0, 4: 17.0, 5: 17.0, 6: 14.0}
 
 
 def _xl_list(names: tuple[str, ...] | list[str]) -> str:
@@ -59,36 +65,39 @@ def school_level_formula(layout: Layout) -> str:
     return expr
 
 
+def criterion_text(crit: Criterion, labels: dict) -> str:
+    """A criterion's title as the sheet shows it (marked when its text is not verified yet)."""
+    return crit.title + (f" {labels['unverified']}" if not crit.verified else "")
+
+
+def title_is_bold(crit: Criterion) -> bool:
+    """Criterion names are set in bold; the Mức 4 requirements, sentences of two to four lines, are not."""
+    return bool(crit.standard)
+
+
 def write_levels_sheet(ws: Worksheet, layout: Layout, cfg: Config, st, wb) -> None:
     ll, fw = layout.levels, layout.framework
     assert ll is not None
     labels = cfg.labels
     level4 = tuple(labels["levels_level4"])
-    ws.set_column(0, 0, 7)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 2, 12)
-    ws.set_column(3, 4, 16)
-    ws.set_column(5, 5, 14)
+    for c, w in WIDTHS.items():
+        ws.set_column(c - 1, c - 1, w)
     ws.set_column(ll.num_col - 1, ll.flag_col - 1, 6, None, {"hidden": True})
     ws.write_string(0, 0, labels["levels_title"], st.title)
     ws.write_formula(1, 0, '="Trường: "&kdcl_ten_truong&" — Năm học "&kdcl_nam_hoc', st.subtitle,
                      "Trường:  — Năm học ")
     ws.write_string(2, 0, labels["levels_intro"], st.hint)
     h = ll.header_row - 1
-    ws.set_row(h, 32)
     for j, text in enumerate(labels["levels_header"]):
         ws.write_string(h, j, text, st.header)
     rule = rule_of(fw)
     if ll.level4_title_row:
         ws.write_string(ll.level4_title_row - 1, 0, labels["levels_level4_section"], st.bold)
-    for row, crit in ll.rows:
+    for row, crit in ll.rows:        # (row heights and print setup: the builder's `_levels_page`)
         r = row - 1
         options = choices(fw, crit, level4)
-        title = crit.title
-        lines = max(1, len(title) // 70 + 1)
-        ws.set_row(r, 16 * lines + 2)
         ws.write_string(r, 0, crit.code, st.code)
-        ws.write_string(r, 1, title + (f" {labels['unverified']}" if not crit.verified else ""), st.criterion)
+        ws.write_string(r, 1, criterion_text(crit, labels), st.criterion if title_is_bold(crit) else st.criterion_fill)
         if crit.standard == 0:
             top_text = level4[-1]
         elif rule.kind == "mandatory-quota":
@@ -115,11 +124,6 @@ def write_levels_sheet(ws: Worksheet, layout: Layout, cfg: Config, st, wb) -> No
             ws.write_formula(r, ll.eff_col - 1, "=" + counted, st.text, -1)
             ws.write_number(r, ll.flag_col - 1, 1 if crit.mandatory else 0, st.text)
     ws.freeze_panes(ll.header_row, 0)
-    ws.repeat_rows(ll.header_row - 1)
-    ws.print_area(0, 0, ll.rows[-1][0] - 1, ll.items_col - 1)
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C&\"Times New Roman\"&11Trang &P/&N")
     ws.protect(cfg.password, {"format_cells": True, "format_columns": True, "format_rows": True,
                               "select_locked_cells": True, "select_unlocked_cells": True})
 

@@ -8,6 +8,14 @@ right of the findings the button writes, which it never clears. The other rules 
 
 An expression is written once as a function of `ref(letter)`; the same text then serves the conditional format
 (one cell, relative row) and the count (whole column range inside an array formula), so they cannot disagree.
+
+The fills mark errors only, the way `kiem-tra` sees them at the workbook's Giai đoạn: an empty required cell
+(TT01, KH01 — plan columns while planning —, KH06, KQ01, KQ04, KQ05) in the "missing" colour, a formula, an error value
+or a text too long (O01–O03) in the "error" colour; an optional cell, a results column at the planning stage or a
+plan column of a results-only workbook is never shaded. Why: the fills must not print, and only Microsoft Excel
+honours the page setup's "black and white" (`xlbridge.template.printing`); LibreOffice and WPS print cell fills,
+conditional ones included, and have no setting an .xlsx can carry to stop it. So a workbook that passes the check
+shows no fill, on screen or on paper, in every suite, while an unfinished one shows on screen what is missing.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ class LiveCheck:
     last_row: int
     flag: str | None                       # column whose cells get the conditional format (None: count only)
     expr: Callable[[Ref], str]             # 1 where the rule fires, 0 elsewhere (array-safe arithmetic)
+    mark: str = "error"                    # the fill: "missing" (an empty required cell) or "error" (workbook colours)
+    counted: bool = True                   # False: a fill only, no line on the Kiểm tra sheet
 
     def ref(self, letter: str, whole: bool) -> str:
         if whole:
@@ -132,8 +142,8 @@ def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) ->
     statuses = {c.review: (p, c) for p, c in inputs if c.role == "status"}
     out: list[LiveCheck] = []
 
-    def add(rule: str, flag: str | None, expr: Callable[[Ref], str]) -> None:
-        out.append(LiveCheck(rule, sheet, table.first_row, table.last_row, flag, expr))
+    def add(rule: str, flag: str, expr: Callable[[Ref], str]) -> None:
+        out.append(LiveCheck(rule, sheet, table.first_row, table.last_row, flag, expr, "missing"))
 
     def missing(p: Placed, c: Column, ref: Ref) -> str:
         return f"({phase}>={orders[c.required]})*{_blank(ref(p.letter))}" if c.required else "0"
@@ -144,17 +154,26 @@ def table_checks(layout: Layout, sheet: str, table: Table, guard: str | None) ->
     def kq01(s: Placed, order: int) -> Callable[[Ref], str]:
         return lambda ref: f"{item(ref)}*({phase}>={order})*{_empty(ref(s.letter))}"
 
+    def kh06(p: Placed) -> Callable[[Ref], str]:
+        return lambda ref: f"{item(ref)}*{_empty(ref(p.letter))}"
+
     def kq04(p: Placed, s: Placed, names: tuple[str, ...]) -> Callable[[Ref], str]:
         return lambda ref: f"{item(ref)}*{_status_is(ref(s.letter), names)}*{_blank(ref(p.letter))}"
 
     for p, c in plan:
-        add("KH01", None, kh01(p, c))
+        add("KH01", p.letter, kh01(p, c))
     for review, (s, sc) in statuses.items():
         if sc.required:
-            add("KQ01", None, kq01(s, orders[sc.required]))
+            add("KQ01", s.letter, kq01(s, orders[sc.required]))
         for p, c in inputs:
             if c.review == review and c.required_if_status:
-                add("KQ05" if c.role == "result" else "KQ04", None, kq04(p, s, c.required_if_status))
+                add("KQ05" if c.role == "result" else "KQ04", p.letter, kq04(p, s, c.required_if_status))
+    for p, c in inputs:
+        if c.role == "criterion" and c.required:
+            # KH06 where the code is left empty: shaded only, as KH06 also reports a code that is not a criterion
+            # (which the drop-down keeps out), so a live count could differ from kiem-tra's
+            out.append(LiveCheck("KH06", sheet, table.first_row, table.last_row, p.letter, kh06(p), "missing",
+                                 counted=False))
     for p, _c in inputs:
         out += cell_rules(sheet, table.first_row, table.last_row, p.letter)
     return out
@@ -189,7 +208,7 @@ def info_checks(layout: Layout) -> list[LiveCheck]:
         if row is None:
             continue
         if f.required:
-            out.append(LiveCheck("TT01", sheet, row, row, None, tt01(orders[f.required])))
+            out.append(LiveCheck("TT01", sheet, row, row, "B", tt01(orders[f.required]), "missing"))
         out += cell_rules(sheet, row, row, "B", long_text=False)
     return out
 
@@ -215,13 +234,14 @@ def write_live_checks(wb, sheets: dict[str, Worksheet], check: Worksheet, layout
     """The hook of the template builder: conditional formats at the cells, counts on the Kiểm tra sheet."""
     from xlbridge.core.findings import rule_specs
     checks = live_checks(layout)
-    error = wb.add_format({"bg_color": "#" + _error_color(), "font_color": "#9C0006"})
+    marks = {"error": wb.add_format({"bg_color": "#" + _color("error"), "font_color": "#9C0006"}), "missing": st.missing}
     for c in checks:
         if c.flag and c.sheet in sheets:
             rng = f"{c.flag}{c.first_row}:{c.flag}{c.last_row}"
-            sheets[c.sheet].conditional_format(rng, {"type": "formula", "criteria": c.cell_formula(), "format": error})
+            sheets[c.sheet].conditional_format(rng, {"type": "formula", "criteria": c.cell_formula(),
+                                                     "format": marks[c.mark]})
     col = FIRST_COL - 1                                       # 0-based
-    lines = grouped(checks)
+    lines = grouped([c for c in checks if c.counted])
     first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(lines)
     count_col = column_letter(FIRST_COL + 3)
     check.write_string(0, col, "KIỂM TRA TỨC THỜI (tự tính khi nhập, không cần nút)", st.bold)
@@ -251,6 +271,6 @@ def write_live_checks(wb, sheets: dict[str, Worksheet], check: Worksheet, layout
     check.set_column(HELPER_COL - 1, HELPER_COL - 2 + 2 * widest, None, None, {"hidden": True})
 
 
-def _error_color() -> str:
+def _color(key: str) -> str:
     from xlbridge.layout import config
-    return config().colors["error"]
+    return config().colors[key]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from xlbridge.core.pagefit import MARGINS, plan_bands
+from xlbridge.core.pagefit import MARGINS, page_body, plan_bands, plan_row_breaks
 from xlbridge.core.sheetfit import PrintPlan
 from xlbridge.layout import config
 
@@ -40,15 +40,21 @@ def _page(ws: Worksheet, landscape: bool, scale: int) -> None:
         ws.set_portrait()
     ws.set_margins(**{k: v for k, v in MARGINS.items() if k in ("left", "right", "top", "bottom")})
     ws.set_print_scale(scale)
-    # Tool marks (the shading of empty required cells, the error colour of Kiểm tra) must not print:
-    # Excel prints a black-and-white sheet without fills. (LibreOffice ignores this setting.)
+    # Tool marks (the shading of empty required cells, the error colour of Kiểm tra) must not print. Excel
+    # prints a black-and-white sheet without fills, so there even a draft prints clean. LibreOffice and WPS
+    # ignore this setting (and no other one an .xlsx carries stops them printing fills): for them the marks
+    # are conditional formats that fire only on what `kiem-tra` reports as an error at the workbook's Giai
+    # đoạn (`xlbridge.template.live_checks`), and the error colour a check run puts on a cell is taken off by
+    # the next run once the error is gone, so a workbook that passes the check prints without them anywhere.
     ws.print_black_and_white()
     ws.set_footer(footer_text(), {"margin": MARGINS["footer"]})
 
 
 def apply_plain(ws: Worksheet, widths: dict[int, float], last_row: int, landscape: bool,
-                repeat_rows: tuple[int, int] | None = None) -> None:
-    """A one-band sheet (guide, info, summary, check, report): its columns at the scale that fits."""
+                repeat_rows: tuple[int, int] | None = None,
+                rows: tuple[dict[int, float], list[int]] | None = None) -> None:
+    """A one-band sheet (guide, info, summary, check, report): its columns at the scale that fits. `rows`:
+    (row heights, rows that start a block to keep together) — row breaks planned by `pagefit` (else the suite's)."""
     bands = plan_bands(widths, 0, [sorted(widths)], landscape)
     _page(ws, landscape, bands.scale)
     if bands.breaks:
@@ -56,6 +62,12 @@ def apply_plain(ws: Worksheet, widths: dict[int, float], last_row: int, landscap
     ws.print_area(0, 0, max(0, last_row - 1), max(widths) - 1)
     if repeat_rows:
         ws.repeat_rows(repeat_rows[0] - 1, repeat_rows[1] - 1)
+    if rows:
+        heights, blocks = rows
+        repeated = sum(heights.get(r, 0.0) for r in range(repeat_rows[0], repeat_rows[1] + 1)) if repeat_rows else 0.0
+        breaks = plan_row_breaks(sorted(heights.items()), blocks, page_body(landscape, bands.scale, repeated))
+        if breaks:
+            ws.set_h_pagebreaks([r - 1 for r in breaks])
 
 
 def apply_standard(ws: Worksheet, plan: PrintPlan, last_row: int, breaks: list[int], title: str, school: str) -> None:
