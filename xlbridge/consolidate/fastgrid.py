@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -146,7 +146,7 @@ def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | Non
     return buf.getvalue()
 
 
-def _cleaned(row: list[object]) -> list[object]:
+def _cleaned(row: Sequence[object]) -> list[object]:
     """One row of calamine's values as openpyxl gives them; most cells of a template's row are empty ('')."""
     out: list[object] = [None] * len(row)
     for i, v in enumerate(row):
