@@ -6,6 +6,7 @@ The phrase lists are data (vocab/result-wording.yaml); this module only decides 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from xlbridge.core.vntext import words
 from xlbridge.data.wording import wording
@@ -42,18 +43,23 @@ def is_bland(text: str) -> bool:
     return len(_strip(seq, w.filler)) <= w.max_specific_words
 
 
-def _contains(seq: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    return any(seq[i:i + len(phrase)] == phrase for i in range(len(seq) - len(phrase) + 1))
+@cache
+def _any_of(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """One pattern finding any of `phrases` as whole words in a text's words joined by spaces: a phrase is in a
+    word sequence exactly when it is a space-bounded substring of the joined words (words hold no space)."""
+    alternatives = "|".join(re.escape(" ".join(p)) for p in phrases if p) or r"(?!)"
+    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
 
 
 def unfinished_clause(text: str) -> str | None:
     """The clause of a result that says the work is not finished ("vẫn còn…", "chưa…"), or None."""
     w = wording()
+    excepted, unfinished = _any_of(w.unfinished_except), _any_of(w.unfinished)
     for clause in _CLAUSE.split(text):
-        seq = words(clause)
-        if any(_contains(seq, e) for e in w.unfinished_except):
+        joined = " ".join(words(clause))
+        if excepted.search(joined):
             continue
-        if any(_contains(seq, u) for u in w.unfinished):
+        if unfinished.search(joined):
             return " ".join(clause.split())
     return None
 
