@@ -15,18 +15,18 @@ _DIGIT = re.compile(r"\d")
 _CLAUSE = re.compile(r"[.;,\n(]|\s-\s|\b(?:nhưng|tuy nhiên)\b", re.IGNORECASE)
 
 
+@cache
+def _any_of(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """One pattern finding any of `phrases` as whole words in a text's words joined by spaces: a phrase is in a
+    word sequence exactly when it is a space-bounded substring of the joined words (words hold no space)."""
+    alternatives = "|".join(re.escape(" ".join(p)) for p in phrases if p) or r"(?!)"
+    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
+
+
 def _strip(seq: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
-    """The words of `seq` that are not part of any of `phrases` (longest phrase matched first)."""
-    rest: list[str] = []
-    i = 0
-    while i < len(seq):
-        hit = next((p for p in phrases if seq[i:i + len(p)] == p), None)
-        if hit:
-            i += len(hit)
-        else:
-            rest.append(seq[i])
-            i += 1
-    return rest
+    """The words of `seq` that are not part of any of `phrases`, read left to right, longest phrase matched first
+    (`_any_of` tries the phrases in their order: longest first)."""
+    return _any_of(phrases).sub(" ", " ".join(seq)).split()
 
 
 def is_bland(text: str) -> bool:
@@ -41,14 +41,6 @@ def is_bland(text: str) -> bool:
     if _DIGIT.search(text):
         return False
     return len(_strip(seq, w.filler)) <= w.max_specific_words
-
-
-@cache
-def _any_of(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
-    """One pattern finding any of `phrases` as whole words in a text's words joined by spaces: a phrase is in a
-    word sequence exactly when it is a space-bounded substring of the joined words (words hold no space)."""
-    alternatives = "|".join(re.escape(" ".join(p)) for p in phrases if p) or r"(?!)"
-    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
 
 
 def unfinished_clause(text: str) -> str | None:
