@@ -583,3 +583,27 @@ def test_long_tables_keep_their_row_heights(tmp_path):
         values = list(rows())[i]
         want = row_height([(str(values[j]), cols[j].width) for j in wrapped], LINE)
         assert ws.row_dimensions[4 + i].height == (want if want > LINE + 4 else None), i
+
+
+def test_a_consolidation_in_the_folder_is_no_input_whatever_its_zip_tail(tmp_path, books):
+    """kdcl's own output found in a folder is skipped, also when its zip ends with a comment (the central directory
+    is found from the end record); a school's workbook with custom properties of its own is still an input."""
+    from xlbridge.consolidate.sources import _walk
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    school = folder / "truong.xlsx"
+    shutil.copyfile(books["ket-qua-thpt"], school)
+    assert main(["tong-hop", str(folder), "-o", str(folder / "tong-hop.xlsx"), "--khong-tien-do"]) in (0, 1)
+    with zipfile.ZipFile(folder / "tong-hop.xlsx", "a") as z:
+        z.comment = b"x" * 3000                          # the end record is no longer the file's last 22 bytes
+    wb = openpyxl.load_workbook(books["ket-qua-thpt"])
+    from openpyxl.packaging.custom import StringProperty
+    wb.custom_doc_props.append(StringProperty(name="Người lập", value="Tổ văn phòng"))
+    own = folder / "co-thuoc-tinh.xlsx"
+    wb.save(own)
+    with zipfile.ZipFile(own) as z:
+        assert "docProps/custom.xml" in z.namelist()
+    skipped: list[Path] = []
+    found = _walk(folder, skipped)
+    assert sorted(p.name for p in found) == ["co-thuoc-tinh.xlsx", "truong.xlsx"]
+    assert [p.name for p in skipped] == ["tong-hop.xlsx"]

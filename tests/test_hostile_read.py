@@ -134,6 +134,37 @@ def test_a_sheet_that_is_not_well_formed_is_unreadable(tmp_path, good, broken):
     assert "dòng 1, cột" in err.value.detail and "sheet" in err.value.detail
 
 
+AFTER_DATA = {   # name → bytes put right after «Tiêu chuẩn 1»'s </sheetData>: calamine reads nothing there
+    "second-sheet-data": b'<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
+    "far-row": b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "damaged": b"<mergeCells><x y=1></q>",
+}
+
+
+@pytest.mark.parametrize("case", sorted(AFTER_DATA))
+def test_what_follows_sheet_data_changes_no_value(tmp_path, good, case):
+    """Only the head of a sheet (to its first </sheetData>) is proved well-formed and bounded, because it is all
+    that calamine reads: a far cell, a second sheetData or damage after it allocates nothing and changes nothing."""
+    part = _sheet_part(good, S1)
+    path = _rezip(good, tmp_path / f"{case}.xlsx",
+                  lambda n, d: d.replace(b"</sheetData>", b"</sheetData>" + AFTER_DATA[case], 1) if n == part else d)
+    done = _read_capped(path)
+    assert done.stdout.startswith("OK"), done.stdout + done.stderr[-300:]
+    assert load_grid_safe(path) == load_grid_safe(good)
+
+
+def test_an_end_tag_in_a_comment_does_not_cut_the_sheet_short(tmp_path, good):
+    """A `</sheetData>` inside a comment before the real one: the head is not well-formed, the whole sheet is
+    parsed, and a far value after the comment is still found."""
+    part = _sheet_part(good, S1)
+    same = _rezip(good, tmp_path / "comment.xlsx",
+                  lambda n, d: d.replace(b"<sheetData>", b"<!-- </sheetData> --><sheetData>", 1) if n == part else d)
+    assert load_grid_safe(same) == load_grid_safe(good)
+    far = _rezip(same, tmp_path / "comment-far.xlsx",
+                 lambda n, d: d.replace(b"</sheetData>", FAR["spaced"] + b"</sheetData>") if n == part else d)
+    assert _read_capped(far).stdout.startswith("REJECTED bang-qua-lon")
+
+
 def test_utf16_sheet_reads_like_utf8(tmp_path, good):
     part = _sheet_part(good, S1)
     path = _rezip(good, tmp_path / "utf16.xlsx", lambda n, d: ('<?xml version="1.0" encoding="UTF-16"?>'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from xlbridge.data.catalog import Criterion, Framework
 from xlbridge.data.files import Checker, cached, find, load_yaml
@@ -131,8 +132,13 @@ class Table:
     groups: tuple[tuple[str, int, int], ...] = ()        # (label, first col, last col)
     criteria: tuple[CriterionBlock, ...] = ()
 
-    def inputs(self) -> list[Placed]:
-        return [p for p in self.columns if p.kind == "input"]
+    def inputs(self) -> tuple[Placed, ...]:
+        """The input columns, computed once per table (asked for every row a reader looks at)."""
+        return self._inputs
+
+    @cached_property
+    def _inputs(self) -> tuple[Placed, ...]:       # a frozen dataclass still has a __dict__ for the cache
+        return tuple(p for p in self.columns if p.kind == "input")
 
     def by_key(self, key: str) -> Placed:
         return next(p for p in self.columns if p.column is not None and p.column.key == key)
@@ -212,6 +218,11 @@ class Layout:
     def form_columns(self) -> list[Column]:
         forms = [f for f in (self.plan_form, self.results_form) if f is not None]
         return [c for f in forms for c in f.columns]
+
+    @cached_property
+    def column_by_key(self) -> dict[str, Column]:
+        """Every form column by its key (the reader asks for each item)."""
+        return {c.key: c for c in self.form_columns()}
 
     def sheet(self, name: str) -> SheetLayout | None:
         return next((s for s in self.sheets if s.name == name), None)

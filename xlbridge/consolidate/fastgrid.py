@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -50,9 +51,9 @@ def package_grid(pkg: Package) -> Grid:
     """Sheets the package holds no part of (opened with `unread`: tong-hop's workers, for the sheets kdcl itself
     fills) are only listed, with an empty grid: their cells are neither scanned nor read."""
     from python_calamine import CalamineWorkbook
-    patches = check_extent(pkg)
+    extent = check_extent(pkg)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, patches)))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, extent.patches)))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
@@ -68,23 +69,30 @@ def package_grid(pkg: Package) -> Grid:
             raise
         except BaseException as exc:     # noqa: B036
             raise Rejected("xml-hong", pkg.name, detail=f"{sheet}: {short_reason(exc)}") from None
-        rows: list[list[object]] = [[_clean(v) for v in row] for row in values]
-        for (r, c), value in special_cells(pkg.parts[part], pkg.name, part).items():
+        rows = [_cleaned(row) for row in values]
+        for (r, c), value in special_cells(pkg.parts[part], pkg.name, part, part in extent.plain).items():
             _put(rows, r, c, FormulaText(nfc(value)) if isinstance(value, FormulaText) else value)
         grid[nfc(sheet)] = rows
     return grid
 
 
-def check_extent(pkg: Package) -> dict[str, list[tuple[int, int, bytes]]]:
+@dataclass
+class Extent:
+    patches: dict[str, list[tuple[int, int, bytes]]] = field(default_factory=dict)   # per part, for calamine's copy
+    plain: set[str] = field(default_factory=set)      # sheet parts in the usual spelling (scan.SheetScan.plain)
+
+
+def check_extent(pkg: Package) -> Extent:
     """Refuse sheets whose values lie so far apart that laying them out would exhaust memory (a few cells at
     A1 and XFD1048576 make a 17-billion-cell range; empty formatted cells do not count, as in calamine), and
     string tables too large; every sheet and the string table are parsed (xlbridge.consolidate.scan), whatever
     their spelling, except sheets left unread (no part in the package), which calamine is never asked for.
     Returns, per part, the byte patches calamine's copy needs (declared counts removed, error values it does not
-    know replaced)."""
+    know replaced), and which sheets are in the usual spelling."""
     if len(pkg.sheets) > MAX_SHEETS:
         raise Rejected("bang-qua-lon", pkg.name, detail=f"sổ có {len(pkg.sheets)} trang tính (giới hạn {MAX_SHEETS})")
-    patches: dict[str, list[tuple[int, int, bytes]]] = {}
+    extent = Extent()
+    patches = extent.patches
     total = 0
     for sheet, part in pkg.sheets:
         if part not in pkg.parts:
@@ -97,11 +105,13 @@ def check_extent(pkg: Package) -> dict[str, list[tuple[int, int, bytes]]]:
                                                             f"({rows} dòng × {cols} cột)")
         if found.patches:
             patches[part] = found.patches
+        if found.plain:
+            extent.plain.add(part)
     for part in pkg.strings:
         _count, fix = scan_strings(pkg.parts[part], pkg.name, part)
         if fix:
             patches[part] = fix
-    return patches
+    return extent
 
 
 def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
@@ -136,6 +146,15 @@ def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | Non
     return buf.getvalue()
 
 
+def _cleaned(row: Sequence[object]) -> list[object]:
+    """One row of calamine's values as openpyxl gives them; most cells of a template's row are empty ('')."""
+    out: list[object] = [None] * len(row)
+    for i, v in enumerate(row):
+        if v != "":
+            out[i] = _clean(v)
+    return out
+
+
 def _clean(v: object) -> object:
     """calamine's value as openpyxl gives it: '' → None, 5.0 → 5, date → datetime; text capped and in NFC."""
     if type(v) is str:
@@ -160,18 +179,20 @@ def _put(rows: list[list[object]], r: int, c: int, value: object) -> None:
 
 _SHEETDATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
 _ERROR_HINT = re.compile(rb"""t\s*=\s*["']e["']""")
+_F_PLAIN = re.compile(rb"<f[\s>/]")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COORD = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
-def special_cells(xml: bytes, name: str = "", part: str = "") -> dict[Cell, object]:
+def special_cells(xml: bytes, name: str = "", part: str = "", plain: bool = False) -> dict[Cell, object]:
     """Formula cells ("=" + formula, shared formulas translated) and error cells ("#N/A") of one sheet.
 
     The fast path looks only at the `<f>` elements and `t="e"` cells inside sheetData (a plain byte
     search; cells cannot nest and `<f>` is a cell's first child); anything unusual — comments, CDATA,
-    cells without an address — goes to `special_cells_exact`, a full parse with defusedxml.
+    cells without an address — goes to `special_cells_exact`, a full parse with defusedxml. `plain`: the
+    scan already proved the sheet free of comments, CDATA, processing instructions and error cells.
     """
     m = _SHEETDATA.search(xml)
     if m is None:
@@ -180,12 +201,12 @@ def special_cells(xml: bytes, name: str = "", part: str = "") -> dict[Cell, obje
     start = m.end()
     end = xml.find(b"</" + prefix + b"sheetData>", start)
     end = len(xml) if end < 0 else end
-    f_re = re.compile(b"<" + re.escape(prefix) + rb"f[\s>/]")
-    errors = _ERROR_HINT.search(xml, start, end) is not None       # cheap: most sheets have no error cell
+    f_re = _F_PLAIN if not prefix else re.compile(b"<" + re.escape(prefix) + rb"f[\s>/]")
+    errors = not plain and _ERROR_HINT.search(xml, start, end) is not None     # cheap: most sheets have none
     e_re = re.compile(b"<" + re.escape(prefix) + rb"""c\s[^>]*?\bt\s*=\s*["']e["']""") if errors else None
     if f_re.search(xml, start, end) is None and not errors:
         return {}
-    if xml.find(b"<!--") >= 0 or xml.find(b"<![CDATA[") >= 0 or xml.find(b"<?", start, end) >= 0:
+    if not plain and (xml.find(b"<!--") >= 0 or xml.find(b"<![CDATA[") >= 0 or xml.find(b"<?", start, end) >= 0):
         return special_cells_exact(xml, name, part)
     try:
         return _fast(xml, prefix, start, end, f_re, e_re)

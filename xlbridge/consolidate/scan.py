@@ -34,6 +34,7 @@ class SheetScan:
     rows: int = 0                         # last row holding a value (1-based; 0: none)
     cols: int = 0                         # last column holding a value
     patches: list[tuple[int, int, bytes]] = field(default_factory=list)    # (start, end, replacement) bytes
+    plain: bool = False                   # the quick path's spelling: no comment, CDATA, PI or error cell (`_plain`)
 
 
 class _Stop(Exception):
@@ -102,23 +103,27 @@ _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
 _ROW_NEAR = re.compile(rb"<(?:[\w.-]+:)?row" + _PAIRS + _NEAR_ROW)
 _C_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _C_NEAR = re.compile(rb"<(?:[\w.-]+:)?c" + _PAIRS + rb"(?:[A-Z]|A[A-Z]|B[A-K])" + _NEAR_ROW)
-# what kdcl, Excel, openpyxl and XlsxWriter write: the address first, double-quoted, unprefixed (no backtracking)
+# what kdcl, Excel, openpyxl and XlsxWriter write: the address first, double-quoted, unprefixed. One search finds
+# the first tag that is anything else — a processing instruction, comment or CDATA (`<?`, `<!`), a row or cell
+# without such an address, a prefixed row or cell — so the usual sheet is passed over once, in C.
 _NEAR_NUMBER = rb"(?:[1-9][0-9]{0,2}|[1-4][0-9]{3})"
-_ROW_FIRST = re.compile(rb'<row r="' + _NEAR_NUMBER + rb'"')
-_C_FIRST = re.compile(rb'<c r="(?:[A-Z]|A[A-Z]|B[A-K])' + _NEAR_NUMBER + rb'"')
+_ODD_TAG = re.compile(rb"<(?:[?!]"
+                      rb"|c(?=[\s/>])(?! r=\"(?:[A-Z]|A[A-Z]|B[A-K])" + _NEAR_NUMBER + rb"\")"
+                      rb"|row(?=[\s/>])(?! r=\"" + _NEAR_NUMBER + rb"\")"
+                      rb"|[\w.-]+:(?:c|row)[\s/>])")
 _ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
 _UNUSUAL = (b"<!--", b"<![CDATA[")
 
 
 def _plain(xml: bytes) -> bool:
     """True when the quick path's bound holds for this (well-formed) sheet."""
-    if any(mark in xml for mark in _UNUSUAL) or xml.find(b"<?", 2) >= 0:
-        return False
     if (b'"e"' in xml or b"'e'" in xml) and _ERROR_CELL.search(xml):
         return False
+    if _ODD_TAG.search(xml, 2) is None:      # after `<?xml`: the usual spelling, no attribute pairs walked
+        return True
+    if any(mark in xml for mark in _UNUSUAL) or xml.find(b"<?", 2) >= 0:
+        return False
     cells, rows = len(_C_TAG.findall(xml)), len(_ROW_TAG.findall(xml))
-    if cells == len(_C_FIRST.findall(xml)) and rows == len(_ROW_FIRST.findall(xml)):
-        return True                      # the usual spelling, counted without walking attribute pairs
     return cells == len(_C_NEAR.findall(xml)) and rows == len(_ROW_NEAR.findall(xml))
 
 
@@ -131,14 +136,33 @@ _DIMENSION = re.compile(rb"<([\w.-]+:)?dimension[\s/>]")
 _SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
 
 
+def _head(xml: bytes) -> bytes | None:
+    """The sheet up to its (unprefixed) `</sheetData>`, its root closed there — everything calamine reads of a sheet:
+    it stops at the end of sheetData, so what follows (formats, validations, page set-up: about half the bytes of
+    a kdcl sheet) cannot change a value. None when there is no such end tag."""
+    end = xml.find(b"</sheetData>")
+    root = _ROOT_NAME.search(xml)
+    if end < 0 or root is None:
+        return None
+    return xml[:end + 12] + b"</" + root.group(1) + b">"
+
+
 def scan_sheet(xml: bytes, name: str, part: str) -> SheetScan:
     """The extent calamine will lay out for one sheet, and the patches its copy needs (error cells it could not
     read; the `<dimension>`, which calamine trusts — a missing `ref` makes it refuse the whole workbook — and which
     only ever repeats, or lies about, what the cells say); rows = cols = 0 when the quick path proved the sheet
-    within A1:BK4999."""
-    well_formed(xml, name, part)
-    if _plain(xml):
-        found = SheetScan()
+    within A1:BK4999. The quick path proves only the head (`_head`) well-formed and plain; when the head is not
+    (a `</sheetData>` inside a comment or CDATA cuts it short, or real damage), the whole sheet is parsed."""
+    head = _head(xml)
+    try:
+        if head is not None:
+            well_formed(head, name, part)
+    except Rejected:
+        head = None
+    if head is None:
+        well_formed(xml, name, part)
+    if head is not None and _plain(head):
+        found = SheetScan(plain=True)
         data = _SHEET_DATA.search(xml)
         dim = _DIMENSION.search(xml, 0, data.start() if data else len(xml))
         if dim is not None:
@@ -254,6 +278,7 @@ def tag_end(xml: bytes, start: int) -> int:
 
 
 _SI = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_ROOT_NAME = re.compile(rb"<([\w.:-]+)[\s/>]")       # the first start tag is the root (no DTD: refused before)
 _ROOT = re.compile(rb"<(?![?!/])")
 
 

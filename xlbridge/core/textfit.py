@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Advance widths of Times New Roman in 1/1000 em (the metric of Liberation Serif is identical).
 _NARROW = dict.fromkeys("ijlt.,;:'|!", 278) | dict.fromkeys("frI()-[]/", 333) | {" ": 250, "s": 389, "J": 389}
@@ -58,13 +59,20 @@ def _glyph(ch: str) -> float:
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of `text` in points, set in Times New Roman at `size` pt."""
+    return _em(text) * size * (BOLD_FACTOR if bold else 1.0)
+
+
+@lru_cache(maxsize=1 << 16)
+def _em(text: str) -> float:
+    """Width of `text` in em. Cached: it is asked word by word, and Vietnamese text is a few thousand syllables
+    repeated (a district's consolidation measures hundreds of thousands of words)."""
     em = 0.0
     for ch in unicodedata.normalize("NFD", text):
         if unicodedata.combining(ch):
             em += 0.04 if ch in _HORN else 0.0
         else:
             em += _glyph(ch)
-    return em * size * (BOLD_FACTOR if bold else 1.0)
+    return em
 
 
 def column_points(width: float, share: float = ROOM) -> float:

@@ -44,6 +44,7 @@ def fold(text: str) -> str:
 _WORD_SPLIT = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=1 << 13)
 def words(text: str) -> tuple[str, ...]:
     """The syllables of a text, lower-case, diacritics KEPT (NFC), punctuation dropped: for phrase matching
     where folding would confuse words ("đạt"/"đất", "đang"/"dạng")."""

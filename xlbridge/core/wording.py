@@ -6,6 +6,7 @@ The phrase lists are data (vocab/result-wording.yaml); this module only decides 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from xlbridge.core.vntext import words
 from xlbridge.data.wording import wording
@@ -14,18 +15,18 @@ _DIGIT = re.compile(r"\d")
 _CLAUSE = re.compile(r"[.;,\n(]|\s-\s|\b(?:nhưng|tuy nhiên)\b", re.IGNORECASE)
 
 
+@cache
+def _any_of(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """One pattern finding any of `phrases` as whole words in a text's words joined by spaces: a phrase is in a
+    word sequence exactly when it is a space-bounded substring of the joined words (words hold no space)."""
+    alternatives = "|".join(re.escape(" ".join(p)) for p in phrases if p) or r"(?!)"
+    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
+
+
 def _strip(seq: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> list[str]:
-    """The words of `seq` that are not part of any of `phrases` (longest phrase matched first)."""
-    rest: list[str] = []
-    i = 0
-    while i < len(seq):
-        hit = next((p for p in phrases if seq[i:i + len(p)] == p), None)
-        if hit:
-            i += len(hit)
-        else:
-            rest.append(seq[i])
-            i += 1
-    return rest
+    """The words of `seq` that are not part of any of `phrases`, read left to right, longest phrase matched first
+    (`_any_of` tries the phrases in their order: longest first)."""
+    return _any_of(phrases).sub(" ", " ".join(seq)).split()
 
 
 def is_bland(text: str) -> bool:
@@ -42,18 +43,15 @@ def is_bland(text: str) -> bool:
     return len(_strip(seq, w.filler)) <= w.max_specific_words
 
 
-def _contains(seq: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    return any(seq[i:i + len(phrase)] == phrase for i in range(len(seq) - len(phrase) + 1))
-
-
 def unfinished_clause(text: str) -> str | None:
     """The clause of a result that says the work is not finished ("vẫn còn…", "chưa…"), or None."""
     w = wording()
+    excepted, unfinished = _any_of(w.unfinished_except), _any_of(w.unfinished)
     for clause in _CLAUSE.split(text):
-        seq = words(clause)
-        if any(_contains(seq, e) for e in w.unfinished_except):
+        joined = " ".join(words(clause))
+        if excepted.search(joined):
             continue
-        if any(_contains(seq, u) for u in w.unfinished):
+        if unfinished.search(joined):
             return " ".join(clause.split())
     return None
 

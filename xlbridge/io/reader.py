@@ -51,7 +51,12 @@ def read_meta(grid: Grid, source: str) -> Meta:
 
 
 def _value(grid: Grid, sheet: str, row: int, col: int) -> Value:
-    raw = value_at(grid, sheet, row, col)
+    return _cell_value(sheet, row, col, value_at(grid, sheet, row, col))
+
+
+def _cell_value(sheet: str, row: int, col: int, raw: object) -> Value:
+    if raw is None:                       # most input cells: nothing to classify
+        return Value(CellRef(sheet, row, col), None, "")
     formula = is_formula(raw)
     error = raw.strip() if is_error(raw) else None
     return Value(CellRef(sheet, row, col), raw, "" if (formula or error) else text_of(raw), formula, error)
@@ -150,7 +155,11 @@ def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
 
 
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
-    return {p.form_column.key: _value(grid, sheet, row, p.index) for p in table.inputs()}
+    rows = grid[sheet]
+    line = rows[row - 1] if row <= len(rows) else []
+    n = len(line)
+    return {p.form_column.key: _cell_value(sheet, row, p.index, line[p.index - 1] if p.index <= n else None)
+            for p in table.inputs()}
 
 
 def _code_text(value: object) -> str:
@@ -162,7 +171,8 @@ def _code_text(value: object) -> str:
 
 def _make_item(sheet: SheetLayout, row: int, criterion: str | None, values: dict[str, Value],
                layout: Layout, info: Info) -> Item:
-    columns: dict[str, Column] = {c.key: c for c in layout.form_columns() if c.key in values}
+    by_key = layout.column_by_key
+    columns: dict[str, Column] = {k: c for k, c in by_key.items() if k in values}
     item = Item(sheet.name, row, sheet.standard, criterion, values, columns)
     period = item.first("period")
     if period is not None and not period.formula and period.error is None:
