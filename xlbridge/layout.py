@@ -317,9 +317,27 @@ def _levels(fw: Framework, cfg: Config) -> LevelsLayout | None:
     return LevelsLayout(cfg.sheets["levels"], LEVELS_HEADER_ROW, tuple(rows), level4_title)
 
 
+@cached
+def _built() -> dict[tuple[str, str | None], Layout]:
+    """Layouts built so far; emptied with every other cache when the data files are re-read (files.reload)."""
+    return {}
+
+
 def build_layout(fw: Framework, plan_form_id: str | None = None, rows: dict[str, int] | None = None) -> Layout:
     """The layout of a workbook for a framework; `plan_form_id` picks a variant table form, `rows`
-    overrides row counts of workbook.yaml (a carried or imported plan that needs more input rows)."""
+    overrides row counts of workbook.yaml (a carried or imported plan that needs more input rows).
+    A Layout is immutable, so the usual one (no `rows`) is built once per framework and form and shared: a
+    consolidation reads thousands of workbooks of a few kinds."""
+    if rows:
+        return _build_layout(fw, plan_form_id, rows)
+    key = (fw.id, plan_form_id)
+    built = _built().get(key)
+    if built is None or built.framework is not fw:
+        built = _built()[key] = _build_layout(fw, plan_form_id, None)
+    return built
+
+
+def _build_layout(fw: Framework, plan_form_id: str | None, rows: dict[str, int] | None) -> Layout:
     cfg = config()
     if rows:
         cfg = replace(cfg, rows={**cfg.rows, **rows})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from xlbridge.core.money import Money
 from xlbridge.core.periods import Period, SchoolYear
@@ -74,7 +75,16 @@ class Item:
     results: list[ReviewResult] = field(default_factory=list)
 
     def by_role(self, role: str) -> list[Value]:
-        return [self.values[k] for k, c in self.columns.items() if c.role == role and c.review is None and k in self.values]
+        return [self.values[k] for k in self._plan_roles.get(role, ()) if k in self.values]
+
+    @cached_property
+    def _plan_roles(self) -> dict[str, list[str]]:
+        """Keys of the plan columns (no review) by role, in column order: asked several times per item by the rules."""
+        roles: dict[str, list[str]] = {}
+        for k, c in self.columns.items():
+            if c.review is None:
+                roles.setdefault(c.role, []).append(k)
+        return roles
 
     def first(self, role: str) -> Value | None:
         found = self.by_role(role)

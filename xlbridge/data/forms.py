@@ -7,6 +7,7 @@ position, so a province's variant with other columns is a new data file, not new
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from xlbridge.data.files import Checker, cached, find, is_identifier, list_files, load_yaml, shown_id
 from xlbridge.data.vocab import vocab
@@ -66,10 +67,19 @@ class Form:
     path: str
 
     def by_role(self, role: str, review: str | None = None) -> list[Column]:
-        return [c for c in self.columns if c.role == role and (review is None or c.review == review)]
+        found = self._by_role.get((role, review))
+        if found is None:
+            found = self._by_role[(role, review)] = tuple(
+                c for c in self.columns if c.role == role and (review is None or c.review == review))
+        return list(found)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @cached_property
+    def _by_role(self) -> dict[tuple[str, str | None], tuple[Column, ...]]:
+        """Answers of `by_role`, kept: the rules ask the same few questions for every item of every workbook."""
+        return {}
 
     def plan_columns(self) -> list[Column]:
         return [c for c in self.columns if c.review is None]
