@@ -110,16 +110,21 @@ def _spacing(paragraph, before: float = 0, after: float = 0) -> None:
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
 
 
+# Nghị định 30: at least 6 pt between paragraphs. Every paragraph has 6 pt after it, so a heading needs none
+# before: the report's two pages carry text, not doubled gaps.
 _STYLE = {   # style → (alignment, first-line indent, left indent, bold, italic, size, space before, space after)
     "title": (WD_ALIGN_PARAGRAPH.CENTER, None, None, True, False, 14, 0, 0),
     "center": (WD_ALIGN_PARAGRAPH.CENTER, None, None, False, False, BODY_PT, 0, 0),
-    "heading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 6, 6),
-    "subheading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 3, 6),
+    "heading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 0, 6),
+    "subheading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 0, 6),
     "minor": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, True, BODY_PT, 0, 6),
     "paragraph": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
     "bullet": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
     "bullet2": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, Cm(0.5), False, False, BODY_PT, 0, 6),
 }
+
+
+_HEADINGS = ("title", "heading", "subheading", "minor")
 
 
 def _paragraph(container, block: Block):
@@ -131,6 +136,8 @@ def _paragraph(container, block: Block):
     if left is not None:
         p.paragraph_format.left_indent = left
     _spacing(p, before, after)
+    if block.style in _HEADINGS or block.plain.rstrip().endswith(":"):
+        p.paragraph_format.keep_with_next = True          # a heading, or "Nguyên nhân:", never alone at a page foot
     _add_runs(p, block, block.size or size, bold, italic)
     return p
 
@@ -184,6 +191,10 @@ def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
     table.autofit = False
     _no_borders(table)
     shares = (0.38, 0.62) if header else (0.5, 0.5)
+    if not header:
+        _keep_row(table.rows[0])                  # Nơi nhận and the signature on one page
+        if len(doc.paragraphs):
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True   # with the end of the text: never alone
     cells = table.rows[0].cells
     for j, (cell, share) in enumerate(zip(cells, shares, strict=True)):
         table.columns[j].width = cell.width = Cm(width * share)
@@ -205,8 +216,9 @@ def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
             previous = b
         if not cell.paragraphs:
             cell.add_paragraph()
-    spacer = doc.add_paragraph()
+    spacer = doc.add_paragraph()              # a gap below the block, not a whole blank line of text
     _spacing(spacer, 0, 6)
+    spacer.paragraph_format.line_spacing = Pt(6)
 
 
 def _keep_row(row, header: bool = False) -> None:
@@ -316,7 +328,7 @@ def _new_section(doc, landscape: bool):
             and last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
         body.remove(last)
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    closing = doc.paragraphs[-2] if len(doc.paragraphs) > 1 else None
+    closing = doc.paragraphs[-1] if doc.paragraphs else None          # add_section puts it last
     if closing is not None and closing._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
         fmt = closing.paragraph_format
         fmt.space_before = fmt.space_after = Pt(0)
