@@ -52,7 +52,8 @@ def test_results_report_layout(tmp_path):
     assert "PAGE" in "".join(t.text for t in first.header._element.iter(qn("w:instrText")))
 
     header_block, signature, appendix = doc.tables[0], doc.tables[1], doc.tables[-1]
-    assert header_block.cell(0, 0).text.split("\n")[0] == "TRƯỜNG THPT GIỒNG RIỀNG"
+    # too wide for its column, the name is broken where its two lines are most even, not inside "Giồng Riềng"
+    assert header_block.cell(0, 0).text.split("\n")[:2] == ["TRƯỜNG THPT", "GIỒNG RIỀNG"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header_block.cell(0, 1).text
     assert "Kiên Giang, ngày 30 tháng 5 năm 2024" in header_block.cell(0, 1).text
     assert "Nơi nhận:" in signature.cell(0, 0).text and "Dàm Thanh Lạc" in signature.cell(0, 1).text

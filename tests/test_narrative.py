@@ -462,3 +462,20 @@ def test_export_templates_then_use_them(tmp_path, capsys):
     assert main(["bao-cao", str(src), "--mau-van-ban", str(folder), "-o", str(copy)]) == 0
     texts = [c.value for (c,) in openpyxl.load_workbook(copy)[config().sheets["report"]].iter_rows(min_col=1, max_col=1)]
     assert any(t and t.startswith("I. CÔNG TÁC QUÁN TRIỆT CÁC VĂN BẢN") for t in texts)
+
+
+def test_cited_documents_dates_in_figures_earlier_ones_grouped_by_issuer():
+    from xlbridge.core.periods import SchoolYear
+    from xlbridge.report.citations import in_figures, split_citations
+    assert in_figures("Công văn số 1/SGDĐT ngày 05 tháng 12 năm 2023 của Sở GDĐT về việc …") == \
+        "Công văn số 1/SGDĐT ngày 05/12/2023 của Sở GDĐT về việc …"
+    assert in_figures("Kế hoạch ngày 31 tháng 2 năm 2023") == "Kế hoạch ngày 31 tháng 2 năm 2023"   # no such day: as typed
+    texts = [f"Công văn số {n}/SGDĐT ngày {n} tháng 9 năm 2022 của Sở GDĐT về việc {n}" for n in (1, 2)]
+    texts += ["Kế hoạch ngày 3 tháng 9 năm 2022 của Phòng Khảo thí về việc x", "Quyết định 4 về việc y",
+              "Công văn số 5/SGDĐT ngày 9 tháng 3 năm 2022 của Sở GDĐT về việc z"]
+    texts += [f"Công văn số {n}/SGDĐT ngày {n} tháng 10 năm 2023 của Sở GDĐT về việc hướng dẫn {n}" for n in (6, 7)]
+    cited = split_citations(texts, SchoolYear(2023))
+    assert cited.current == ["Quyết định 4 về việc y", "Công văn số 6/SGDĐT ngày 06/10/2023 của Sở GDĐT về việc hướng dẫn 6",
+                             "Công văn số 7/SGDĐT ngày 07/10/2023 của Sở GDĐT về việc hướng dẫn 7"]
+    assert cited.earlier == ["Công văn số 1/SGDĐT ngày 01/09/2022, số 2/SGDĐT ngày 02/09/2022 và số 5/SGDĐT ngày "
+                             "09/03/2022 của Sở GDĐT", "Kế hoạch ngày 03/09/2022 của Phòng Khảo thí"]
