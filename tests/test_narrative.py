@@ -106,31 +106,31 @@ def test_reasons_are_grouped_by_cause(reason, cause):
 def test_results_report_figures_from_the_seed(thpt):
     r = build_report(thpt, "ket-qua")
     ii = section(r, "II.", "III.")
-    assert "Kế hoạch có 34 nội dung cải tiến thuộc tiêu chuẩn 1, 2, 3, 4, 5 và Mức 4." in ii
+    assert "Kế hoạch có 34 nội dung thuộc tiêu chuẩn 1, 2, 3, 4, 5 và Mức 4." in ii
     assert ("Kết quả thực hiện tính đến ngày 30 tháng 5 năm 2024: 9 nội dung hoàn thành, 18 nội dung đang thực hiện "
-            "và 7 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 26,5%.") in ii
+            "và 7 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 26,5% (chi tiết từng nội dung ở Phụ lục).") in ii
     assert "kinh phí" not in ii                                             # the seed table has no budget column
 
 
 def test_done_section_counts_per_standard_and_quotes_concrete_results(thpt):
-    done = section(build_report(thpt, "ket-qua"), "1. Những việc làm được", "2. Những việc")
-    assert "đã hoàn thành 9/34 nội dung cải tiến (26,5%); theo từng tiêu chuẩn:" in done
-    assert "- Tiêu chuẩn 1: hoàn thành 5/10 nội dung (50%); 5 nội dung đang thực hiện." in done
-    assert ("- Tiêu chuẩn 2: hoàn thành 0/4 nội dung (0%); 3 nội dung đang thực hiện và 1 nội dung chưa triển khai."
-            in done)
-    assert "- Mức 4: hoàn thành 1/6 nội dung (16,7%); 2 nội dung đang thực hiện và 3 nội dung chưa triển khai." in done
+    r = build_report(thpt, "ket-qua")
+    done = section(r, "1. Những việc làm được", "2. Những việc")
+    # one sentence of counts and rates per standard; the totals are section II's, not said again
+    assert ("Đã hoàn thành: Tiêu chuẩn 1: 5/10 (50%); Tiêu chuẩn 2: 0/4 (0%); Tiêu chuẩn 3: 1/6 (16,7%); "
+            "Tiêu chuẩn 4: 1/2 (50%); Tiêu chuẩn 5: 1/6 (16,7%); Mức 4: 1/6 (16,7%).") in done.splitlines()
+    assert "9/34" not in done and "26,5%" not in done and "26,5%" in section(r, "II.", "III.")
     quoted = [line for line in done.splitlines() if line.startswith("- ") and "(tiêu chí" in line]
     assert "- Tập huấn 76 lượt cho TTCM, GV (tiêu chí 1.4)." in quoted                   # results with figures first
     assert "- Đã mua sắm, bổ sung theo nhu cầu các tổ, kinh phí 22 triệu đồng (tiêu chí 3.6)." in quoted
     assert len(quoted) == 4                                                   # the strongest few; the rest in the Phụ lục
-    assert "Phụ lục" in done.splitlines()[-1]
+    # the items under way with a result so far: named by the shorter list (here those without one)
+    assert done.splitlines()[-1] == "Các nội dung đang thực hiện (trừ tiêu chí 1.1 và 5.2) đã có kết quả bước đầu."
     assert "+ " not in done                                                   # no plan text copied item by item
 
 
 def test_shortcomings_counted_from_the_summary_and_grouped_by_reason(thpt):
     limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
-    assert ("Còn 25 nội dung chưa hoàn thành: 18 nội dung đang thực hiện và 7 nội dung chưa triển khai. "
-            "Nguyên nhân:") in limits
+    assert "Còn 25 nội dung chưa hoàn thành. Nguyên nhân:" in limits       # per status: said once, in section II
     heads = [line for line in limits.splitlines() if line.startswith("- ")]
     # one bullet per cause: the reasons two items share (the school's own words) join their category and are
     # quoted first; at most `reasons_quoted` reasons each (all of them are in the Phụ lục)
@@ -161,9 +161,11 @@ def _criteria_named(line: str) -> list[str]:
 def test_carry_over_turns_unfinished_items_into_actions(thpt):
     r = build_report(thpt, "ket-qua")
     plan = section(r, "3. Phương hướng")
-    assert "- Tiếp tục thực hiện để hoàn thành các nội dung đang triển khai (tiêu chí 1.1, 1.3, " in plan
-    # the overdue first, at most `tasks_named` by their text, every other one by its criterion
-    line = next(x for x in plan.splitlines() if x.startswith("- Tập trung triển khai 7 nội dung chưa thực hiện được"))
+    assert ("- Tiếp tục thực hiện các nội dung đang triển khai và đưa vào kế hoạch cải tiến chất lượng năm học "
+            "2024-2025; duy trì, phát huy kết quả các nội dung đã hoàn thành.") in plan
+    # the overdue first, at most `tasks_named` by their text, every other one by its criterion; no count of them
+    # (the summary has none: every figure of the text is one of the summary's)
+    line = next(x for x in plan.splitlines() if x.startswith("- Tập trung triển khai các nội dung chưa thực hiện được"))
     assert ", trước hết: phó Hiệu trưởng tham gia học cao học (tiêu chí 2.1); " in line
     assert line.count(" (tiêu chí") == 4 and line.endswith("; các nội dung khác ở tiêu chí 1, 4 và 5 của Mức 4.")
     assert "(tiêu chí 3.6)" not in plan                                      # done: not carried over
@@ -199,10 +201,11 @@ def test_tt57_year_end_review(tt57):
     assert "Kết quả rà soát việc thực hiện kế hoạch cải tiến chất lượng giáo dục cuối năm học 2026-2027" in t
     assert "tập trung vào 5 vấn đề trọng tâm, tổng kinh phí dự kiến 183.000.000 đồng." in t
     assert ("5 nội dung hoàn thành, 1 nội dung đang thực hiện, 1 nội dung chậm tiến độ và 1 nội dung chưa triển khai; "
-            "tỉ lệ hoàn thành đạt 62,5%.") in t
-    assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2 và 4.1)." in t
+            "tỉ lệ hoàn thành đạt 62,5% (chi tiết từng nội dung ở Phụ lục).") in t
     limits = section(r, "2. Những việc còn hạn chế", "3. Phương hướng")
-    assert "; trong đó 2 nội dung đã quá hạn (tiêu chí 2.2 và 4.1). Nguyên nhân:" in limits
+    # the overdue items are a shortcoming: named there, once
+    assert ", trong đó 2 nội dung đã quá thời hạn của kế hoạch (tiêu chí 2.2 và 4.1). Nguyên nhân:" in limits
+    assert t.count("(tiêu chí 2.2 và 4.1)") == 1
     assert "- Về kinh phí (tiêu chí 4.1): dự toán ngân sách năm 2027 được giao không có kinh phí mua sắm thiết bị." in limits
     assert ("- Về nhân sự (tiêu chí 2.2): kỳ tuyển dụng viên chức giáo viên năm 2027 của Sở GDĐT chưa tổ chức "
             "(dự kiến tháng 7/2027).") in limits                             # the cause, before "nên"
@@ -222,7 +225,8 @@ def test_tt57_mid_year_review_is_dated_at_the_end_of_semester_one(tt57):
     assert "2 nội dung hoàn thành, 4 nội dung đang thực hiện và 2 nội dung chưa triển khai; tỉ lệ hoàn thành đạt 25%" in t
     assert "Các nội dung ở tiêu chí 3.3 và 4.1 chưa đến thời gian thực hiện theo kế hoạch." in t
     assert "không có nội dung nào chậm tiến độ, quá hạn hoặc chưa triển khai" in t      # not yet due ≠ shortcoming
-    assert "- Tiếp tục thực hiện để hoàn thành các nội dung đang triển khai (tiêu chí " in t and "trong năm học 2026-2027." in t
+    assert ("- Tiếp tục thực hiện các nội dung đang triển khai cho đến khi hoàn thành trong năm học 2026-2027; "
+            "duy trì, phát huy kết quả các nội dung đã hoàn thành.") in t
     assert r.tables["ket-qua"].header[0][5] == "Cuối học kỳ I"
     same = build_report(tt57, "ket-qua", review_id="hk1")          # --ra-soat hk1: the follow-up report of that review
     assert same.review.id == "hk1" and "cuối học kỳ I năm học 2026-2027" in text(same)
@@ -234,8 +238,7 @@ def test_report_date_drives_overdue_like_the_rules(tt57):
     early = text(build_report(tt57, "tien-do", date(2027, 1, 20)))
     late_report = build_report(tt57, "tien-do", date(2027, 3, 15))
     assert "quá thời hạn" not in early
-    assert "Có 1 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 2.2)." in text(late_report)
-    assert "trong đó 1 nội dung đã quá hạn (tiêu chí 2.2)" in text(late_report)
+    assert "trong đó 1 nội dung đã quá thời hạn của kế hoạch (tiêu chí 2.2)" in text(late_report)
 
 
 def test_plan_seed_progress_report_overdue_matches_the_check(tmp_path):
@@ -244,7 +247,7 @@ def test_plan_seed_progress_report_overdue_matches_the_check(tmp_path):
     for day, codes in ((date(2024, 10, 15), []), (date(2025, 1, 15), ["1.2", "2.2"])):
         t = text(build_report(book, "tien-do", day))
         if codes:
-            assert "Có 2 nội dung đã quá thời hạn hoàn thành theo kế hoạch nhưng chưa xong (tiêu chí 1.2 và 2.2)." in t
+            assert "chưa hoàn thành, trong đó 2 nội dung đã quá thời hạn của kế hoạch (tiêu chí 1.2 và 2.2)." in t
         else:
             assert "quá thời hạn" not in t
         assert "Cần cập nhật trạng thái thực hiện của 4 nội dung (tiêu chí 1.2, 2.2, 3.5 và 5.6)" in t
@@ -459,3 +462,20 @@ def test_export_templates_then_use_them(tmp_path, capsys):
     assert main(["bao-cao", str(src), "--mau-van-ban", str(folder), "-o", str(copy)]) == 0
     texts = [c.value for (c,) in openpyxl.load_workbook(copy)[config().sheets["report"]].iter_rows(min_col=1, max_col=1)]
     assert any(t and t.startswith("I. CÔNG TÁC QUÁN TRIỆT CÁC VĂN BẢN") for t in texts)
+
+
+def test_cited_documents_dates_in_figures_earlier_ones_grouped_by_issuer():
+    from xlbridge.core.periods import SchoolYear
+    from xlbridge.report.citations import in_figures, split_citations
+    assert in_figures("Công văn số 1/SGDĐT ngày 05 tháng 12 năm 2023 của Sở GDĐT về việc …") == \
+        "Công văn số 1/SGDĐT ngày 05/12/2023 của Sở GDĐT về việc …"
+    assert in_figures("Kế hoạch ngày 31 tháng 2 năm 2023") == "Kế hoạch ngày 31 tháng 2 năm 2023"   # no such day: as typed
+    texts = [f"Công văn số {n}/SGDĐT ngày {n} tháng 9 năm 2022 của Sở GDĐT về việc {n}" for n in (1, 2)]
+    texts += ["Kế hoạch ngày 3 tháng 9 năm 2022 của Phòng Khảo thí về việc x", "Quyết định 4 về việc y",
+              "Công văn số 5/SGDĐT ngày 9 tháng 3 năm 2022 của Sở GDĐT về việc z"]
+    texts += [f"Công văn số {n}/SGDĐT ngày {n} tháng 10 năm 2023 của Sở GDĐT về việc hướng dẫn {n}" for n in (6, 7)]
+    cited = split_citations(texts, SchoolYear(2023))
+    assert cited.current == ["Quyết định 4 về việc y", "Công văn số 6/SGDĐT ngày 06/10/2023 của Sở GDĐT về việc hướng dẫn 6",
+                             "Công văn số 7/SGDĐT ngày 07/10/2023 của Sở GDĐT về việc hướng dẫn 7"]
+    assert cited.earlier == ["Công văn số 1/SGDĐT ngày 01/09/2022, số 2/SGDĐT ngày 02/09/2022 và số 5/SGDĐT ngày "
+                             "09/03/2022 của Sở GDĐT", "Kế hoạch ngày 03/09/2022 của Phòng Khảo thí"]

@@ -20,12 +20,12 @@ from docx import Document
 from xlbridge.data.vocab import vocab
 from xlbridge.io.reader import read_workbook
 from xlbridge.report import vn_format
-from xlbridge.report.citations import reference
+from xlbridge.report.citations import in_figures, reference
 from xlbridge.report.facts import Facts, at_review, collect
 from xlbridge.report.narrative import Report, _column_labels, build_report, sheet_rows
 from xlbridge.report.reasons import cause_part
 from xlbridge.report.tables import RESULT_COLUMNS
-from xlbridge.report.vn_format import clause, upper_first
+from xlbridge.report.vn_format import bare, clause, upper_first
 
 PLACE = "Thành phố Hồ Chí Minh"
 REQUESTS = ["Đề nghị Sở GDĐT bổ sung 01 biên chế nhân viên thiết bị cho nhà trường",
@@ -74,7 +74,7 @@ def _user_texts(book) -> list[str]:
     out = set()
     for t in filter(None, texts):
         out |= {t, clause(t), upper_first(clause(t)), cause_part(t), clause(cause_part(t)), upper_first(clause(cause_part(t))),
-                reference(t)}                    # a document of an earlier year, cited without its subject
+                bare(t), reference(t), in_figures(bare(t)), in_figures(reference(t))}   # a document cited (its date in figures)
     # a bare number or a "Tiêu chuẩn 2" label typed in a cell would hide the narrative's own figures
     label = re.compile(r"^(?:tiêu chuẩn|tiêu chí|mức)?\s*[\d.,]+$", re.IGNORECASE)
     return sorted((t for t in out if len(t.split()) > 1 and not label.match(t)), key=len, reverse=True)
@@ -85,6 +85,7 @@ _NOT_FIGURES = [
     r"[Tt]iêu chí [\d., và]+(?:của Mức 4)?(?:(?:, | và )tiêu chí [\d., và]+(?:của Mức 4)?)*",
     r"[Tt]iêu chuẩn [\d, và]+(?:Mức 4)?", r"Mức [1-4](?:, [1-4])*(?: và [1-4])?", r"^[IVX]+\.", r"^\d\.",
     r"\d+/\d+/[A-ZĐ]+-[A-ZĐ]+", r"Số: .*$", r"\(\d+(?:\.\d+)?(?: \(Mức 4\))?\)",
+    r"\b\d+/[A-ZĐ][\w&.-]*",                   # a document's number ("2854/SGDĐT-KT&QLCLGD"), cited in a group
 ]
 
 
@@ -96,22 +97,34 @@ def _figures(counts, book) -> set[str]:
                                    *c.statuses.values())}
 
 
-def _row_of(line: str, summary, book):
-    """The summary row a line speaks of: its standard for "- Tiêu chuẩn 2: …" / "- Mức 4: …", else the total."""
-    m = re.match(r"- (?:Tiêu chuẩn (\d+)|(Mức 4)):", line)
+def _row_of(part: str, summary, before):
+    """The summary row a clause speaks of: its standard for "Tiêu chuẩn 2: …" / "Mức 4: …" (after a lead such as
+    "- " or "Đã hoàn thành: "), else the row of the clause before it in the line (`before`)."""
+    m = re.match(r"^(?:- |[^:]*: )?(?:Tiêu chuẩn (\d+)|(Mức 4)): ", part)
     if m:
         number = 0 if m[2] else int(m[1])
         return next(r for r in summary.rows if r.standard == number)
-    return summary.total
+    return before
+
+
+def _clauses(text: str, book, summary):
+    """(clause, its summary row) for each clause (text between "; ") of each line, the school's own words taken
+    out first (they may hold "; " and numbers of their own); a line starts at the total."""
+    texts = _user_texts(book)
+    for whole in text.splitlines():
+        for t in texts:
+            whole = whole.replace(t, " ")
+        row = summary.total
+        for part in whole.split("; "):
+            row = _row_of(part, summary, row)
+            yield part, row
 
 
 def _unexplained_numbers(text: str, book, summary) -> list[str]:
-    """Numbers of the narrative that are not figures of the summary row the line speaks of."""
+    """Numbers of the narrative that are not figures of the summary row their clause speaks of."""
     out = []
-    for line in text.splitlines():
-        allowed = _figures(_row_of(line, summary, book).counts, book)
-        for t in _user_texts(book):
-            line = line.replace(t, " ")
+    for line, row in _clauses(text, book, summary):
+        allowed = _figures(row.counts, book)
         for pattern in _NOT_FIGURES:
             line = re.sub(pattern, " ", line, flags=re.MULTILINE)
         out += [n for n in re.findall(r"\d[\d.]*(?:,\d+)?%?", line) if n.rstrip(".") not in allowed]
@@ -226,3 +239,14 @@ def test_report_a_principal_can_sign(tmp_path, source, name, loai, requests):
     result = _validator().validate(str(out))
     assert result.is_valid, [f"{e.description} @ {e.path}" for e in result.errors][:10]
     assert not any("\u2011" in text for _kind, text in sheet_rows(report))
+
+
+def test_demo_results_report_figures_are_the_summarys(tmp_path):
+    """The report a new user makes first (kdcl demo, then kdcl bao-cao --loai ket-qua): every figure of its text
+    is one of the summary's; no count made up in the template (such as "Tập trung triển khai 11 nội dung")."""
+    from xlbridge.demo import build_example
+    book = read_workbook(build_example(tmp_path))
+    report = build_report(book, "ket-qua", today=TODAY)
+    narrative = _narrative(report)
+    assert _unexplained_numbers(narrative, book, _facts(book, report).summary) == [], narrative
+    assert "Tiêu chuẩn 5: 1/6 (16,7%)" in narrative                   # per standard: that standard's row

@@ -97,12 +97,40 @@ def _page_numbers(section) -> None:
         run._r.append(el)
 
 
-def _add_runs(paragraph, block: Block, size: float, bold: bool = False, italic: bool = False) -> None:
+def _add_runs(paragraph, block: Block, size: float, bold: bool = False, italic: bool = False,
+              break_at: int | None = None) -> None:
+    """The block's runs; with `break_at`, a line break in place of the space at that offset of its plain text."""
+    offset = 0
     for text, b, i in block.runs():
+        if break_at is not None and offset <= break_at < offset + len(text):
+            k = break_at - offset
+            text = text[:k] + "\n" + text[k + 1:]
+        offset += len(text)
         run = paragraph.add_run(_clean(text))
         _set_font(run, size)
         run.bold = bold or b or None
         run.italic = italic or i or None
+
+
+def _line_break(block: Block, size: float, limit: float) -> int | None:
+    """Where a header line too wide for its column (`limit` cm) is broken: after a comma ("Thành phố Hồ Chí Minh,"
+    / "ngày 30 tháng 5 năm 2024"), else at the space that makes the two lines most even ("TRƯỜNG THPT" /
+    "GIỒNG RIỀNG"), so that a name is not split wherever the column happens to end. None when it fits."""
+    text = block.plain
+    if _estimate_width(block, size) <= limit or " " not in text.strip():
+        return None
+    spaces = [k for k, ch in enumerate(text) if ch == " " and 0 < k < len(text) - 1]
+    commas = [k for k in spaces if text[k - 1] == ","]
+
+    return min(commas or spaces, key=lambda k: _estimate_width(_longer_line(block, k, size), size))
+
+
+def _longer_line(block: Block, cut: int, size: float) -> Block:
+    """The wider of the two lines `block` makes when broken at `cut` (bold kept): what a rule under it measures."""
+    text = block.plain
+    mark = "**" if any(b for _t, b, _i in block.runs()) else ""
+    parts = [Block(block.style, f"{mark}{part}{mark}") for part in (text[:cut], text[cut + 1:])]
+    return max(parts, key=lambda part: _estimate_width(part, size))
 
 
 def _spacing(paragraph, before: float = 0, after: float = 0) -> None:
@@ -110,16 +138,21 @@ def _spacing(paragraph, before: float = 0, after: float = 0) -> None:
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
 
 
+# Nghị định 30: at least 6 pt between paragraphs. Every paragraph has 6 pt after it, so a heading needs none
+# before: the report's two pages carry text, not doubled gaps.
 _STYLE = {   # style → (alignment, first-line indent, left indent, bold, italic, size, space before, space after)
     "title": (WD_ALIGN_PARAGRAPH.CENTER, None, None, True, False, 14, 0, 0),
     "center": (WD_ALIGN_PARAGRAPH.CENTER, None, None, False, False, BODY_PT, 0, 0),
-    "heading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 6, 6),
-    "subheading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 3, 6),
+    "heading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 0, 6),
+    "subheading": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, False, BODY_PT, 0, 6),
     "minor": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, True, True, BODY_PT, 0, 6),
     "paragraph": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
     "bullet": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, None, False, False, BODY_PT, 0, 6),
     "bullet2": (WD_ALIGN_PARAGRAPH.JUSTIFY, INDENT, Cm(0.5), False, False, BODY_PT, 0, 6),
 }
+
+
+_HEADINGS = ("title", "heading", "subheading", "minor")
 
 
 def _paragraph(container, block: Block):
@@ -131,6 +164,8 @@ def _paragraph(container, block: Block):
     if left is not None:
         p.paragraph_format.left_indent = left
     _spacing(p, before, after)
+    if block.style in _HEADINGS or block.plain.rstrip().endswith(":"):
+        p.paragraph_format.keep_with_next = True          # a heading, or "Nguyên nhân:", never alone at a page foot
     _add_runs(p, block, block.size or size, bold, italic)
     return p
 
@@ -177,6 +212,9 @@ def _no_borders(table) -> None:
     tblpr.append(borders)
 
 
+CELL_PADDING = 0.4   # cm: Word's default left and right cell margins (0.19 cm each), rounded up
+
+
 def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
     """A two-column block: the header block (Nghị định 30: 40/60, centred) or Nơi nhận + chữ ký (50/50)."""
     table = doc.add_table(rows=1, cols=2)
@@ -184,6 +222,10 @@ def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
     table.autofit = False
     _no_borders(table)
     shares = (0.38, 0.62) if header else (0.5, 0.5)
+    if not header:
+        _keep_row(table.rows[0])                  # Nơi nhận and the signature on one page
+        if len(doc.paragraphs):
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True   # with the end of the text: never alone
     cells = table.rows[0].cells
     for j, (cell, share) in enumerate(zip(cells, shares, strict=True)):
         table.columns[j].width = cell.width = Cm(width * share)
@@ -201,12 +243,14 @@ def _columns(doc, blocks: list[Block], width: float, header: bool) -> None:
             p = cell.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if (header or side == "right") else WD_ALIGN_PARAGRAPH.LEFT
             _spacing(p, 0, 0)
-            _add_runs(p, b, size)
-            previous = b
+            cut = _line_break(b, size, width * share - CELL_PADDING) if header else None
+            _add_runs(p, b, size, break_at=cut)
+            previous = _longer_line(b, cut, size) if cut is not None else b
         if not cell.paragraphs:
             cell.add_paragraph()
-    spacer = doc.add_paragraph()
+    spacer = doc.add_paragraph()              # a gap below the block, not a whole blank line of text
     _spacing(spacer, 0, 6)
+    spacer.paragraph_format.line_spacing = Pt(6)
 
 
 def _keep_row(row, header: bool = False) -> None:
@@ -316,7 +360,7 @@ def _new_section(doc, landscape: bool):
             and last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
         body.remove(last)
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    closing = doc.paragraphs[-2] if len(doc.paragraphs) > 1 else None
+    closing = doc.paragraphs[-1] if doc.paragraphs else None          # add_section puts it last
     if closing is not None and closing._p.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
         fmt = closing.paragraph_format
         fmt.space_before = fmt.space_after = Pt(0)

@@ -316,10 +316,14 @@ def highlights(done: list[ItemFact]) -> list[ItemFact]:
     return [f for f in quotable if f in best]
 
 
+def under_way(facts: list[ItemFact]) -> list[ItemFact]:
+    """Started, not finished, still open."""
+    return [f for f in facts if f.status is not None and f.status.started and not f.status.done and f.status.open]
+
+
 def early_results(facts: list[ItemFact]) -> list[ItemFact]:
-    """Started, not finished, with a result that reports something done (not a plan, not "chưa…")."""
-    return [f for f in facts if f.status is not None and f.status.started and not f.status.done and f.status.open
-            and is_achievement(f.result)]
+    """Under way, with a result that reports something done (not a plan, not "chưa…")."""
+    return [f for f in under_way(facts) if is_achievement(f.result)]
 
 
 @dataclass
@@ -334,6 +338,7 @@ class Facts:
     total: StandardFact
     done: list[Group]               # completed items by standard
     progress: list[ItemFact]        # started, not done, with a result so far
+    under_way: list[ItemFact]       # started, not done, still open (with a result so far or not)
     shortcomings: list[Group]       # late / not started / cancelled / with a reason, by cause
     not_yet_due: list[ItemFact]
     overdue: list[ItemFact]
@@ -391,7 +396,8 @@ def collect(view: PlanBook, when: date) -> Facts:
     shortcomings, apart = _shortcomings(facts)
     return Facts(
         book=view, summary=summary, when=when, tracks_status=tracked, items=facts, standards=rows[:-1], total=rows[-1],
-        done=by_standard(done, rows[:-1]), progress=early_results(facts), shortcomings=shortcomings, not_yet_due=apart,
+        done=by_standard(done, rows[:-1]), progress=early_results(facts), under_way=under_way(facts),
+        shortcomings=shortcomings, not_yet_due=apart,
         overdue=[f for f in facts if f.overdue],
         carry_over=by_standard([f for f in facts if _is(f, "open")] if tracked else [], rows[:-1]),
         cancelled=[f for f in facts if _is(f, "cancelled")],

@@ -186,7 +186,8 @@ def _facts_context(f: Facts) -> dict:
     return {
         "co_trang_thai": f.tracks_status, "co_noi_dung": bool(f.items), "tong": f.total, "tieu_chuan": f.standards,
         "tieu_chuan_co_noi_dung": [s for s in f.standards if s.n], "tieu_chuan_trong": [s for s in f.standards if not s.n],
-        "hoan_thanh": f.done, "dang_co_ket_qua": f.progress, "han_che": f.shortcomings, "so_han_che": len(shortcomings),
+        "hoan_thanh": f.done, "dang_co_ket_qua": f.progress, "dang_thuc_hien": f.under_way,
+        "han_che": f.shortcomings, "so_han_che": len(shortcomings),
         "chua_den_han": f.not_yet_due, "qua_han": f.overdue, "chuyen_tiep": f.carry_over, "khong_thuc_hien": f.cancelled,
         "chua_cap_nhat": f.no_status, "co_ket_qua": f.with_results, "noi_dung": f.items, "noi_bat": f.highlights,
         "so_viec_neu": wording().tasks_named,
