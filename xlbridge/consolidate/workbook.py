@@ -209,20 +209,37 @@ def _chart(wb, ws, table: OutTable) -> None:
 
 _CUSTOM_PART = b"docProps/custom.xml"
 _EOCD = b"PK\x05\x06"
+_USUAL_TAIL = 8192          # a workbook's central directory (a few dozen parts) and its end record
 
 
 def _may_have_custom_part(path: Path) -> bool:
-    """False only when the zip's central directory, found from its end record in the file's last 64 KiB, names no
-    custom-properties part — a school's workbook has none, and a folder of thousands is walked before reading:
-    one small read instead of opening each zip. Anything unusual (zip64, a directory not in the tail) says True."""
+    """False only when the zip's central directory, found from its end record in the file's last 8 KiB (else
+    64 KiB), names no custom-properties part — a school's workbook has none, and a folder of thousands is walked
+    before reading: one small read instead of opening each zip. Anything unusual (zip64, a directory not in the
+    tail) says True."""
     try:
         with path.open("rb") as f:
             size = f.seek(0, 2)
-            start = max(0, size - 65_557)          # end record (22 bytes) + the longest comment
-            f.seek(start)
-            tail = f.read()
+            for reach in (_USUAL_TAIL, 65_557):      # most zips: directory and end record in the last few KiB;
+                start = max(0, size - reach)        # else end record (22 bytes) + the longest comment
+                f.seek(start)
+                tail = f.read()
+                if _directory_in(tail, start):
+                    break
     except OSError:
         return True
+    return _directory_says(tail, start)
+
+
+def _directory_in(tail: bytes, start: int) -> bool:
+    """`tail` (the file from `start`) holds the end record and the whole central directory it points to."""
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + 22 > len(tail):
+        return False
+    return int.from_bytes(tail[at + 16:at + 20], "little") >= start
+
+
+def _directory_says(tail: bytes, start: int) -> bool:
     at = tail.rfind(_EOCD)
     if at < 0 or at + 22 > len(tail):
         return True
