@@ -154,6 +154,11 @@ def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
     return all(is_blank(line[p.index - 1] if p.index <= len(line) else None) for p in table.inputs())
 
 
+def _empty_line(line: list[object]) -> bool:
+    """No cell of the row holds a value (most rows of a sheet): nothing to read, report or check there."""
+    return line.count(None) == len(line)
+
+
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
     rows = grid[sheet]
     line = rows[row - 1] if row <= len(rows) else []
@@ -205,7 +210,10 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     current: str | None = None
     started = 0                                     # the title row of the current criterion
     width = sl.width
-    for row in range(header_row + 1, len(grid[sl.name]) + 1):
+    lines = grid[sl.name]
+    for row in range(header_row + 1, len(lines) + 1):
+        if _empty_line(lines[row - 1]):
+            continue
         code = _code_text(value_at(grid, sl.name, row, 1))
         label = text_of(value_at(grid, sl.name, row, 2))
         _stray(grid, sl, row, width, anomalies)
@@ -298,6 +306,9 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
         _check_headers(grid, sl.name, table, header_row, anomalies)
         row = header_row + 1
         while row <= n and fold(text_of(value_at(grid, sl.name, row, 1))) not in markers:
+            if _empty_line(grid[sl.name][row - 1]):
+                row += 1
+                continue
             _stray(grid, sl, row, width, anomalies)
             if not _blank_row(grid, sl.name, table, row):
                 values = _row_values(grid, sl.name, table, row)
