@@ -18,7 +18,9 @@ from xlbridge.data.vocab import Phase, Status
 from xlbridge.layout import Layout, column_letter
 
 
-@dataclass(frozen=True)
+# CellRef and Value are never changed after reading, but are not `frozen`: a frozen dataclass sets each field
+# through object.__setattr__, four times the cost of a plain slotted one, and a district's run makes millions.
+@dataclass(slots=True, unsafe_hash=True)
 class CellRef:
     sheet: str
     row: int
@@ -32,7 +34,7 @@ class CellRef:
         return f"{self.sheet}!{self.a1}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Value:
     """One input cell: the raw value as read, its text form, and flags the rules need."""
     cell: CellRef

@@ -148,11 +148,9 @@ def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | Non
 
 def _cleaned(row: Sequence[object]) -> list[object]:
     """One row of calamine's values as openpyxl gives them; most cells of a template's row are empty ('')."""
-    out: list[object] = [None] * len(row)
-    for i, v in enumerate(row):
-        if v != "":
-            out[i] = _clean(v)
-    return out
+    if row.count("") == len(row):
+        return [None] * len(row)
+    return [None if v == "" else _clean(v) for v in row]
 
 
 def _clean(v: object) -> object:

@@ -80,7 +80,7 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int =
     A table longer than a worksheet continues on further sheets, and the first sheet's note says so.
     `tmpdir`: where xlsxwriter keeps its own temporary files (a run's scratch folder)."""
     capacity = sheet_capacity(max_rows)
-    sizes = {t.key: sum(1 for _ in t.rows()) for t in tables}     # known before writing: constant-memory mode
+    sizes = {t.key: t.count() for t in tables}     # known before writing: constant-memory mode
     note = " ".join(x for x in (note, split_note(tables, sizes, capacity)) if x)
     counts: dict[str, int] = {}
     with atomic_path(dst) as tmp:

@@ -151,7 +151,12 @@ def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
     Value is made — the same answer as every Value of the row being empty."""
     rows = grid[sheet]
     line = rows[row - 1] if row <= len(rows) else []
-    return all(is_blank(line[p.index - 1] if p.index <= len(line) else None) for p in table.inputs())
+    n = len(line)
+    for p in table.inputs():
+        v = line[p.index - 1] if p.index <= n else None
+        if v is not None and not is_blank(v):
+            return False
+    return True
 
 
 def _empty_line(line: list[object]) -> bool:
@@ -212,10 +217,11 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     width = sl.width
     lines = grid[sl.name]
     for row in range(header_row + 1, len(lines) + 1):
-        if _empty_line(lines[row - 1]):
+        line = lines[row - 1]
+        if _empty_line(line):
             continue
-        code = _code_text(value_at(grid, sl.name, row, 1))
-        label = text_of(value_at(grid, sl.name, row, 2))
+        code = _code_text(line[0] if line else None)
+        label = text_of(line[1] if len(line) > 1 else None)
         _stray(grid, sl, row, width, anomalies)
         if label:
             # The locked title identifies the row best; the code beside it may have been typed over.
