@@ -88,6 +88,12 @@ class Item:
                 roles.setdefault(c.role, []).append(k)
         return roles
 
+    @cached_property
+    def planned(self) -> bool:
+        """A plan cell (not a review's, not the criterion code) holds something: asked by several rules per item."""
+        return any(not v.empty for k, v in self.values.items()
+                   if self.columns[k].review is None and self.columns[k].role != "criterion")
+
     def first(self, role: str) -> Value | None:
         found = self.by_role(role)
         return found[0] if found else None

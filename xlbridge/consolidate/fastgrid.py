@@ -53,7 +53,7 @@ def package_grid(pkg: Package) -> Grid:
     from python_calamine import CalamineWorkbook
     extent = check_extent(pkg)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, extent.patches)))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, extent.patches, extent.heads)))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
@@ -80,6 +80,7 @@ def package_grid(pkg: Package) -> Grid:
 class Extent:
     patches: dict[str, list[tuple[int, int, bytes]]] = field(default_factory=dict)   # per part, for calamine's copy
     plain: set[str] = field(default_factory=set)      # sheet parts in the usual spelling (scan.SheetScan.plain)
+    heads: dict[str, bytes] = field(default_factory=dict)   # of those, all calamine reads (scan.SheetScan.head)
 
 
 def check_extent(pkg: Package) -> Extent:
@@ -107,6 +108,8 @@ def check_extent(pkg: Package) -> Extent:
             patches[part] = found.patches
         if found.plain:
             extent.plain.add(part)
+        if found.head is not None:
+            extent.heads[part] = found.head
     for part in pkg.strings:
         _count, fix = scan_strings(pkg.parts[part], pkg.name, part)
         if fix:
@@ -136,13 +139,15 @@ def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
             yield r, col_no, coord, c
 
 
-def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | None = None) -> bytes:
+def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | None = None,
+            heads: dict[str, bytes] | None = None) -> bytes:
     """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked
-    (with `patches` applied: what check_extent found it must not be given)."""
+    (with `patches` applied: what check_extent found it must not be given; of a sheet with a `head`, only that:
+    the part up to the end of its cells, which is all calamine reads, and its patches lie within it)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for part, data in pkg.parts.items():
-            z.writestr(part, apply(data, (patches or {}).get(part, [])))
+            z.writestr(part, apply((heads or {}).get(part, data), (patches or {}).get(part, [])))
     return buf.getvalue()
 
 

@@ -14,9 +14,9 @@ import xlsxwriter
 
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
+from xlbridge.core.textfit import lines_height
 from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import config
-from xlbridge.template.builder import row_height
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2          # 0-based: title, one line of notes, header, data below
 WRAPPED = {"ten_truong", "noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_chi", "nguon", "nguon_giu", "tep", "tep_giu",
@@ -144,9 +144,10 @@ def _write_table(ws, table: OutTable, rows, fmt: _Formats, note: str, capacity: 
     ws.repeat_rows(HEADER_ROW)
     n = 0
     wrapped = [j for j, c in enumerate(table.columns) if c.key in WRAPPED]
+    size = config().font_size
     for n, values in enumerate(rows, 1):
         r = HEADER_ROW + n
-        height = row_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], LINE)
+        height = lines_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], size, LINE)
         if height > LINE + 4:
             ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
         for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):

@@ -278,9 +278,10 @@ def _table_rows(sheet: str, table: Table, following: Table, rows: int, header_ro
 def _typed_on_title(grid: Grid, sl: SheetLayout, table: Table, row: int, anomalies: list[Anomaly]) -> None:
     """Text typed on a criterion's title row, beside the title: those cells are unlocked (for rows inserted
     below), but the row is not an item, so what is typed there would be lost."""
+    line = grid[sl.name][row - 1]
     for p in table.inputs():
-        if p.index > 2:
-            _stray_cell(sl.name, row, p.index, value_at(grid, sl.name, row, p.index), anomalies)
+        if 2 < p.index <= len(line) and line[p.index - 1] is not None:
+            _stray_cell(sl.name, row, p.index, line[p.index - 1], anomalies)
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:
