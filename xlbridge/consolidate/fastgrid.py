@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from unicodedata import is_normalized as _is_normalized
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
@@ -155,7 +156,8 @@ def _cleaned(row: Sequence[object]) -> list[object]:
     """One row of calamine's values as openpyxl gives them; most cells of a template's row are empty ('')."""
     if row.count("") == len(row):
         return [None] * len(row)
-    return [None if v == "" else _clean(v) for v in row]
+    return [None if v == "" else v if type(v) is str and len(v) <= MAX_CELL_CHARS and _is_normalized("NFC", v)
+            else _clean(v) for v in row]       # the usual text inline: a district reads millions of cells
 
 
 def _clean(v: object) -> object:
