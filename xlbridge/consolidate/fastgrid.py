@@ -20,9 +20,6 @@ from pathlib import Path
 from unicodedata import is_normalized as _is_normalized
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.scan import apply, scan_sheet, scan_strings
@@ -187,6 +184,7 @@ _ERROR_HINT = re.compile(rb"""t\s*=\s*["']e["']""")
 _F_PLAIN = re.compile(rb"<f[\s>/]")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COORD = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_CELL_R = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[\s/>]')
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -237,11 +235,12 @@ def _fast(xml: bytes, prefix: bytes, start: int, end: int, f_re: re.Pattern, e_r
         tag_end = xml.find(b">", cell_at)
         if xml.find(c_close, tag_end, fm.start()) >= 0 or xml[tag_end + 1:fm.start()].strip():
             raise _Unusual                                 # <f> outside a cell, or not its first child
-        coord = _attrs(xml[cell_at:tag_end]).get("r")
+        usual = _CELL_R.match(xml, cell_at) if not prefix else None   # the address first, as writers put it
+        coord = usual.group(1).decode() if usual is not None else _attrs(xml[cell_at:tag_end]).get("r")
         el = f_elem.match(xml, fm.start())
-        if coord is None or el is None or _COORD.fullmatch(coord) is None:
+        if coord is None or el is None or (usual is None and _COORD.fullmatch(coord) is None):
             raise _Unusual
-        found.append((coord, _attrs(el.group(1)), el.group(2)))
+        found.append((coord, _attrs(el.group(1)) if el.group(1).strip() else {}, el.group(2)))
     texts = _decode([raw for _c, _a, raw in found if raw])
     for coord, attrs, raw in found:                        # in document order: a shared formula's first cell first
         out[_cell(coord)] = formula_value(next(texts) if raw else None, attrs, coord, shared)
@@ -266,8 +265,8 @@ def _decode(raws: list[bytes]) -> Iterator[str]:
     if not raws:
         return iter(())
     try:
-        root = SafeET.fromstring(b"<r>" + b"".join(b"<t>" + raw + b"</t>" for raw in raws) + b"</r>")
-    except (SafeET.ParseError, DefusedXmlException):
+        root = parse_xml(b"<r>" + b"".join(b"<t>" + raw + b"</t>" for raw in raws) + b"</r>", "", "")
+    except Rejected:
         raise _Unusual from None
     if len(root) != len(raws) or any(len(el) for el in root):
         raise _Unusual                                     # markup inside a formula: let the exact parse judge
