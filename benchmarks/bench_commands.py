@@ -93,6 +93,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
+    from installed import compile_kdcl
+    compile_kdcl()
     from bench_kiem_tra import full_plan  # the fully filled THPT workbook (every criterion, 3 items)
 
     from xlbridge.data.catalog import choose_framework

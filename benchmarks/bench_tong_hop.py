@@ -189,6 +189,8 @@ def main() -> int:
     ap.add_argument("--naive", type=int, default=200, help="files for the naive loop (default 200; its rate is per file)")
     ap.add_argument("--dir", help="keep the generated workbooks in this folder (default: a temporary one)")
     args = ap.parse_args()
+    from installed import compile_kdcl
+    compile_kdcl()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.dir) if args.dir else Path(tmp)
         t = time.perf_counter()

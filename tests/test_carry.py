@@ -317,3 +317,34 @@ def test_carried_and_imported_workbooks_recalculate_in_libreoffice(soffice, tmp_
     assert [m.entry for m in read_marks(rows)] == [m.entry for m in read_marks(original)]
     assert [f.rule for f in check_file(outs[0], TODAY).findings].count("MS01") == \
         [f.rule for f in check_file(carried, TODAY).findings].count("MS01") > 0
+
+
+def test_unconfirmed_questions_print_marked_and_confirmed_ones_plain(soffice, tmp_path):
+    """The "Mang sang" answer cells carry the "missing" fill only while MS01 reports them: LibreOffice prints
+    fills (conditional ones too), so a list the school has confirmed prints plain. Rendered by LibreOffice,
+    rasterised by pdftoppm."""
+    from lo import to_pdf
+    from test_print import _marked_pages
+
+    src = _results_book(tmp_path, "2025-2026")
+    written = write_next_year(plan_next_year(read_workbook(src)), tmp_path / "nam-sau.xlsx").path
+    t = carry_texts()
+
+    def list_only(name: str, confirm: bool) -> Path:
+        wb = openpyxl.load_workbook(written)
+        for other in [s for s in wb.sheetnames if s != t.sheet]:
+            del wb[other]
+        ws = wb[t.sheet]
+        marks = [m for m in read_marks([list(r) for r in ws.iter_rows(values_only=True)]) if m.entry.question]
+        assert len(marks) > 1
+        if confirm:
+            for m in marks[:-1]:
+                ws[m.confirm_cell] = t.confirmed
+            ws[marks[-1].confirm_cell] = "Đã xem"            # an alias, with its diacritics
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    asked, confirmed = to_pdf([list_only("hoi.xlsx", False), list_only("xac-nhan.xlsx", True)], tmp_path / "pdf")
+    marked = _marked_pages(asked)
+    assert marked and all(c["missing"] for c in marked.values()), marked
+    assert not _marked_pages(confirmed), _marked_pages(confirmed)

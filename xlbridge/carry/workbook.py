@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -21,6 +22,7 @@ from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
 from xlbridge.layout import column_letter, config
 from xlbridge.template.builder import TemplateSpec, build_template, row_height
+from xlbridge.template.live_checks import reads_as
 
 
 @dataclass
@@ -72,9 +74,10 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
         if row.question:
             c = ws.cell(r, confirm_col)
             c.protection = Protection(locked=False)
-            c.fill = _fill(cfg.colors["missing"])
             choice.add(c.coordinate)
         ws.row_dimensions[r].height = row_height([(str(data[k]), w) for k, _h, w in t.columns if data[k]])
+    _mark_unconfirmed(ws, head + 1, head + len(rows), column_letter(t.column_index("question")),
+                      column_letter(confirm_col), t.confirm_words, cfg.colors["missing"])
     ws.freeze_panes = ws.cell(head + 1, 1)
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -83,6 +86,18 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
     ws.protection.sheet = True
     ws.protection.password = cfg.password
     ws.protection.formatRows = ws.protection.formatColumns = False     # False = allowed (openpyxl's sense)
+
+
+def _mark_unconfirmed(ws, first: int, last: int, question: str, confirm: str, words: tuple[str, ...],
+                      color: str) -> None:
+    """The fill of a question's answer cell while MS01 still reports it (a question, not yet confirmed): a
+    conditional format, so that a reviewed sheet prints without it, in LibreOffice and WPS as in Excel."""
+    if last < first:
+        return
+    asked = f"LEN(TRIM({question}{first}))>0"
+    rule = FormulaRule(formula=[f"AND({asked},NOT({reads_as(f'{confirm}{first}', list(words))}))"],
+                       fill=_fill(color), stopIfTrue=False)
+    ws.conditional_formatting.add(f"{confirm}{first}:{confirm}{last}", rule)
 
 
 def write_next_year(plan: NextYear, dst: Path) -> Written:

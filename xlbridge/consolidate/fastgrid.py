@@ -17,10 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from unicodedata import is_normalized as _is_normalized
 from xml.etree.ElementTree import Element
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
@@ -53,7 +51,7 @@ def package_grid(pkg: Package) -> Grid:
     from python_calamine import CalamineWorkbook
     extent = check_extent(pkg)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, extent.patches)))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_stored(pkg, extent.patches, extent.heads)))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:     # noqa: B036 — calamine's errors and Rust panics (BaseException): a damaged workbook
@@ -80,6 +78,7 @@ def package_grid(pkg: Package) -> Grid:
 class Extent:
     patches: dict[str, list[tuple[int, int, bytes]]] = field(default_factory=dict)   # per part, for calamine's copy
     plain: set[str] = field(default_factory=set)      # sheet parts in the usual spelling (scan.SheetScan.plain)
+    heads: dict[str, bytes] = field(default_factory=dict)   # of those, all calamine reads (scan.SheetScan.head)
 
 
 def check_extent(pkg: Package) -> Extent:
@@ -107,6 +106,8 @@ def check_extent(pkg: Package) -> Extent:
             patches[part] = found.patches
         if found.plain:
             extent.plain.add(part)
+        if found.head is not None:
+            extent.heads[part] = found.head
     for part in pkg.strings:
         _count, fix = scan_strings(pkg.parts[part], pkg.name, part)
         if fix:
@@ -136,23 +137,24 @@ def _sheet_cells(root: Element) -> Iterator[tuple[int, int, str, Element]]:
             yield r, col_no, coord, c
 
 
-def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | None = None) -> bytes:
+def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | None = None,
+            heads: dict[str, bytes] | None = None) -> bytes:
     """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked
-    (with `patches` applied: what check_extent found it must not be given)."""
+    (with `patches` applied: what check_extent found it must not be given; of a sheet with a `head`, only that:
+    the part up to the end of its cells, which is all calamine reads, and its patches lie within it)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for part, data in pkg.parts.items():
-            z.writestr(part, apply(data, (patches or {}).get(part, [])))
+            z.writestr(part, apply((heads or {}).get(part, data), (patches or {}).get(part, [])))
     return buf.getvalue()
 
 
 def _cleaned(row: Sequence[object]) -> list[object]:
     """One row of calamine's values as openpyxl gives them; most cells of a template's row are empty ('')."""
-    out: list[object] = [None] * len(row)
-    for i, v in enumerate(row):
-        if v != "":
-            out[i] = _clean(v)
-    return out
+    if row.count("") == len(row):
+        return [None] * len(row)
+    return [None if v == "" else v if type(v) is str and len(v) <= MAX_CELL_CHARS and _is_normalized("NFC", v)
+            else _clean(v) for v in row]       # the usual text inline: a district reads millions of cells
 
 
 def _clean(v: object) -> object:
@@ -182,6 +184,7 @@ _ERROR_HINT = re.compile(rb"""t\s*=\s*["']e["']""")
 _F_PLAIN = re.compile(rb"<f[\s>/]")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COORD = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_CELL_R = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"[\s/>]')
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
@@ -232,11 +235,12 @@ def _fast(xml: bytes, prefix: bytes, start: int, end: int, f_re: re.Pattern, e_r
         tag_end = xml.find(b">", cell_at)
         if xml.find(c_close, tag_end, fm.start()) >= 0 or xml[tag_end + 1:fm.start()].strip():
             raise _Unusual                                 # <f> outside a cell, or not its first child
-        coord = _attrs(xml[cell_at:tag_end]).get("r")
+        usual = _CELL_R.match(xml, cell_at) if not prefix else None   # the address first, as writers put it
+        coord = usual.group(1).decode() if usual is not None else _attrs(xml[cell_at:tag_end]).get("r")
         el = f_elem.match(xml, fm.start())
-        if coord is None or el is None or _COORD.fullmatch(coord) is None:
+        if coord is None or el is None or (usual is None and _COORD.fullmatch(coord) is None):
             raise _Unusual
-        found.append((coord, _attrs(el.group(1)), el.group(2)))
+        found.append((coord, _attrs(el.group(1)) if el.group(1).strip() else {}, el.group(2)))
     texts = _decode([raw for _c, _a, raw in found if raw])
     for coord, attrs, raw in found:                        # in document order: a shared formula's first cell first
         out[_cell(coord)] = formula_value(next(texts) if raw else None, attrs, coord, shared)
@@ -261,8 +265,8 @@ def _decode(raws: list[bytes]) -> Iterator[str]:
     if not raws:
         return iter(())
     try:
-        root = SafeET.fromstring(b"<r>" + b"".join(b"<t>" + raw + b"</t>" for raw in raws) + b"</r>")
-    except (SafeET.ParseError, DefusedXmlException):
+        root = parse_xml(b"<r>" + b"".join(b"<t>" + raw + b"</t>" for raw in raws) + b"</r>", "", "")
+    except Rejected:
         raise _Unusual from None
     if len(root) != len(raws) or any(len(el) for el in root):
         raise _Unusual                                     # markup inside a formula: let the exact parse judge

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import xml.etree.ElementTree as ET  # noqa: N817 — only ever given parts without a DTD (parse_xml)
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -230,7 +231,14 @@ def _utf8(data: bytes, name: str, part: str) -> bytes:
 
 
 def parse_xml(data: bytes, name: str, part: str):
-    """Parse a small part with defusedxml (entities and DTDs forbidden, whatever got past the byte check)."""
+    """Parse a small part. Without any "<!" there is no DTD, hence no entity but XML's five and character
+    references: the C parser of the standard library is safe, and five times faster than defusedxml's, which
+    calls Python for every element. Anything else with defusedxml (entities and DTDs forbidden)."""
+    if b"<!" not in data:
+        try:
+            return ET.fromstring(data)
+        except ET.ParseError as exc:
+            raise Rejected("xml-hong", name, detail=f"{part}: {short_reason(exc)}") from None
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:

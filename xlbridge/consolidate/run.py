@@ -8,6 +8,7 @@ a worker again is reported as unreadable.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -134,6 +135,7 @@ def warm_up() -> None:
     texts()
     for fw in frameworks():
         build_layout(fw)
+    gc.freeze()     # what the workers inherit is never collected: no full collection walks it, no page copied for it
 
 
 def outcomes(entries: list[Entry], jobs: int, today: date | None, work: Work = check_chunk) -> Iterator[Outcome]:

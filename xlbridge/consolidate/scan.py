@@ -35,6 +35,7 @@ class SheetScan:
     cols: int = 0                         # last column holding a value
     patches: list[tuple[int, int, bytes]] = field(default_factory=list)    # (start, end, replacement) bytes
     plain: bool = False                   # the quick path's spelling: no comment, CDATA, PI or error cell (`_plain`)
+    head: bytes | None = None             # with `plain`: the part up to sheetData's end, root closed (`_head`)
 
 
 class _Stop(Exception):
@@ -162,7 +163,7 @@ def scan_sheet(xml: bytes, name: str, part: str) -> SheetScan:
     if head is None:
         well_formed(xml, name, part)
     if head is not None and _plain(head):
-        found = SheetScan(plain=True)
+        found = SheetScan(plain=True, head=head)
         data = _SHEET_DATA.search(xml)
         dim = _DIMENSION.search(xml, 0, data.start() if data else len(xml))
         if dim is not None:

@@ -87,9 +87,10 @@ def discover(inputs: Iterable[str | Path], exclude: Iterable[Path] = (), skipped
             continue
         files = _walk(path, skipped) if path.is_dir() else [path]
         for file in files:
-            if _key(file) in seen:
+            key = _key(file)
+            if key in seen:
                 continue
-            seen.add(_key(file))
+            seen.add(key)
             for entry in _entries(file, named=not path.is_dir()):
                 yield replace(entry, seq=seq)
                 seq += 1

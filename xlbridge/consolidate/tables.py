@@ -30,17 +30,27 @@ class OutTable:
     title: str
     columns: list[OutColumn]
     rows: Callable[[], Iterator[list]]
+    size: Callable[[], int] | None = None       # the number of rows, without making them (else: they are counted)
+
+    def count(self) -> int:
+        return self.size() if self.size is not None else sum(1 for _ in self.rows())
 
 
 def build_tables(store: Store) -> list[OutTable]:
     store.finish()
     makers = {"danh_sach": _schools, "loi": _findings, "theo_tieu_chi": _criteria, "theo_tieu_chuan": _standards,
               "theo_muc": _by_level, "sap_len_muc": _one_away, "khong_doc_duoc": _unreadable, "ban_trung": _duplicates}
+    sizes = {"danh_sach": _KEPT_SQL, "loi": _FINDINGS_SQL}      # the long tables: one COUNT, not every row made twice
     out = []
     for key in ORDER:
         t = texts().tables[key]
-        out.append(OutTable(key, t.sheet, t.title, columns(t), _bind(makers[key], store, columns(t))))
+        size = (lambda sql=sizes[key]: int(store.scalar(f"SELECT COUNT(*) {sql}"))) if key in sizes else None
+        out.append(OutTable(key, t.sheet, t.title, columns(t), _bind(makers[key], store, columns(t)), size))
     return out
+
+
+_KEPT_SQL = "FROM schools s JOIN kept k ON k.seq = s.seq"
+_FINDINGS_SQL = "FROM findings f JOIN kept k ON k.seq = f.seq JOIN schools s ON s.seq = f.seq"
 
 
 def _bind(maker, store: Store, cols: list[OutColumn]) -> Callable[[], Iterator[list]]:
@@ -99,15 +109,15 @@ def _row(data: dict, cols: list[OutColumn], **extra: object) -> list:
 
 
 def _schools(store: Store, cols: list[OutColumn]) -> Iterator[list]:
-    sql = """SELECT s.data, (SELECT COUNT(*) - 1 FROM schools d WHERE d.dedup = s.dedup)
-             FROM schools s JOIN kept k ON k.seq = s.seq ORDER BY s.sort, s.seq"""
+    sql = f"""SELECT s.data, (SELECT COUNT(*) - 1 FROM schools d WHERE d.dedup = s.dedup)
+             {_KEPT_SQL} ORDER BY s.sort, s.seq"""
     for n, (data, dups) in enumerate(store.query(sql), 1):
         yield _row(json.loads(data), cols, stt=n, ban_trung=dups)
 
 
 def _findings(store: Store, cols: list[OutColumn]) -> Iterator[list]:
-    sql = """SELECT s.name, s.file, f.sheet, f.cell, f.severity, f.rule, f.message, f.hint
-             FROM findings f JOIN kept k ON k.seq = f.seq JOIN schools s ON s.seq = f.seq ORDER BY s.sort, s.seq, f.n"""
+    sql = f"""SELECT s.name, s.file, f.sheet, f.cell, f.severity, f.rule, f.message, f.hint
+             {_FINDINGS_SQL} ORDER BY s.sort, s.seq, f.n"""
     keys = ("ten_truong", "tep", "trang_tinh", "o", "muc_do", "ma", "noi_dung", "cach_sua")
     for n, values in enumerate(store.query(sql), 1):
         row = dict(zip(keys, values, strict=True))

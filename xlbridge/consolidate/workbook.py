@@ -14,9 +14,9 @@ import xlsxwriter
 
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
+from xlbridge.core.textfit import lines_height
 from xlbridge.io.atomic import atomic_path
 from xlbridge.layout import config
-from xlbridge.template.builder import row_height
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2          # 0-based: title, one line of notes, header, data below
 WRAPPED = {"ten_truong", "noi_dung", "cach_sua", "ly_do", "cach_xu_ly", "tieu_chi", "nguon", "nguon_giu", "tep", "tep_giu",
@@ -80,7 +80,7 @@ def write_workbook(tables: list[OutTable], dst: Path, note: str, max_rows: int =
     A table longer than a worksheet continues on further sheets, and the first sheet's note says so.
     `tmpdir`: where xlsxwriter keeps its own temporary files (a run's scratch folder)."""
     capacity = sheet_capacity(max_rows)
-    sizes = {t.key: sum(1 for _ in t.rows()) for t in tables}     # known before writing: constant-memory mode
+    sizes = {t.key: t.count() for t in tables}     # known before writing: constant-memory mode
     note = " ".join(x for x in (note, split_note(tables, sizes, capacity)) if x)
     counts: dict[str, int] = {}
     with atomic_path(dst) as tmp:
@@ -144,9 +144,10 @@ def _write_table(ws, table: OutTable, rows, fmt: _Formats, note: str, capacity: 
     ws.repeat_rows(HEADER_ROW)
     n = 0
     wrapped = [j for j, c in enumerate(table.columns) if c.key in WRAPPED]
+    size = config().font_size
     for n, values in enumerate(rows, 1):
         r = HEADER_ROW + n
-        height = row_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], LINE)
+        height = lines_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], size, LINE)
         if height > LINE + 4:
             ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
         for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
@@ -209,20 +210,37 @@ def _chart(wb, ws, table: OutTable) -> None:
 
 _CUSTOM_PART = b"docProps/custom.xml"
 _EOCD = b"PK\x05\x06"
+_USUAL_TAIL = 8192          # a workbook's central directory (a few dozen parts) and its end record
 
 
 def _may_have_custom_part(path: Path) -> bool:
-    """False only when the zip's central directory, found from its end record in the file's last 64 KiB, names no
-    custom-properties part — a school's workbook has none, and a folder of thousands is walked before reading:
-    one small read instead of opening each zip. Anything unusual (zip64, a directory not in the tail) says True."""
+    """False only when the zip's central directory, found from its end record in the file's last 8 KiB (else
+    64 KiB), names no custom-properties part — a school's workbook has none, and a folder of thousands is walked
+    before reading: one small read instead of opening each zip. Anything unusual (zip64, a directory not in the
+    tail) says True."""
     try:
         with path.open("rb") as f:
             size = f.seek(0, 2)
-            start = max(0, size - 65_557)          # end record (22 bytes) + the longest comment
-            f.seek(start)
-            tail = f.read()
+            for reach in (_USUAL_TAIL, 65_557):      # most zips: directory and end record in the last few KiB;
+                start = max(0, size - reach)        # else end record (22 bytes) + the longest comment
+                f.seek(start)
+                tail = f.read()
+                if _directory_in(tail, start):
+                    break
     except OSError:
         return True
+    return _directory_says(tail, start)
+
+
+def _directory_in(tail: bytes, start: int) -> bool:
+    """`tail` (the file from `start`) holds the end record and the whole central directory it points to."""
+    at = tail.rfind(_EOCD)
+    if at < 0 or at + 22 > len(tail):
+        return False
+    return int.from_bytes(tail[at + 16:at + 20], "little") >= start
+
+
+def _directory_says(tail: bytes, start: int) -> bool:
     at = tail.rfind(_EOCD)
     if at < 0 or at + 22 > len(tail):
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from xlbridge.core.vntext import fold, unify_dashes
 
@@ -26,11 +27,17 @@ _WHOLE = tuple(re.compile(p) for p in (_NUMERIC, _ISO, _WORDS))
 _INSIDE = tuple(re.compile(rf"(?<!\d){p}(?!\d)") for p in (_WORDS, _NUMERIC))     # words first: the document's own form
 
 
+@lru_cache(maxsize=1 << 12)
+def month_days(year: int, month: int) -> int:
+    """Days in the month (calendar.monthrange, asked for every dated cell)."""
+    return calendar.monthrange(year, month)[1]
+
+
 def calendar_day(year: int, month: int, day: int) -> date | None:
     """The date, or None when it does not exist or the year is out of range (a typo)."""
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         return None
-    return date(year, month, day) if 1 <= day <= calendar.monthrange(year, month)[1] else None
+    return date(year, month, day) if 1 <= day <= month_days(year, month) else None
 
 
 def _key(text: str) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from xlbridge.core.vntext import fold, parse_vn_number, unify_dashes
 from xlbridge.core.vntext import raw_text as _raw
@@ -154,6 +155,11 @@ def parse_money(value: object) -> Money:
         return _number_cell(raw, value)
     if not isinstance(value, str):          # dates, times, anything else a cell API may hand over
         return Money(raw, None, "khong-ro", None)
+    return _text_money(raw)
+
+
+@lru_cache(maxsize=1 << 14)     # "Không", "5 triệu", "Ngân sách": a district's budgets repeat; Money is frozen
+def _text_money(raw: str) -> Money:
     text = unify_dashes(fold(raw))
     bare = text.strip(" .;:!()")
     if _NO_COST.fullmatch(bare):

@@ -9,13 +9,13 @@ Nothing here raises on user input: what is not understood becomes kind "khong-ro
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from xlbridge.core.dates import MAX_YEAR, MIN_YEAR, calendar_day, match_day
+from xlbridge.core.dates import MAX_YEAR, MIN_YEAR, calendar_day, match_day, month_days
 from xlbridge.core.vntext import fold, unify_dashes
 from xlbridge.core.vntext import raw_text as _raw
 
@@ -109,7 +109,7 @@ def _day(year: int, month: int, day: int) -> date | None:
     """A valid date or None; day 0 means the month's last day."""
     if not (MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12):
         return None
-    return calendar_day(year, month, day or calendar.monthrange(year, month)[1])
+    return calendar_day(year, month, day or month_days(year, month))
 
 
 def _fixed(kind: str, start: date | None, end: date | None) -> _Piece | None:
@@ -218,7 +218,7 @@ def _one_day(s: str) -> _Read:
         return True, _fixed("ngay", d, d)
     if m := _RE_DAY_NO_YEAR.fullmatch(s):
         dd, mm = int(m[1]), int(m[2])
-        ok = 1 <= mm <= 12 and 1 <= dd <= calendar.monthrange(2000, mm)[1]
+        ok = 1 <= mm <= 12 and 1 <= dd <= month_days(2000, mm)
         return True, _Piece("ngay", floating=(mm, dd, mm, dd)) if ok else None
     return _NOT_MINE
 
@@ -467,6 +467,11 @@ def parse_period(value: object, year: SchoolYear | None = None) -> Period:
         return Period(raw, first, last, "nam", False)
     if not isinstance(value, str):          # times, anything else a cell API may hand over
         return Period(raw, None, None, "khong-ro", False)
+    return _text_period(raw, year)
+
+
+@lru_cache(maxsize=1 << 14)     # schools write the same few hundred periods ("Tháng 9/2023", "Học kỳ I"); Period is frozen
+def _text_period(raw: str, year: SchoolYear | None) -> Period:
     text = _normalize(raw)
     r = _parse(text, year) if len(text) <= MAX_LENGTH else None
     if r is None:

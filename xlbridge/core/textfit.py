@@ -115,6 +115,13 @@ def row_height(cells: Iterable[tuple[object, float]], size: float, bold: bool = 
     return min(MAX_ROW, round(size * LINE_FACTOR * (max(lines, min_lines) + spare) + 2, 1))
 
 
+def lines_height(cells: Iterable[tuple[str, float]], size: float, line: float = 15.5) -> float:
+    """Points for a row of wrapped texts (text, column width) at `line` points a line, no slack: the plain
+    tables kdcl writes for reading on screen (consolidation, "Mang sang")."""
+    lines = max((wrapped_lines(t, w, size) for t, w in cells if t), default=1)
+    return min(MAX_ROW, line * lines + 4)
+
+
 def line_height(size: float) -> float:
     """One line of text at `size` pt."""
     return size * LINE_FACTOR

@@ -27,6 +27,7 @@ class CarryTexts:
     columns: tuple[tuple[str, str, int], ...]       # key, header, width
     confirmed: str
     confirm_aliases: frozenset[str]                # folded
+    confirm_words: tuple[str, ...]                 # the label and its aliases as written (for a sheet formula)
     info_fields: tuple[str, ...]
     lists: tuple[str, ...]
     note: str
@@ -63,6 +64,7 @@ def carry_texts() -> CarryTexts:
     return CarryTexts(
         sheet=c.get("sheet", str), title=c.get("title", str), intro=tuple(c.get("intro", list)), columns=tuple(cols),
         confirmed=conf.get("label", str), confirm_aliases=frozenset(fold(str(a)) for a in conf.get("aliases", list, [])),
+        confirm_words=(conf.get("label", str), *map(str, conf.get("aliases", list, []))),
         info_fields=tuple(c.get("info_fields", list)), lists=tuple(c.get("lists", list)), note=c.get("note", str),
         why=c.get("why", str), previous=c.get("previous", str), no_status=c.get("no_status", str),
         adjusted=c.get("adjusted", str), unmapped=c.get("unmapped", str),

@@ -151,7 +151,17 @@ def _blank_row(grid: Grid, sheet: str, table: Table, row: int) -> bool:
     Value is made — the same answer as every Value of the row being empty."""
     rows = grid[sheet]
     line = rows[row - 1] if row <= len(rows) else []
-    return all(is_blank(line[p.index - 1] if p.index <= len(line) else None) for p in table.inputs())
+    n = len(line)
+    for p in table.inputs():
+        v = line[p.index - 1] if p.index <= n else None
+        if v is not None and not is_blank(v):
+            return False
+    return True
+
+
+def _empty_line(line: list[object]) -> bool:
+    """No cell of the row holds a value (most rows of a sheet): nothing to read, report or check there."""
+    return line.count(None) == len(line)
 
 
 def _row_values(grid: Grid, sheet: str, table: Table, row: int) -> dict[str, Value]:
@@ -205,9 +215,13 @@ def _read_by_criterion(grid: Grid, sl: SheetLayout, layout: Layout, info: Info,
     current: str | None = None
     started = 0                                     # the title row of the current criterion
     width = sl.width
-    for row in range(header_row + 1, len(grid[sl.name]) + 1):
-        code = _code_text(value_at(grid, sl.name, row, 1))
-        label = text_of(value_at(grid, sl.name, row, 2))
+    lines = grid[sl.name]
+    for row in range(header_row + 1, len(lines) + 1):
+        line = lines[row - 1]
+        if _empty_line(line):
+            continue
+        code = _code_text(line[0] if line else None)
+        label = text_of(line[1] if len(line) > 1 else None)
         _stray(grid, sl, row, width, anomalies)
         if label:
             # The locked title identifies the row best; the code beside it may have been typed over.
@@ -264,9 +278,10 @@ def _table_rows(sheet: str, table: Table, following: Table, rows: int, header_ro
 def _typed_on_title(grid: Grid, sl: SheetLayout, table: Table, row: int, anomalies: list[Anomaly]) -> None:
     """Text typed on a criterion's title row, beside the title: those cells are unlocked (for rows inserted
     below), but the row is not an item, so what is typed there would be lost."""
+    line = grid[sl.name][row - 1]
     for p in table.inputs():
-        if p.index > 2:
-            _stray_cell(sl.name, row, p.index, value_at(grid, sl.name, row, p.index), anomalies)
+        if 2 < p.index <= len(line) and line[p.index - 1] is not None:
+            _stray_cell(sl.name, row, p.index, line[p.index - 1], anomalies)
 
 
 def _stray(grid: Grid, sl: SheetLayout, row: int, width: int, anomalies: list[Anomaly]) -> None:
@@ -298,6 +313,9 @@ def _read_priority(grid: Grid, sl: SheetLayout, layout: Layout, info: Info, item
         _check_headers(grid, sl.name, table, header_row, anomalies)
         row = header_row + 1
         while row <= n and fold(text_of(value_at(grid, sl.name, row, 1))) not in markers:
+            if _empty_line(grid[sl.name][row - 1]):
+                row += 1
+                continue
             _stray(grid, sl, row, width, anomalies)
             if not _blank_row(grid, sl.name, table, row):
                 values = _row_values(grid, sl.name, table, row)

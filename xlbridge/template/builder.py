@@ -294,10 +294,8 @@ def _cell(ws: Worksheet, row: int, first: int, last: int, text: str, fmt) -> Non
 
 def row_height(cells: list[tuple[str, float]], line: float = 15.5) -> float:
     """Points for a row whose wrapped texts fit their columns, `line` points a line (office suites do not
-    autofit on load); the line count comes from `xlbridge.core.textfit`."""
-    size = config().font_size
-    lines = max((textfit.wrapped_lines(t, w, size) for t, w in cells if t), default=1)
-    return min(textfit.MAX_ROW, line * lines + 4)
+    autofit on load), at the workbooks' font size."""
+    return textfit.lines_height(cells, config().font_size, line)
 
 
 def _write_groups(ws: Worksheet, table: Table, st: Styles, widths: dict[int, float]) -> None:

@@ -112,11 +112,21 @@ def _content(table: Table, ref: Ref) -> str:
     return f"(({terms})>0)"
 
 
+def reads_as(cell: str, words: list[str]) -> str:
+    """1 when the text in `cell` is one of `words` (any case, with or without diacritics), else 0. Functions of
+    Excel 2007 only: openpyxl writes no _xlfn prefixes."""
+    return f"IFERROR(ISNUMBER(MATCH(TRIM({cell}),{_words(words)},0)),0)"
+
+
+def is_one_of(cell: str, words: list[str]) -> str:
+    """`reads_as`, and typed (a formula giving one of the words is not the word)."""
+    return f"{reads_as(cell, words)}*(1-{_formula(cell)})"
+
+
 def _status_is(cell: str, names: tuple[str, ...]) -> str:
     """The status cell means one of `names` (exact name or alias, with or without diacritics)."""
     statuses = [s for s in vocab().statuses if s.name in names]
-    words = [w for s in statuses for w in (s.name, *s.aliases)]
-    return f"IFERROR(ISNUMBER(MATCH(TRIM({cell}),{_words(words)},0)),0)*(1-{_formula(cell)})"
+    return is_one_of(cell, [w for s in statuses for w in (s.name, *s.aliases)])
 
 
 def _phase(layout: Layout) -> str:

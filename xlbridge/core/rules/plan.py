@@ -24,8 +24,7 @@ def criterion_name(it: Item) -> str:
 
 
 def has_plan(it: Item) -> bool:
-    return any(not v.empty for k, v in it.values.items()
-               if it.columns[k].review is None and it.columns[k].role != "criterion")
+    return it.planned
 
 
 def plan_only_columns(it: Item) -> list[str]:
