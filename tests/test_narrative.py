@@ -479,3 +479,31 @@ def test_cited_documents_dates_in_figures_earlier_ones_grouped_by_issuer():
                              "Công văn số 7/SGDĐT ngày 07/10/2023 của Sở GDĐT về việc hướng dẫn 7"]
     assert cited.earlier == ["Công văn số 1/SGDĐT ngày 01/09/2022, số 2/SGDĐT ngày 02/09/2022 và số 5/SGDĐT ngày "
                              "09/03/2022 của Sở GDĐT", "Kế hoạch ngày 03/09/2022 của Phòng Khảo thí"]
+
+
+def test_a_document_list_pasted_into_one_cell_is_one_document_per_line(tmp_path):
+    """Excel will not paste a multi-row block into the merged list rows of "Thông tin": a school pastes its whole
+    list of documents into one cell instead. The report cites each line as one document (bullets dropped, a
+    subject line on its own line kept with its document), the same as the list typed row by row."""
+    from xlbridge.core.vntext import one_per_line
+    from xlbridge.layout import build_layout
+    path = seed_workbook(tmp_path, "ket-qua-thpt")
+    typed = read_workbook(path)
+    docs = [e["van_ban"].text for e in typed.info.lists["can_cu"]]
+    assert len(docs) == 11
+    pasted = "\n".join(f"- {d}" if i % 2 else f"{i + 1}. {d}" for i, d in enumerate(docs))
+    first = docs[0]
+    cut = first.index(" về ")
+    pasted = pasted.replace(first, first[:cut] + "\n" + first[cut + 1:])        # its subject on a line of its own
+    wb = openpyxl.load_workbook(path)
+    il = build_layout(typed.framework).info
+    ws = wb[il.sheet]
+    row = il.list_rows["can_cu"][2]
+    for i in range(len(docs)):
+        ws.cell(row + i, 2).value = None
+    ws.cell(row, 2).value = pasted
+    one_cell = tmp_path / "dan-mot-o.xlsx"
+    wb.save(one_cell)
+    assert one_per_line(pasted) == docs
+    by_rows, in_one = (text(build_report(read_workbook(p), "ket-qua", today=TODAY)) for p in (path, one_cell))
+    assert in_one == by_rows

@@ -114,3 +114,24 @@ def percent(ratio: float | None, digits: int = 1) -> str:
         return "—"
     text = f"{ratio * 100:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{round(ratio * 100)}"
     return text.replace(".", ",") + "%"
+
+
+_BULLET = re.compile(r"^(?:[-+•*–]|\d{1,2}[.)])\s+")
+_GOES_ON = re.compile(r"^(?:v/v|về\b|của\b|ngày\b|số\b)", re.IGNORECASE)
+
+
+def one_per_line(text: str) -> list[str]:
+    """The entries of a list cell into which a whole list was pasted, one per line ("- Công văn số …" /
+    "- Kế hoạch số …"), bullets and numbers dropped. Excel will not paste several rows into the merged rows of a
+    "Thông tin" list, so a school pastes the list into one cell. A line that starts in lower case, or with "V/v",
+    "về", "của", "ngày", "số", goes on with the entry above it (a subject line typed on a line of its own)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if out and (line[0].islower() or _GOES_ON.match(line)):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(_BULLET.sub("", line))
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.core.progress import report_date as judged_on
 from xlbridge.core.summary import Summary
-from xlbridge.core.vntext import fold
+from xlbridge.core.vntext import fold, one_per_line
 from xlbridge.data.forms import Review
 from xlbridge.data.vocab import vocab
 from xlbridge.errors import KdclError
@@ -155,10 +155,10 @@ def _lists(book: PlanBook) -> dict:
             if k in e and e[k].text and not g[k]:
                 g[k] = e[k].text
     return {
-        "can_cu": [e["van_ban"].text for e in lists.get("can_cu", []) if "van_ban" in e and e["van_ban"].text],
+        "can_cu": [t for e in lists.get("can_cu", []) if "van_ban" in e for t in one_per_line(e["van_ban"].text)],
         "nhom_cong_tac": list(groups.values()),
         "to_giam_sat": [{k: v.text for k, v in e.items()} for e in lists.get("to_giam_sat", []) if _any_text(e)],
-        "kien_nghi": [e["noi_dung"].text for e in lists.get("kien_nghi", []) if "noi_dung" in e and e["noi_dung"].text],
+        "kien_nghi": [t for e in lists.get("kien_nghi", []) if "noi_dung" in e for t in one_per_line(e["noi_dung"].text)],
     }
 
 
