@@ -49,15 +49,24 @@ def test_a_refused_write_is_an_error_not_a_lost_row(tmp_path):
     wb.close()
 
 
-def test_every_write_is_checked(tmp_path, monkeypatch):
-    """Were XlsxWriter to refuse a row (its -1), the run stops with an error and leaves no partial output."""
-    from xlbridge.consolidate import workbook
-    real = workbook._cell
+@pytest.mark.parametrize("path", ["text rows", "per cell"])
+def test_every_write_is_checked(tmp_path, monkeypatch, path):
+    """Were a row refused (XlsxWriter's -1), the run stops with an error and leaves no partial output: both on the
+    text-row path and on the per-cell fallback."""
+    from xlbridge.consolidate import sheetrows, workbook
+    if path == "text rows":
+        real_row = sheetrows.RowWriter.row
 
-    def refuse_fifth(ws, r, c, kind, key, v, fmt):
-        return -1 if r == HEADER_ROW + 5 else real(ws, r, c, kind, key, v, fmt)
+        def refuse_fifth_row(self, r, values, height=None):
+            return -1 if r == HEADER_ROW + 5 else real_row(self, r, values, height)
+        monkeypatch.setattr(sheetrows.RowWriter, "row", refuse_fifth_row)
+    else:
+        real = workbook._cell
 
-    monkeypatch.setattr(workbook, "_cell", refuse_fifth)
+        def refuse_fifth(ws, r, c, kind, key, v, fmt):
+            return -1 if r == HEADER_ROW + 5 else real(ws, r, c, kind, key, v, fmt)
+        monkeypatch.setattr(sheetrows, "fits", lambda ws: False)
+        monkeypatch.setattr(workbook, "_cell", refuse_fifth)
     out = tmp_path / "z.xlsx"
     with pytest.raises(RowLimitError):
         write_workbook([_table("loi", "Lỗi", 8)], out, "")

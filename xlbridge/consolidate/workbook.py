@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from xlbridge.consolidate import sheetrows
 from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
 from xlbridge.core.textfit import lines_height
@@ -43,6 +44,8 @@ class _Formats:
         self.cells = {kind: wb.add_format({**base, "num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()}
         self.text = wb.add_format(base)
         self.wrapped = wb.add_format({**base, "text_wrap": True})
+        for f in (self.title, self.note, self.header, *self.cells.values(), self.text, self.wrapped):
+            f._get_xf_index()       # style numbers fixed here, not by which cell happens to use a format first
 
 
 def sheet_capacity(max_rows: int = EXCEL_ROWS) -> int:
@@ -142,23 +145,51 @@ def _write_table(ws, table: OutTable, rows, fmt: _Formats, note: str, capacity: 
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(HEADER_ROW)
-    n = 0
     wrapped = [j for j, c in enumerate(table.columns) if c.key in WRAPPED]
     size = config().font_size
+    kinds = [c.type for c in table.columns]
+    put = _row_writer(ws, table, fmt, kinds)
+    n = 0
     for n, values in enumerate(rows, 1):
         r = HEADER_ROW + n
         height = lines_height([(str(values[j] or ""), table.columns[j].width) for j in wrapped], size, LINE)
-        if height > LINE + 4:
-            ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
-        for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
-            if _cell(ws, r, j, col.type, col.key, v, fmt) == -1:
-                raise RowLimitError(f"{ws.name}: row {r + 1} refused")
+        if put(r, values, height if height > LINE + 4 else None) == -1:
+            raise RowLimitError(f"{ws.name}: row {r + 1} refused")
         if n % 2000 == 0:
             _forget_written_rows(ws, r)
         if n == capacity:
             break
+    put(-1, [], None)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), len(table.columns) - 1)
     return n
+
+
+def _row_writer(ws, table: OutTable, fmt: _Formats, kinds: list[str]):
+    """`put(r, values, height)` for the table's rows; `put(-1, …)` ends them. The fast SpreadsheetML writer
+    when this XlsxWriter has the internals it needs, else XlsxWriter's per-cell API (same cells)."""
+    styles = [(fmt.wrapped if c.key in WRAPPED else fmt.text) if c.type == "text" else fmt.cells[c.type]
+              for c in table.columns]
+    if sheetrows.fits(ws):
+        out = sheetrows.RowWriter(ws, kinds, styles)
+        out.start(HEADER_ROW + 1)
+
+        def fast(r: int, values: list, height: float | None) -> int:
+            if r < 0:
+                out.finish()
+                return 0
+            return out.row(r, values, height)
+        return fast
+
+    def per_cell(r: int, values: list, height: float | None) -> int:
+        if r < 0:
+            return 0
+        if height is not None:
+            ws.set_row(r, height)        # office suites do not fit rows to wrapped text when they open a file
+        for j, (col, v) in enumerate(zip(table.columns, values, strict=True)):
+            if _cell(ws, r, j, col.type, col.key, v, fmt) == -1:
+                return -1
+        return 0
+    return per_cell
 
 
 def _forget_written_rows(ws, current: int) -> None:

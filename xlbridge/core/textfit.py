@@ -118,8 +118,15 @@ def row_height(cells: Iterable[tuple[object, float]], size: float, bold: bool = 
 def lines_height(cells: Iterable[tuple[str, float]], size: float, line: float = 15.5) -> float:
     """Points for a row of wrapped texts (text, column width) at `line` points a line, no slack: the plain
     tables kdcl writes for reading on screen (consolidation, "Mang sang")."""
-    lines = max((wrapped_lines(t, w, size) for t, w in cells if t), default=1)
+    lines = max((_plain_lines(t, w, size) for t, w in cells if t), default=1)
     return min(MAX_ROW, line * lines + 4)
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_lines(text: str, width: float, size: float) -> int:
+    """`wrapped_lines`, cached: a consolidation repeats a school's name on each of its findings, and a rule's
+    advice on every school."""
+    return wrapped_lines(text, width, size)
 
 
 def line_height(size: float) -> float:
