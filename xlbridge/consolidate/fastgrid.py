@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +22,7 @@ from xml.etree.ElementTree import Element
 from xlbridge.consolidate.package import Package, local, open_package, parse_xml, read_file, short_reason
 from xlbridge.consolidate.reasons import Rejected
 from xlbridge.consolidate.scan import apply, scan_sheet, scan_strings
+from xlbridge.consolidate.storedzip import stored_zip
 from xlbridge.core.vntext import nfc
 from xlbridge.io.grid import FormulaText, Grid
 from xlbridge.layout import column_index, column_letter
@@ -142,11 +142,14 @@ def _stored(pkg: Package, patches: dict[str, list[tuple[int, int, bytes]]] | Non
     """A fresh zip holding only the verified parts, uncompressed: calamine sees exactly what was checked
     (with `patches` applied: what check_extent found it must not be given; of a sheet with a `head`, only that:
     the part up to the end of its cells, which is all calamine reads, and its patches lie within it)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        for part, data in pkg.parts.items():
-            z.writestr(part, apply((heads or {}).get(part, data), (patches or {}).get(part, [])))
-    return buf.getvalue()
+    parts: dict[str, bytes] = {}
+    same: dict[str, int] = {}
+    for part, data in pkg.parts.items():
+        given = apply((heads or {}).get(part, data), (patches or {}).get(part, []))
+        parts[part] = given
+        if given is data and part in pkg.crcs:
+            same[part] = pkg.crcs[part]
+    return stored_zip(parts, same)
 
 
 def _cleaned(row: Sequence[object]) -> list[object]:

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: N817 — only ever given parts without a DTD (parse_xml)
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,6 +57,7 @@ class Package:
     saved: datetime | None = None       # when the workbook was last saved (docProps/core.xml)
     macros: bool = False                # it carries a VBA project (never read, never run)
     strings: tuple[str, ...] = ()       # the shared-string parts (calamine reads them; see scan.scan_strings)
+    crcs: dict[str, int] = field(default_factory=dict)     # verified CRC-32 of the parts kept as the zip held them
 
 
 def read_file(path: Path) -> bytes:
@@ -95,7 +96,7 @@ def open_package(data: bytes, name: str, unread: frozenset[str] = frozenset()) -
         raise Rejected("zip-hong", name, detail=short_reason(exc)) from None
     _check_directory(infos, name)
     entries = {i.filename: i for i in infos}
-    reader = _PartReader(zf, entries, name)
+    reader = _PartReader(zf, entries, name, data)
     main = _main_part(reader)
     if main is None or main not in entries or not main.endswith(".xml"):
         raise _identify(entries, name)
@@ -122,7 +123,7 @@ def open_package(data: bytes, name: str, unread: frozenset[str] = frozenset()) -
     sheet_parts = {part for _s, part in sheets}
     strings = tuple(sorted(p for p in parts if p not in sheet_parts and (p.lower().endswith("sharedstrings.xml") or any(
         kind.endswith("/sharedStrings") and target == p for kind, target in rels.values()))))
-    return Package(name, parts, main, sheets, _saved(reader), macros, strings)
+    return Package(name, parts, main, sheets, _saved(reader), macros, strings, reader.crcs)
 
 
 def _identify(entries: dict[str, zipfile.ZipInfo], name: str) -> Rejected:
@@ -197,25 +198,57 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str) -> None:
 
 
 class _PartReader:
-    """Reads parts of the zip: bounded by the sizes already checked, CRC-verified, DTD refused."""
+    """Reads parts of the zip: bounded by the sizes already checked, CRC-verified, DTD refused. `data`: the
+    zip's bytes when they are in memory (a part is then inflated straight from them: see `_inflate`). `crcs`
+    keeps the verified CRC of each part returned as stored, for the copy calamine reads."""
 
-    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], name: str) -> None:
-        self.zf, self.entries, self.name = zf, entries, name
+    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], name: str,
+                 data: bytes | None = None) -> None:
+        self.zf, self.entries, self.name, self.data = zf, entries, name, data
+        self.crcs: dict[str, int] = {}
 
     def read(self, part: str) -> bytes:
+        info = self.entries[part]
         try:
-            data = self.zf.read(self.entries[part])        # stops at the declared size; bad CRC raises
+            data = self._inflate(info)
+            if data is None:
+                data = self.zf.read(info)                  # stops at the declared size; bad CRC raises
         except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, NotImplementedError, OSError, EOFError,
                 RuntimeError) as exc:
             raise Rejected("zip-hong", self.name, detail=f"{part}: {short_reason(exc)}") from None
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             data = _utf8(data, self.name, part)
+        else:
+            self.crcs[part] = info.CRC
         if b"<!" in data and any(mark in data for mark in _DTD):     # one pass for the usual part
             raise Rejected("bom-xml", self.name, part=part)
         return data
 
     def parse(self, part: str):
         return parse_xml(self.read(part), self.name, part)
+
+    def _inflate(self, info: zipfile.ZipInfo) -> bytes | None:
+        """The part, inflated from the bytes in memory with one zlib call, its size and CRC checked: what zipfile
+        does through a file object and several Python layers per part. None for anything but the usual part
+        (stored or deflated, a local header where the directory says): zipfile reads those, or says why not."""
+        buf = self.data
+        at = info.header_offset
+        if buf is None or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1 \
+                or buf[at:at + 4] != b"PK\x03\x04":
+            return None
+        start = at + 30 + int.from_bytes(buf[at + 26:at + 28], "little") + int.from_bytes(buf[at + 28:at + 30], "little")
+        raw = buf[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            raise EOFError("tệp bị cắt cụt")
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            out = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)    # never more than declared (+1 tells)
+        else:
+            out = raw
+        if len(out) != info.file_size:
+            raise zipfile.BadZipFile(f"kích thước {len(out)} khác {info.file_size} byte đã khai")
+        if zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile("sai mã kiểm tra CRC")
+        return out
 
 
 _DECLARED = re.compile(r"""^\s*<\?xml[^>]*?\?>""")
