@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -348,3 +349,39 @@ def test_unconfirmed_questions_print_marked_and_confirmed_ones_plain(soffice, tm
     marked = _marked_pages(asked)
     assert marked and all(c["missing"] for c in marked.values()), marked
     assert not _marked_pages(confirmed), _marked_pages(confirmed)
+
+
+def test_the_carried_list_prints_readable_with_every_word(soffice, tmp_path):
+    """The "Mang sang" list prints A4 across at a readable scale (text ≥ 9 pt: it was fitted to one page width
+    and shrank), one column band, its header on every page, the footer naming the sheet, and every word of every
+    row and of the intro lines (long lines wrap inside the page, never cut at its edge). Rendered by LibreOffice,
+    read back with pdftotext."""
+    from lo import to_pdf
+    from pdfcheck import by_sheet, pdftotext, read_pdf, squeeze
+    from test_print import _reference
+
+    from xlbridge.core.pagefit import MIN_SCALE
+    if pdftotext() is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: scripts/setup.sh installs it")
+    t = carry_texts()
+    plan = plan_next_year(read_workbook(seed_workbook(tmp_path, "ket-qua-thpt")), thong_tu="57/2026")
+    written = write_next_year(plan, tmp_path / "nam-sau.xlsx").path
+    wb = openpyxl.load_workbook(written)
+    for other in [s for s in wb.sheetnames if s != t.sheet]:
+        del wb[other]
+    ws = wb[t.sheet]
+    assert ws.page_setup.scale >= MIN_SCALE and not ws.sheet_properties.pageSetUpPr.fitToPage
+    wb.save(tmp_path / "mang-sang.xlsx")
+    pdf, ref = to_pdf([tmp_path / "mang-sang.xlsx", _reference(tmp_path)], tmp_path / "pdf")
+    smallest = min(w.height for p in read_pdf(ref, ["R"]) for w in p.words)
+    pages = read_pdf(pdf, [t.sheet])
+    assert len(pages) > 1 and list(by_sheet(pages)) == [t.sheet]
+    small = [w.text for p in pages for w in p.words if w.height < smallest - 0.05]
+    assert not small, small[:10]
+    printed = unicodedata.normalize("NFC", "".join(p.text() for p in pages))    # pdftotext cuts words at some glyphs
+    header = [h for _k, h, _w in t.columns]
+    for p in pages:                                              # the header row repeated on every page
+        assert squeeze(header[-1]) in squeeze(" ".join(w.text for w in p.words)), p.number
+    cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v not in (None, "")]
+    missing = [(c[:40], word) for c in cells for word in c.split() if unicodedata.normalize("NFC", squeeze(word)) not in printed]
+    assert not missing, missing[:5]

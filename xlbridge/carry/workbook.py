@@ -14,9 +14,13 @@ import openpyxl
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 
 from xlbridge.carry.plan import NextYear, review_rows
+from xlbridge.core import textfit
 from xlbridge.core.carried import TITLE_ROWS, ReviewRow, header_row
+from xlbridge.core.pagefit import MARGINS, plan_bands
 from xlbridge.data.carry_texts import carry_texts, fill
 from xlbridge.io.filler import fill_workbook
 from xlbridge.io.writer import save_atomic
@@ -51,14 +55,21 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
                   new_circular=plan.target.number, confirmed=t.confirmed)
     title = ws.cell(1, 1, fill(t.title, **values))
     title.font = Font(name=cfg.font, size=cfg.font_size + 2, bold=True, color=cfg.colors["title"])
+    last = column_letter(len(t.columns))
+    total = sum(w for _k, _h, w in t.columns)
     for i, line in enumerate(t.intro[:TITLE_ROWS - 2]):
-        ws.cell(2 + i, 1, fill(line, **values)).font = font
+        text = fill(line, **values)
+        c = ws.cell(2 + i, 1, text)
+        c.font, c.alignment = font, wrap
+        ws.merge_cells(f"A{2 + i}:{last}{2 + i}")       # wrapped across the page: a long line is never cut at its edge
+        ws.row_dimensions[2 + i].height = row_height([(text, total)])
     head = header_row()
     for j, (_key, header, width) in enumerate(t.columns, start=1):
         c = ws.cell(head, j, header)
         c.font, c.alignment, c.fill = bold, Alignment(wrap_text=True, vertical="center", horizontal="center"), \
             _fill(cfg.colors["header"])
         ws.column_dimensions[column_letter(j)].width = width
+    ws.row_dimensions[head].height = textfit.row_height([(h, w) for _k, h, w in t.columns], cfg.font_size, bold=True)
     confirm_col = t.column_index("confirm")
     choice = DataValidation(type="list", formula1=f'"{t.confirmed}"', allow_blank=True, showErrorMessage=False,
                             promptTitle=t.columns[confirm_col - 1][1][:32], prompt=fill(t.intro[-1], **values)[:255])
@@ -79,13 +90,26 @@ def add_review_sheet(wb: openpyxl.Workbook, rows: list[ReviewRow], plan: NextYea
     _mark_unconfirmed(ws, head + 1, head + len(rows), column_letter(t.column_index("question")),
                       column_letter(confirm_col), t.confirm_words, cfg.colors["missing"])
     ws.freeze_panes = ws.cell(head + 1, 1)
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{head}:{head}"
+    _page_setup(ws, {j: float(w) for j, (_k, _h, w) in enumerate(t.columns, start=1)}, head)
     ws.protection.sheet = True
     ws.protection.password = cfg.password
     ws.protection.formatRows = ws.protection.formatColumns = False     # False = allowed (openpyxl's sense)
+
+
+def _page_setup(ws, widths: dict[int, float], head: int) -> None:
+    """A4 across at the scale `pagefit` gives the columns (not shrunk to fit: a long list would print small),
+    the header row on every page, the sheet name and "Trang x/y" below, the margins of every kdcl sheet."""
+    bands = plan_bands(widths, 0, [sorted(widths)], landscape=True)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.scale = bands.scale
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    for col in bands.breaks:
+        ws.col_breaks.append(Break(id=col - 1))
+    ws.page_margins = PageMargins(**MARGINS)
+    ws.print_title_rows = f"{head}:{head}"
+    ws.print_title_cols = "A:A" if bands.breaks else None       # TT on every band, were the list ever cut in bands
+    footer = ws.oddFooter.center
+    footer.text, footer.font, footer.size = "&A — Trang &P/&N", f"{config().font},Regular", config().font_size
 
 
 def _mark_unconfirmed(ws, first: int, last: int, question: str, confirm: str, words: tuple[str, ...],
