@@ -123,3 +123,26 @@ def test_a_row_past_the_worksheet_is_refused_not_lost(tmp_path):
         out.row(5, ["lùi lại"])
     out.finish()
     wb.close()
+
+
+@pytest.mark.parametrize("path", ["text rows", "per cell"])
+def test_a_school_named_like_rich_text_xml_consolidates_as_its_name(tmp_path, monkeypatch, path):
+    """End to end: a school whose name is typed as XlsxWriter's rich-string XML — its workbook (built with the
+    name pre-filled) and the officer's workbook open, and the name in Danh sách is what the school typed; on the
+    text-row path and on XlsxWriter's per-cell fallback."""
+    if path == "per cell":
+        monkeypatch.setattr(sheetrows, "fits", lambda ws: False)
+    from conftest import SEEDS, document, filled
+
+    from xlbridge.cli import main
+    from xlbridge.consolidate.texts import texts
+    data = document(SEEDS["ket-qua-thpt"])
+    name = '<r><t>THPT A</t></r></is></c><x></r>'       # starts with <r>, ends with </r>
+    data["info"]["ten_truong"] = name
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    filled(folder, data["info"]["cap_hoc"], data["info"]["nam_hoc"], data)
+    out = tmp_path / "tong-hop.xlsx"
+    assert main(["tong-hop", str(folder), "-o", str(out), "--khong-tien-do"]) in (0, 1)
+    ws = openpyxl.load_workbook(out)[texts().tables["danh_sach"].sheet]
+    assert name in [c.value for row in ws.iter_rows(min_row=HEADER_ROW + 2) for c in row]

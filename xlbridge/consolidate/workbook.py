@@ -17,6 +17,7 @@ from xlbridge.consolidate.tables import OutTable
 from xlbridge.consolidate.texts import texts
 from xlbridge.core.textfit import lines_height
 from xlbridge.io.atomic import atomic_path
+from xlbridge.io.xlsx_text import write_text
 from xlbridge.layout import config
 
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 0, 1, 2          # 0-based: title, one line of notes, header, data below
@@ -206,7 +207,7 @@ def _cell(ws, r: int, c: int, kind: str, key: str, v: object, fmt: _Formats) -> 
     if v is None or v == "":
         return 0
     if kind == "text":
-        return ws.write_string(r, c, str(v), fmt.wrapped if key in WRAPPED else fmt.text)
+        return write_text(ws, r, c, str(v), fmt.wrapped if key in WRAPPED else fmt.text)
     if kind in ("date", "datetime") and isinstance(v, (date, datetime)):
         return ws.write_datetime(r, c, v if isinstance(v, datetime) else datetime(v.year, v.month, v.day), fmt.cells[kind])
     return ws.write_number(r, c, v, fmt.cells[kind])

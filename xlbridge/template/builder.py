@@ -32,6 +32,7 @@ from xlbridge.data.files import find, load_yaml
 from xlbridge.data.forms import info_form
 from xlbridge.data.vocab import vocab
 from xlbridge.io.atomic import atomic_path
+from xlbridge.io.xlsx_text import write_text
 from xlbridge.layout import (
     CHECK_COLUMNS,
     CHECK_HEADER_ROW,
@@ -242,7 +243,7 @@ def _info(ws: Worksheet, spec: TemplateSpec, layout: Layout, cfg: Config, st: St
                 "input_title": f.label[:32], "input_message": (f.hint or "")[:255],
                 "error_title": "Ngày không hợp lệ", "error_message": "Ghi ngày dạng ngày/tháng/năm, ví dụ 25/10/2023."})
         else:
-            ws.write_string(r, 1, str(value), st.input) if value else ws.write_blank(r, 1, None, st.input)
+            write_text(ws, r, 1, str(value), st.input) if value else ws.write_blank(r, 1, None, st.input)
         if f.list:
             # Phase names contain commas, which an inline list would split: point at the cells of _kdcl instead.
             choices = {"cap_hoc": vocab().cap_hoc_names, "loai_hinh": vocab().loai_hinh_names}.get(f.list, phase_list_range)()
