@@ -93,6 +93,9 @@ def test_sentences_from_cells():
     ("Vẫn còn ít học sinh tham gia do khâu tổ chức chưa chu đáo", "to-chuc"),
     ("Chưa đến thời gian thực hiện theo kế hoạch (bắt đầu từ tháng 2/2027).", "chua-den-han"),
     ("chua to chuc do kinh phi han hep", "kinh-phi"),                                      # typed without diacritics
+    ("UBND xã chưa phê duyệt chủ trương sửa chữa do đang rà soát quy hoạch mở rộng trường (dự kiến xây thêm 04 phòng "
+     "học trên phần sân hiện có)", "co-so-vat-chat"),               # land planning, not «quy hoạch cán bộ»
+    ("Chưa có giáo viên nguồn trong quy hoạch cán bộ quản lý", "nhan-su"),
     ("Cập nhật cơ sở dữ liệu chưa xong", "khac"),           # "cơ sở" is not "Sở": capitals must match
     ("", "chua-ghi"),
 ])
