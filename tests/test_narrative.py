@@ -131,6 +131,33 @@ def test_done_section_counts_per_standard_and_quotes_concrete_results(thpt):
     assert "+ " not in done                                                   # no plan text copied item by item
 
 
+@pytest.mark.parametrize("reason, ahead", [
+    ("Trong những năm tiếp theo CBQL còn lại tiếp tục tham gia nâng cao trình độ chuyên môn, nghiệp vụ", True),
+    ("Trong NH 2023-2024 nhà trường tiếp tục thực hiện kế hoạch tuyển dụng để tăng nhân sự", True),
+    ("- Chuyển sang năm học sau.", True),
+    ("Dự kiến hoàn thành trong học kỳ II", True),
+    ("Tiếp tục vận động nhưng còn chậm vì thiếu kinh phí", False),            # gives a cause
+    ("Trong năm học 2022-2023 chưa bố trí được kinh phí", False),             # a time, nothing ahead
+    ("Chưa tổ chức do kinh phí còn hạn hẹp", False),
+    ("", False),
+])
+def test_a_reason_that_only_says_what_comes_next_is_no_cause(reason, ahead):
+    from xlbridge.report.reasons import causes, is_next_step
+    assert is_next_step(reason) is ahead
+    assert (classify(reason) == causes().next_step) is ahead
+
+
+def test_next_steps_typed_as_reasons_are_not_listed_as_causes(tmp_path):
+    """The THCS seed's «Lý do» of 1.4 and 2.1 say what the school will do next year: the report does not put
+    them under «Nguyên nhân:» but says them apart, in the school's words, with their criteria."""
+    book = read_workbook(seed_workbook(tmp_path, "ket-qua-thcs"))
+    limits = section(build_report(book, "ket-qua", when=date(2023, 5, 25)), "2. Những việc còn hạn chế",
+                     "3. Phương hướng")
+    assert "Nguyên nhân:" not in limits and "Còn 2 nội dung chưa hoàn thành." in limits
+    ahead = next(line for line in limits.splitlines() if line.startswith("Nhà trường đã xác định hướng tiếp tục"))
+    assert "(tiêu chí 1.4 và 2.1)" in ahead and "trong những năm tiếp theo CBQL còn lại tiếp tục" in ahead
+
+
 def test_shortcomings_counted_from_the_summary_and_grouped_by_reason(thpt):
     limits = section(build_report(thpt, "ket-qua"), "2. Những việc còn hạn chế", "3. Phương hướng")
     assert "Còn 25 nội dung chưa hoàn thành. Nguyên nhân:" in limits       # per status: said once, in section II

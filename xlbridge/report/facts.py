@@ -19,7 +19,7 @@ from xlbridge.data.forms import Review
 from xlbridge.data.vocab import Phase, Status, vocab
 from xlbridge.model import Item, PlanBook, ReviewResult
 from xlbridge.report import vn_format
-from xlbridge.report.reasons import Cause, cause_part, causes, classify
+from xlbridge.report.reasons import Cause, cause_part, causes, classify, is_next_step
 from xlbridge.report.similar import clusters
 from xlbridge.report.wording import is_achievement, is_status_sentence, strength, wording
 
@@ -276,6 +276,10 @@ def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
     """(shortcomings grouped by cause: alike reasons first, then the data file's categories in order;
     items whose cause is "not yet due")."""
     facts = list(facts)
+    step = causes().next_step
+    steps = [f for f in facts if step is not None and is_next_step(f.reason)]
+    stepped = {id(f) for f in steps}
+    facts = [f for f in facts if id(f) not in stepped]
     order = {id(f): i for i, f in enumerate(facts)}
     alike, rest = _alike_groups(facts)
     buckets: dict[str, list[ItemFact]] = {}
@@ -306,6 +310,10 @@ def by_cause(facts: Iterable[ItemFact]) -> tuple[list[Group], list[ItemFact]]:
             groups.append(Group(mine, nguyen_nhan=cause, own_words=words, worded=worded))
         else:
             apart += mine
+    if steps and step is not None:          # reasons that say what comes next: last, told apart from the causes
+        for f in steps:
+            f.cause = step
+        groups.append(Group(steps, nguyen_nhan=step))
     return groups, apart
 
 

@@ -24,6 +24,7 @@ class Cause:
     limitation: bool = True          # False: not a shortcoming (e.g. not yet due), reported apart
     keywords: tuple[str, ...] = ()
     typed: bool = False              # the label is the school's own reason (alike reasons grouped), not a category
+    next_step: bool = False          # the reasons say what will be done next, not why: told apart from the causes
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,13 @@ class Causes:
     causes: tuple[Cause, ...]
     other: Cause
     missing: Cause
+    next_step: Cause | None = None
+    openers: tuple[str, ...] = ()        # how a reason that is a next step begins (`next_step`)
+    time_openers: tuple[str, ...] = ()   # … or a time ("Trong năm học …") followed by one of `forward`
+    forward: tuple[str, ...] = ()
 
     def all(self) -> list[Cause]:
-        return [*self.causes, self.other, self.missing]
+        return [*self.causes, self.other, self.missing, *([self.next_step] if self.next_step else [])]
 
 
 def _cause(c: Checker) -> Cause:
@@ -53,9 +58,16 @@ def causes() -> Causes:
     keys = [x.key for x in found]
     if len(set(keys)) != len(keys):
         c.fail("có hai nhóm trùng khóa (key)", "causes")
+    step = c.get("next_step", dict, {})
+    next_step, words = None, {"openers": (), "time_openers": (), "forward": ()}
+    if step:
+        sc = Checker(path, step, "next_step")
+        next_step = Cause(sc.get("key", str), sc.get("label", str), True, (), next_step=True)
+        words = {k: tuple(str(w) for w in sc.get(k, list, [])) for k in words}
     return Causes(tuple(str(w) for w in c.get("connectors", list, [])),
                   tuple(str(w) for w in c.get("consequences", list, [])), found,
-                  _cause(Checker(path, c.get("other", dict), "other")), _cause(Checker(path, c.get("missing", dict), "missing")))
+                  _cause(Checker(path, c.get("other", dict), "other")), _cause(Checker(path, c.get("missing", dict), "missing")),
+                  next_step, words["openers"], words["time_openers"], words["forward"])
 
 
 def _norm(text: str) -> str:
@@ -115,12 +127,37 @@ def cause_part(reason: str) -> str:
     return out
 
 
+_LEAD = re.compile(r"^[\s\-–•+*·]+")
+
+
+def is_next_step(reason: str) -> bool:
+    """The reason says what will be done next ("Trong những năm tiếp theo … tiếp tục …", "Chuyển sang năm học
+    sau", "Trong NH 2023-2024 nhà trường tiếp tục …"), not why the item is unfinished: it begins with one of the
+    data file's `openers`, or with one of its `time_openers` and has a `forward` word; and no sentence of it gives
+    a cause ("do", "vì" … / "… nên")."""
+    data = causes()
+    text = _LEAD.sub("", _norm(reason or ""))
+    if not text or not data.openers:
+        return False
+    plain = fold(text) == text.lower()
+    key = fold(text) if plain else text
+    ahead = any(_pattern(w, plain).match(key) for w in data.openers) or (
+        any(_pattern(w, plain).match(key) for w in data.time_openers)
+        and any(_pattern(w, plain).search(key) for w in data.forward))
+    if not ahead:
+        return False
+    return not any(_cause_in(x, plain) for x in _SENTENCE.split(text) if x.strip())
+
+
 def classify(reason: str) -> Cause:
-    """The cause a reason text names; `missing` for an empty text, `other` when no keyword fits."""
+    """The cause a reason text names; `missing` for an empty text, `next_step` for a reason that only says what
+    comes next, `other` when no keyword fits."""
     data = causes()
     text = _norm(reason or "")
     if not text:
         return data.missing
+    if data.next_step is not None and is_next_step(text):
+        return data.next_step
     plain = fold(text) == text.lower()          # typed without diacritics: compare without them
     if plain:
         text = fold(text)
