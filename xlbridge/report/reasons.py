@@ -59,7 +59,8 @@ def causes() -> Causes:
     if len(set(keys)) != len(keys):
         c.fail("có hai nhóm trùng khóa (key)", "causes")
     step = c.get("next_step", dict, {})
-    next_step, words = None, {"openers": (), "time_openers": (), "forward": ()}
+    next_step = None
+    words: dict[str, tuple[str, ...]] = {"openers": (), "time_openers": (), "forward": ()}
     if step:
         sc = Checker(path, step, "next_step")
         next_step = Cause(sc.get("key", str), sc.get("label", str), True, (), next_step=True)
