@@ -12,7 +12,9 @@ from xlbridge.core.vntext import words
 from xlbridge.data.wording import wording
 
 _DIGIT = re.compile(r"\d")
-_CLAUSE = re.compile(r"[.;,\n(]|\s-\s|\b(?:nhưng|tuy nhiên)\b", re.IGNORECASE)
+# clause ends: punctuation, a spaced dash, "nhưng"; a comma or dot between two digits is part of a number
+# ("2,6%", "5.000.000"), so a quoted clause never stops in the middle of a figure
+_CLAUSE = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;\n(]|\s-\s|\b(?:nhưng|tuy nhiên)\b", re.IGNORECASE)
 
 
 @cache
