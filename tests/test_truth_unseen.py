@@ -50,3 +50,12 @@ def test_the_quoted_clause_keeps_a_decimal_or_grouped_figure_whole():
     assert unfinished_clause("Đã chi 5.000.000 đồng, vẫn còn 1.500.000 đồng chưa quyết toán") == \
         "vẫn còn 1.500.000 đồng chưa quyết toán"
     assert unfinished_clause("Đã sửa 3 phòng,vẫn còn 2 phòng dột") == "vẫn còn 2 phòng dột"   # no space after the comma
+
+
+def test_a_row_added_by_adjustment_is_a_plan_row(tmp_path: Path):
+    """A row whose content is only in «ND … đã được điều chỉnh» (added when the plan was adjusted) has plan content:
+    no KH05 («chưa có nội dung kế hoạch») and no KH02 («kế hoạch lập đầu năm còn thiếu»), and KH08 counts it."""
+    case = next(c for c in UNSEEN if c["name"] == "thcs-results-table-with-a-row-added-by-adjustment")
+    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), TODAY)
+    assert [f.rule for f in result.findings] == ["KH08"]
+    assert "cho cả 2 nội dung cải tiến" in result.findings[0].message

@@ -23,8 +23,14 @@ def criterion_name(it: Item) -> str:
         f"tiêu chí {it.criterion[3:]} (Mức 4)" if it.criterion else f"dòng {it.row}")
 
 
+def adjusted(it: Item) -> bool:
+    """The row's plan content is written in «ND … đã được điều chỉnh»: a row added or rewritten when the plan
+    was adjusted during the year, whose start-of-year content cell is empty by nature."""
+    return any(it.columns[k].role == "adjusted" and not blank(v) for r in it.results for k, v in r.values.items())
+
+
 def has_plan(it: Item) -> bool:
-    return it.planned
+    return it.planned or adjusted(it)
 
 
 def plan_only_columns(it: Item) -> list[str]:
@@ -46,7 +52,8 @@ def results_only(book: PlanBook) -> bool:
 def _missing_plan(it: Item, order: int, orders: dict[str, int]) -> list[tuple[Column, Value]]:
     return [(col, it.values[key]) for key, col in it.columns.items()
             if col.review is None and col.required and col.role != "criterion" and order >= orders[col.required]
-            and blank(it.values[key]) and not it.values[key].formula and it.values[key].error is None]
+            and blank(it.values[key]) and not it.values[key].formula and it.values[key].error is None
+            and not (col.role == "content" and order > 0 and adjusted(it))]
 
 
 @rule("KH08")
