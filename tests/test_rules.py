@@ -789,15 +789,18 @@ BAD_PERIODS = [                                             # (typed, rule) — 
     ("Học kỳ I năm học 2021-2022", "TG03"),
     ("Giai đoạn 2016-2020", "TG03"),                        # a programme wholly before the year
     ("2025-2030", "TG03"),                                  # starts after the year ends
-    ("Tháng 10", "TG06"),
-    ("Tháng 10 - tháng 12", "TG06"),
+    ("Tháng 7", "TG06"),                                    # the summer before or after the year: said
+    ("Tháng 6 - tháng 8", "TG06"),
 ]
 GOOD_PERIODS = ["Tháng 10/2023", "Học kỳ I", "Trong năm học", "Hằng năm", "tháng 8/2023 – tháng 7/2024",
                 datetime(2023, 11, 20), " Tháng 9/2023 - tháng 5/2024 ",
                 # periods that overlap or contain the year are right (the retired TG04 warned on them):
                 "2021-2025", "Giai đoạn 2021-2025", "Giai đoạn 2021 – 2025", "2020-2025 và định hướng 2030",
                 "Giai đoạn 2020-2025, định hướng đến năm 2030", "Tháng 10/2023 - tháng 9/2024", 2024,
-                "Tháng 6/2023 - tháng 12/2023", "Trong năm học 2022-2023 và 2023-2024"]
+                "Tháng 6/2023 - tháng 12/2023", "Trong năm học 2022-2023 và 2023-2024",
+                # September to May without a year: one reading only; a deadline; weeks of a month
+                "Tháng 10", "Tháng 10 - tháng 12", "Tháng 3", "Trước 30/10/2023", "Chậm nhất tháng 11/2023",
+                "Tuần 1-2 tháng 9/2023", "tuần đầu tháng 10"]
 
 
 def test_tg_period_rules(plan18):
@@ -814,18 +817,18 @@ def test_tg_period_rules(plan18):
 
 
 def test_tg02_and_tg06_messages_name_the_dates(plan18):
-    put(plan18, S1, {"F8": "Tháng 12/2023 - tháng 10/2023", "F12": "Tháng 11"})
+    put(plan18, S1, {"F8": "Tháng 12/2023 - tháng 10/2023", "F12": "Tháng 7"})
     r = check(plan18)
     f = expect(r, "TG02", S1, "F8")
     assert "31/10/2023" in f.message and "01/12/2023" in f.message
-    assert "01/11/2023 – 30/11/2023" in expect(r, "TG06", S1, "F12").message
+    assert "01/07/2024 – 31/07/2024" in expect(r, "TG06", S1, "F12").message
 
 
 def test_tg03_tg06_in_tt57(tt57):
-    put(tt57, {S1: {"G21": "Tháng 10", "G22": "Tháng 9/2025"}, S2: {"G20": "Tháng 9/2026 - tháng 12/2027"},
+    put(tt57, {S1: {"G21": "Tháng 7", "G22": "Tháng 9/2025"}, S2: {"G20": "Tháng 9/2026 - tháng 12/2027"},
                S3: {"G22": "Giai đoạn 2026-2030"}})
     r = check(tt57)
-    assert "01/10/2026 – 31/10/2026" in expect(r, "TG06", S1, "G21").message
+    assert "01/07/2027 – 31/07/2027" in expect(r, "TG06", S1, "G21").message
     assert "2026-2027" in expect(r, "TG03", S1, "G22").message
     assert not {c for c in at(r, S2, "G20") | at(r, S3, "G22") if c.startswith("TG")}   # overlap, programme
 

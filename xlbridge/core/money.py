@@ -49,7 +49,7 @@ _FIGURE = re.compile(
 )
 _SOURCE_PATTERNS = (
     ("xa-hoi-hoa", re.compile(r"\bxa\s*hoi\s*hoa\b|\bxhh\b|\btai tro\b|\bhuy dong\b")),
-    ("ngan-sach", re.compile(r"\bngan\s*sach\b|\bnsnn\b|\bns\b|\bchi thuong xuyen\b")),
+    ("ngan-sach", re.compile(r"\bngan\s*sach\b|\bnsnn\b|\bns\b|\bchi thuong xuyen\b|\bkinh phi (?:chi )?hoat dong\b")),
     ("tu-tuc", re.compile(r"\btu\s*tuc\b")),
 )
 _NO_COST = re.compile(

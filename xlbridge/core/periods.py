@@ -404,7 +404,23 @@ def _range(s: str, year: SchoolYear | None) -> _Result | None:
     return None
 
 
+# "Trước 30/10/2024", "Chậm nhất tháng 11/2024": a deadline; the task runs from the school year's start to it
+_RE_DEADLINE = re.compile(r"(?:hoan thanh\s+|xong\s+)?(?:truoc|cham nhat|muon nhat|han chot|han cuoi|khong qua)\s*:?\s*(.+)")
+
+
+def _deadline(s: str, year: SchoolYear | None) -> _Result | None:
+    m = _RE_DEADLINE.fullmatch(s)
+    if m is None or (r := _parse(m[1], year)) is None:
+        return None
+    kind, start, end, relative = r
+    if end is not None and year is not None and year.start <= end:
+        start = year.start
+    return kind, start, end, relative
+
+
 def _parse(s: str, year: SchoolYear | None) -> _Result | None:
+    if (d := _deadline(s, year)) is not None:
+        return d
     if (p := _item(s)) is not None:
         return _combine([p], year, span=False)
     parts = _RE_LIST_SEP.split(s)
@@ -428,6 +444,8 @@ def _parse(s: str, year: SchoolYear | None) -> _Result | None:
 
 def _normalize(text: str) -> str:
     s = unify_dashes(fold(text)).replace("->", "-").replace("\u2192", "-").replace("~", "-")
+    # "Tuần 1-2 tháng 9/2024", "tuần đầu tháng 10": read as the month (the weeks lie within it)
+    s = re.sub(r"\btuan\s+(?:\d{1,2}(?:\s*[-,]\s*\d{1,2})*|dau|cuoi|cuoi cung|thu\s*\d{1,2})\s+(?:cua\s+)?(?=thang\b)", "", s)
     s = re.sub(r"\b(?:den|toi)\b", " - ", s)   # "từ ... đến ..." is a range
     s = " ".join(s.split())
     return s.lstrip("-+*\u2022\u00b7 ").rstrip(" .;,:")

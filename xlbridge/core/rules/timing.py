@@ -18,6 +18,11 @@ def window(year: SchoolYear) -> tuple[date, date]:
     return date(year.start_year, 8, 1), date(year.end_year, 7, 31)
 
 
+# A month without its year is read in the school year (September to May: one reading only). June to August
+# could be the summer before or after it: only those are said (TG06).
+SUMMER = (6, 7, 8)
+
+
 @rule("TG01", "TG02", "TG03", "TG06")
 def periods(ctx: Context) -> Iterator[Finding]:
     year = ctx.book.info.school_year
@@ -42,7 +47,7 @@ def periods(ctx: Context) -> Iterator[Finding]:
             yield make_finding("TG03", *at, **fields)
         # A period that overlaps or contains the year is right: a multi-year programme ("Giai đoạn
         # 2021-2025") or a task begun in the summer before; only a period wholly outside is a mistake.
-        if p.relative and p.kind == "thang":
+        if p.relative and p.kind == "thang" and start.month in SUMMER:
             yield make_finding("TG06", *at, **fields)
 
 
