@@ -244,3 +244,10 @@ def test_never_raises_on_objects(value: object) -> None:
 
 def test_datetime_is_not_money() -> None:
     assert parse_money(datetime(2024, 10, 1)).kind == "khong-ro"
+
+
+def test_money_says_whether_a_unit_was_written():
+    """KP02 asks about a bare «5000» (thousands? a dropped «.000»?) but takes «5.000 đ» as written."""
+    assert [parse_money(t).unit for t in ("5000", "5.000 đ", "5 triệu", "Xã hội hóa 5tr", "2 lớp, 5 triệu")] == \
+        [False, True, True, True, True]
+    assert parse_money(5000).unit is False and parse_money("Không").unit is False

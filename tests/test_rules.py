@@ -382,6 +382,23 @@ def test_tt10_no_report_date_after_planning(mid18):
     assert TODAY.strftime("%d/%m/%Y") in f.message
 
 
+def test_tt10_past_midyear_review_is_judged_at_the_end_of_its_term(mid18):
+    """A 2023-2024 mid-year review with its date left blank, checked today (2026): deadlines are judged on
+    15/01/2024, the end of HK I, not on today (every HK II row would be «quá hạn»); TT10 says which date and why.
+    --ngay still wins, and a review of the current year is judged on today."""
+    put(mid18, INFO, {"B10": None})
+    r = check_file(mid18, clock=TODAY)
+    assert r.summary.report_date == date(2024, 1, 15)
+    f = expect(r, "TT10", INFO, "B10")
+    assert "15/01/2024" in f.message and "cuối học kỳ I năm học 2023-2024" in f.message, f.message
+    expect_none(r, "TG05")                                   # 1.2 runs until 5/2024: not overdue in January
+    asked = check_file(mid18, date(2024, 3, 1), clock=TODAY)
+    assert asked.summary.report_date == date(2024, 3, 1) and "--ngay" in expect(asked, "TT10", INFO, "B10").message
+    during = check_file(mid18, clock=date(2023, 12, 20))
+    assert during.summary.report_date == date(2023, 12, 20)
+    assert "(hôm nay)" in expect(during, "TT10", INFO, "B10").message
+
+
 def test_tt10_not_needed_while_planning(plan18):
     r = check(plan18)
     assert r.book.info.values["ngay_bao_cao"].empty
@@ -821,7 +838,8 @@ def test_tg02_and_tg06_messages_name_the_dates(plan18):
     r = check(plan18)
     f = expect(r, "TG02", S1, "F8")
     assert "31/10/2023" in f.message and "01/12/2023" in f.message
-    assert "01/07/2024 – 31/07/2024" in expect(r, "TG06", S1, "F12").message
+    tg06 = expect(r, "TG06", S1, "F12")
+    assert "01/07/2024 – 31/07/2024" in tg06.message and "«Tháng 7/2023»" in tg06.hint   # the other summer, same month
 
 
 def test_tg03_tg06_in_tt57(tt57):
@@ -872,7 +890,8 @@ def test_tg05_tt57_latest_review_counts(tt57):
 
 BUDGETS = [("nhiều tiền", "KP01"), ("5 triệu 3", "KP01"), ("500", "KP02"), (500, "KP02"), ("20", "KP02"),
            ("500 triệu", None), (5_000_000, None), ("22.000.000", None), ("Không", None), ("/", None), ("Tự túc", None),
-           ("Xã hội hóa 5 triệu", None)]
+           ("Xã hội hóa 5 triệu", None), ("5000", "KP02"), (5000, "KP02"), ("50.000 đ", None), ("800đ", "KP02"),
+           ("150000", None), ("99.000", "KP02")]
 
 
 def test_kp_budget_rules(plan18):
@@ -887,6 +906,9 @@ def test_kp_budget_rules(plan18):
             assert str(typed) in f.message and kp == {code}
             if code == "KP02":
                 assert "triệu" in f.message
+    assert len(BUDGETS) <= len(FREE18)
+    five = expect(r, "KP02", S1, f"G{FREE18[12]}")      # «5000»: both readings are spelled out
+    assert "5.000 đồng" in five.message and "5 triệu đồng" in five.message and "5 tỷ đồng" in five.message
 
 
 # ---------------------------------------------------------------- KQ: kết quả
@@ -976,7 +998,8 @@ def test_kq06_not_started_but_has_result(mid18):
                         dict(trang_thai="Đang thực hiện", ket_qua="Đã mua 5 máy"),
                         dict(trang_thai="Chưa triển khai", ly_do="Chờ kinh phí", ket_qua="Không")))
     r = check(mid18)
-    assert "Chưa triển khai" in expect(r, "KQ06", S1, "L9").message
+    f = expect(r, "KQ06", S1, "L9")
+    assert "Chưa triển khai" in f.message and "L9" in f.hint
     assert found(r, "KQ06") == [("KQ06", S1, "L9")]
 
 
@@ -984,6 +1007,7 @@ def test_kq07_status_goes_back_between_reviews(tt57):
     put(tt57, S1, {"N21": "Đang thực hiện"})
     f = expect(check(tt57), "KQ07", S1, "N21")
     assert "Hoàn thành" in f.message and "Đang thực hiện" in f.message
+    assert "«Hoàn thành» ở ô N21" in f.hint
     put(tt57, S1, {"N21": "Đã hoàn thành"})
     r = check(tt57)
     expect_none(r, "KQ07")

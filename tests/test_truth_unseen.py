@@ -31,7 +31,7 @@ def test_unseen_cases_are_many_and_cover_every_level():
 
 @pytest.mark.parametrize("case", [_param(c) for c in UNSEEN])
 def test_unseen_cases_get_exactly_the_true_findings(tmp_path: Path, case):
-    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), TODAY)
+    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), clock=TODAY)
     got = Counter(f.rule for f in result.findings)
     assert got == Counter(case["expect"]), [(f.rule, f.place, f.message) for f in result.findings]
 
@@ -56,6 +56,6 @@ def test_a_row_added_by_adjustment_is_a_plan_row(tmp_path: Path):
     """A row whose content is only in «ND … đã được điều chỉnh» (added when the plan was adjusted) has plan content:
     no KH05 («chưa có nội dung kế hoạch») and no KH02 («kế hoạch lập đầu năm còn thiếu»), and KH08 counts it."""
     case = next(c for c in UNSEEN if c["name"] == "thcs-results-table-with-a-row-added-by-adjustment")
-    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), TODAY)
+    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), clock=TODAY)
     assert [f.rule for f in result.findings] == ["KH08"]
     assert "cho cả 2 nội dung cải tiến" in result.findings[0].message

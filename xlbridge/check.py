@@ -76,12 +76,16 @@ class CheckResult:
                 "status_readings": [{"typed": t, "status": s, "cells": n} for t, s, n in alias_readings(self.book)]}
 
 
-def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None) -> CheckResult:
+def check_grid(grid: Grid, source: str = "sổ Excel", today: date | None = None, *,
+               clock: date | None = None) -> CheckResult:
+    """Read and check a grid. `today` is the date asked for (--ngay), used when the workbook has no report
+    date; `clock` stands in for the real today (tests)."""
     book = read_grid(grid, source)
     previous = grid.get(config().sheets["check"], [])
-    return CheckResult(book, validate(book, today), summarize(book, today), previous, book_levels(book), grid)
+    return CheckResult(book, validate(book, today, clock=clock), summarize(book, today, clock=clock), previous,
+                       book_levels(book), grid)
 
 
-def check_file(path: str | Path, today: date | None = None) -> CheckResult:
+def check_file(path: str | Path, today: date | None = None, *, clock: date | None = None) -> CheckResult:
     path = Path(path)
-    return check_grid(load_grid(path), path.name, today)
+    return check_grid(load_grid(path), path.name, today, clock=clock)

@@ -25,6 +25,7 @@ class RuleSpec:
     hint: str
     tested_on: str = ""          # the real documents the rule was tried on, and what it said there
     false_positive: str = ""     # what a false finding of this rule would look like
+    phrases: dict[str, str] = field(default_factory=dict)   # wordings a rule picks from to fill a field
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def rule_specs() -> dict[str, RuleSpec]:
     for rid, raw in root.get("rules", dict).items():
         c = Checker(path, raw, f"rules.{rid}")
         specs[rid] = RuleSpec(rid, c.get("severity", str, choices=tuple(SEVERITIES)), c.get("title", str),
-                              c.get("message", str), c.get("hint", str), c.get("tested_on", str), c.get("false_positive", str))
+                              c.get("message", str), c.get("hint", str), c.get("tested_on", str), c.get("false_positive", str),
+                              {str(k): str(v) for k, v in c.get("phrases", dict, {}).items()})
     return specs
 
 

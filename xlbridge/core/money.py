@@ -33,6 +33,7 @@ class Money:
     amount: int | None       # VND, rounded half-up; 0 for "Không"/"/"/"0"; None when no figure is given
     kind: str                # one of KINDS
     source: str | None       # one of SOURCES when named, else None
+    unit: bool = False       # a unit is written after a figure (đồng, nghìn, triệu, tỷ): the amount is meant as read
 
     @property
     def ok(self) -> bool:
@@ -185,7 +186,7 @@ def _text_money(raw: str) -> Money:
             kind = source
         else:
             kind = "khong" if amount == 0 and source is None else "so-tien"
-        return Money(raw, amount, kind, source)
+        return Money(raw, amount, kind, source, any(f.marked for f in figs))
     if source is not None:
         return Money(raw, None, source, source)
     if _UNDECIDED.search(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from xlbridge.core.periods import parse_period
 from xlbridge.model import Item, PlanBook
 
 
@@ -23,7 +24,30 @@ def is_overdue(item: Item, when: date, phase_order: int) -> bool:
     return status is None or (not status.done and status.open)
 
 
-def report_date(book: PlanBook, today: date | None = None) -> date:
-    """The date deadlines are judged against: the workbook's report date, else `today` (--ngay or the
-    caller's clock), else the real today. Rules, summary, consolidation and narrative all ask here."""
-    return book.info.report_date or today or date.today()
+def phase_end(book: PlanBook) -> date | None:
+    """Last day of the workbook's phase in its school year (vocab/phases.yaml `ends`: "cuối học kỳ I" of
+    2023-2024 → 15/01/2024), or None (planning phase, no school year, a phase without an end)."""
+    phase, year = book.info.phase, book.info.school_year
+    if phase is None or phase.ends is None or year is None:
+        return None
+    period = parse_period(phase.ends, year)
+    return period.end if period.ok else None
+
+
+def report_date(book: PlanBook, asked: date | None = None, clock: date | None = None) -> date:
+    """The date deadlines are judged against: the workbook's report date; else the date asked for (--ngay);
+    else today (`clock`, the real today by default), but not after the end of the workbook's phase: the
+    HK I review of a past year, its date left blank, speaks of that January, not of today. Rules, summary,
+    consolidation and narrative all ask here."""
+    if book.info.report_date is not None:
+        return book.info.report_date
+    if asked is not None:
+        return asked
+    today = clock or date.today()
+    end = phase_end(book)
+    return min(today, end) if end is not None else today
+
+
+def judged_on_today(book: PlanBook, asked: date | None = None) -> bool:
+    """The report date is today's clock (neither the workbook's date, nor --ngay, nor a phase's end)."""
+    return book.info.report_date is None and asked is None and report_date(book) == date.today()

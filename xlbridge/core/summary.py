@@ -106,9 +106,10 @@ class Summary:
         return {"report_date": self.report_date.isoformat(), "rows": [r.to_dict() for r in self.all_rows()]}
 
 
-def summarize(book: PlanBook, today: date | None = None) -> Summary:
-    """The workbook's summary, deadlines judged on its report date (else `today`, else the real today)."""
-    when = report_date(book, today)
+def summarize(book: PlanBook, today: date | None = None, *, clock: date | None = None) -> Summary:
+    """The workbook's summary, deadlines judged on its report date (`xlbridge.core.progress.report_date`:
+    `today` is the date asked for, `clock` stands in for the real today)."""
+    when = report_date(book, today, clock)
     by_sheet: dict[str, list[Item]] = {sl.name: [] for sl in book.layout.sheets}
     for it in book.items:
         by_sheet.setdefault(it.sheet, []).append(it)

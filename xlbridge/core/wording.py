@@ -32,17 +32,18 @@ def _strip(seq: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> list[s
 
 
 def is_bland(text: str) -> bool:
-    """True when a result says nothing checkable: a stock phrase, or (no figure at all) only filler words
-    around at most `max_specific_words` other words."""
+    """True when a result says nothing checkable: a stock phrase, or (no figure at all, «100% kế hoạch» being
+    none) only filler words around at most `max_specific_words` other words."""
     w = wording()
     seq = words(text)
     if not seq:
         return False
     if " ".join(seq) in w.stock_phrases:
         return True
-    if _DIGIT.search(text):
+    rest = tuple(_strip(seq, w.whole_plan)) if "%" in text else seq
+    if any(_DIGIT.search(word) for word in rest):
         return False
-    return len(_strip(seq, w.filler)) <= w.max_specific_words
+    return len(_strip(rest, w.filler)) <= w.max_specific_words
 
 
 def unfinished_clause(text: str) -> str | None:

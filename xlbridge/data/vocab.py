@@ -28,6 +28,7 @@ class Phase:
     id: str
     name: str
     order: int
+    ends: str | None = None      # when the phase ends, written as a period cell ("cuối học kỳ I")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def vocab() -> Vocab:
     phases = []
     for i, raw in enumerate(Checker(path, load_yaml(path)).get("phases", list)):
         c = Checker(path, raw, f"phases[{i}]")
-        phases.append(Phase(c.get("id", str), c.get("name", str), i))
+        phases.append(Phase(c.get("id", str), c.get("name", str), i, c.get("ends", str, None)))
     path = find("vocab", "cap-hoc.yaml")
     levels = []
     for i, raw in enumerate(Checker(path, load_yaml(path)).get("cap_hoc", list)):

@@ -13,6 +13,7 @@ from xlbridge.data.files import Checker, cached, find, load_yaml
 class Wording:
     stock_phrases: frozenset[str]          # normalised by vntext.words, joined by spaces
     filler: tuple[tuple[str, ...], ...]    # word sequences, longest first
+    whole_plan: tuple[tuple[str, ...], ...]   # «100% kế hoạch»…: a share of the whole plan, not a figure
     max_specific_words: int
     unfinished: tuple[tuple[str, ...], ...]
     unfinished_except: tuple[tuple[str, ...], ...]
@@ -36,5 +37,7 @@ def wording() -> Wording:
     def seqs(c: Checker, key: str) -> tuple[tuple[str, ...], ...]:
         return tuple(sorted({words(p) for p in _phrases(c, key)}, key=len, reverse=True))
 
+    whole_plan = seqs(bland, "whole_plan") if "whole_plan" in bland.data else ()     # optional in a province's file
     return Wording(frozenset(" ".join(words(p)) for p in _phrases(bland, "stock_phrases")), seqs(bland, "filler"),
-                   bland.get("max_specific_words", int), seqs(unfinished, "words"), seqs(unfinished, "except"))
+                   whole_plan, bland.get("max_specific_words", int), seqs(unfinished, "words"),
+                   seqs(unfinished, "except"))

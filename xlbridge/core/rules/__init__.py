@@ -7,11 +7,12 @@ findings by sheet order, row and column, so users read them top to bottom.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from xlbridge.core.findings import Finding, rule_specs
 from xlbridge.core.progress import report_date
+from xlbridge.data.forms import Review
 from xlbridge.model import PlanBook
 
 RuleFn = Callable[["Context"], Iterator[Finding]]
@@ -21,12 +22,18 @@ REGISTRY: dict[str, RuleFn] = {}
 @dataclass
 class Context:
     book: PlanBook
-    today: date
+    asked: date | None = None                            # the date the caller asked for (--ngay), if any
+    clock: date = field(default_factory=date.today)      # today
 
     @property
     def report_date(self) -> date:
         """The date deadlines are judged against (`xlbridge.core.progress.report_date`)."""
-        return report_date(self.book, self.today)
+        return report_date(self.book, self.asked, self.clock)
+
+    def review_note(self, review: Review) -> str:
+        """« (Rà soát lần 1 …)» after a message's subject when the table has several reviews; nothing when it has
+        one (2018's «Kết quả thực hiện»: the column header already says it)."""
+        return f" ({review.label})" if len(self.book.layout.reviews) > 1 else ""
 
 
 def rule(*codes: str) -> Callable[[RuleFn], RuleFn]:
@@ -49,10 +56,11 @@ def _sort_key(book: PlanBook, f: Finding) -> tuple:
     return (order.get(f.sheet, -1), *f.position, f.rule)
 
 
-def validate(book: PlanBook, today: date | None = None) -> list[Finding]:
-    """All findings for a workbook, in reading order. Rules never raise on user data."""
+def validate(book: PlanBook, today: date | None = None, *, clock: date | None = None) -> list[Finding]:
+    """All findings for a workbook, in reading order; `today` is the date asked for (--ngay), which
+    stands in for a blank report date, `clock` for the real today (tests). Rules never raise on user data."""
     _load_rule_modules()
-    ctx = Context(book, today or date.today())
+    ctx = Context(book, today, clock or date.today())
     seen: set[RuleFn] = set()
     findings: list[Finding] = []
     for fn in REGISTRY.values():

@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from xlbridge.core.findings import Finding, make_finding
+from xlbridge.core.findings import Finding, make_finding, rule_specs
 from xlbridge.core.periods import SchoolYear
+from xlbridge.core.progress import phase_end
 from xlbridge.core.rules import Context, rule
 from xlbridge.data.catalog import Framework, choose_framework, frameworks
 from xlbridge.data.forms import info_form
@@ -89,11 +90,22 @@ def phase(ctx: Context) -> Iterator[Finding]:
         yield make_finding("TT06", sheet, cell, value=text, choices="; ".join(p.name for p in vocab().phases))
 
 
+def _basis(ctx: Context) -> str:
+    """Why deadlines are judged on the date TT10 names: --ngay, the end of the workbook's phase, or today."""
+    phrases = rule_specs()["TT10"].phrases
+    if ctx.asked is not None:
+        return phrases["asked"]
+    end, phase, year = phase_end(ctx.book), ctx.book.info.phase, ctx.book.info.school_year
+    if end is not None and phase is not None and ctx.report_date == end < ctx.clock:
+        return phrases["phase_end"].format(ends=phase.ends, year=year, phase=phase.name)
+    return phrases["today"]
+
+
 @rule("TT07", "TT08", "TT10")
 def report_date(ctx: Context) -> Iterator[Finding]:
     v = ctx.book.info.values.get("ngay_bao_cao")
     if v is not None and v.empty and ctx.book.phase_order > 0:
-        yield make_finding("TT10", v.cell.sheet, v.cell, today=ctx.today.strftime("%d/%m/%Y"))
+        yield make_finding("TT10", v.cell.sheet, v.cell, day=ctx.report_date.strftime("%d/%m/%Y"), basis=_basis(ctx))
     if v is None or v.empty or v.formula or v.error:
         return
     sheet, cell = v.cell.sheet, v.cell

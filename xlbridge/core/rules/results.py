@@ -34,7 +34,7 @@ def review_results(ctx: Context) -> Iterator[Finding]:
             if sv.empty:
                 if scol.required and order >= orders[scol.required]:
                     yield make_finding("KQ01", it.sheet, sv.cell, criterion=criterion_name(it), header=scol.header,
-                                       review=res.review.label, choices=choices)
+                                       review=ctx.review_note(res.review), choices=choices)
                 continue
             if res.status is None:
                 yield make_finding("KQ02", it.sheet, sv.cell, value=sv.text, choices=choices)
@@ -45,7 +45,7 @@ def review_results(ctx: Context) -> Iterator[Finding]:
                 v = res.values[key]
                 if res.status.name in col.required_if_status and blank(v) and not v.formula and v.error is None:
                     code = "KQ05" if col.role == "result" else "KQ04"
-                    yield make_finding(code, it.sheet, v.cell, status=res.status.name, review=res.review.label)
+                    yield make_finding(code, it.sheet, v.cell, status=res.status.name, review=ctx.review_note(res.review))
                 if col.role == "result" and not res.status.started and not blank(v):
                     yield make_finding("KQ06", it.sheet, v.cell, status=res.status.name)
 

@@ -48,7 +48,8 @@ def periods(ctx: Context) -> Iterator[Finding]:
         # A period that overlaps or contains the year is right: a multi-year programme ("Giai đoạn
         # 2021-2025") or a task begun in the summer before; only a period wholly outside is a mistake.
         if p.relative and p.kind == "thang" and start.month in SUMMER:
-            yield make_finding("TG06", *at, **fields)
+            other = year.start_year if start.year == year.end_year else year.end_year     # the summer not chosen
+            yield make_finding("TG06", *at, **fields, other=f"{start.month}/{other}")
 
 
 @rule("TG05")

@@ -25,7 +25,7 @@ def bland_results(ctx: Context) -> Iterator[Finding]:
         for res in it.results:
             for _header, v in _texts(it, res, "result"):
                 if is_bland(v.text):
-                    yield make_finding("KQ08", it.sheet, v.cell, value=v.text, review=res.review.label)
+                    yield make_finding("KQ08", it.sheet, v.cell, value=v.text, review=ctx.review_note(res.review))
 
 
 @rule("KQ09")
@@ -40,12 +40,22 @@ def done_but_unfinished(ctx: Context) -> Iterator[Finding]:
                     yield make_finding("KQ09", it.sheet, v.cell, status=res.status.name, clause=clause)
 
 
+PLAN_SENTENCE_ROLES = ("content", "text")     # what the plan says is done: «Nội dung», «Hoạt động/giải pháp»…
+
+
+def _plan_sentences(it: Item) -> list[str]:
+    """The plan's own sentences a result or reason may only repeat: the content (adjusted or not) and the
+    activities (TT57's «Hoạt động/giải pháp»); not the target, which a result may rightly restate as met."""
+    texts = [it.content] + [v.text for role in PLAN_SENTENCE_ROLES for v in it.by_role(role)]
+    return [t for t in dict.fromkeys(texts) if t]
+
+
 @rule("KQ10")
 def repeats_the_plan(ctx: Context) -> Iterator[Finding]:
     for it in ctx.book.items:
-        plan = it.content
+        plan = _plan_sentences(it)
         for res in it.results:
             for role in ("result", "reason"):
                 for header, v in _texts(it, res, role):
-                    if same_sentence(v.text, plan):
-                        yield make_finding("KQ10", it.sheet, v.cell, header=header, review=res.review.label)
+                    if any(same_sentence(v.text, p) for p in plan):
+                        yield make_finding("KQ10", it.sheet, v.cell, header=header, review=ctx.review_note(res.review))
