@@ -380,3 +380,25 @@ objects = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True,
 def test_never_raises_on_objects(value: object, year: SchoolYear | None) -> None:
     p = parse_period(value, year)
     check_invariants(p, "" if value is None else value if isinstance(value, str) else str(value))
+
+
+@pytest.mark.parametrize(("text", "start", "end", "kind"), [
+    ("Hè 2025", D(2025, 6, 1), D(2025, 8, 31), "he"),
+    ("Dịp hè năm 2024", D(2024, 6, 1), D(2024, 8, 31), "he"),
+    ("Trong hè", D(2025, 6, 1), D(2025, 8, 31), "he"),           # the summer ending the school year (TG06 says so)
+    ("Nghỉ hè", D(2025, 6, 1), D(2025, 8, 31), "he"),
+    ("Dịp 20/11", D(2024, 11, 20), D(2024, 11, 20), "ngay"),
+    ("Tháng 11 (chào mừng 20/11)", D(2024, 11, 1), D(2024, 11, 30), "thang"),
+    ("Tháng 9/2024 (đã xong)", D(2024, 9, 1), D(2024, 9, 30), "thang"),
+    ("Thứ 2 hàng tuần (chào cờ)", D(2024, 9, 1), D(2025, 5, 31), "hang-nam"),
+    ("Sáng thứ hai hằng tuần", D(2024, 9, 1), D(2025, 5, 31), "hang-nam"),
+])
+def test_summers_occasions_remarks_and_weekdays(text: str, start: date, end: date, kind: str) -> None:
+    """Written in real plans and once read as «không hiểu thời gian» (TG01, an error): audit round four."""
+    p = parse_period(text, SchoolYear(2024))
+    assert (p.kind, p.start, p.end) == (kind, start, end)
+
+
+@pytest.mark.parametrize("text", ["Tháng 10/2024 (lùi sang HK II)", "Tháng 3/2025 (chưa xác định)", "Hè (nếu có kinh phí)"])
+def test_a_remark_that_changes_the_period_leaves_it_unread(text: str) -> None:
+    assert parse_period(text, SchoolYear(2024)).kind == "khong-ro"

@@ -22,7 +22,7 @@ from xlbridge.core.vntext import raw_text as _raw
 __all__ = ["SchoolYear", "Period", "parse_period", "describe", "KINDS"]
 
 MAX_LENGTH = 200                  # a longer cell is prose, not a period; also bounds the parser's work
-KINDS = ("ngay", "thang", "nam", "hoc-ky", "nam-hoc", "dau-nam", "cuoi-nam", "hang-nam", "quy", "trong", "khong-ro")
+KINDS = ("ngay", "thang", "he", "nam", "hoc-ky", "nam-hoc", "dau-nam", "cuoi-nam", "hang-nam", "quy", "trong", "khong-ro")
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,10 @@ _PHRASES: dict[str, tuple[str, tuple[_Offset, _Offset]]] = {
     **dict.fromkeys(("dau nam hoc", "dau nam"), ("dau-nam", ((0, 8, 1), (0, 10, 31)))),
     **dict.fromkeys(("cuoi nam hoc", "cuoi nam"), ("cuoi-nam", ((1, 4, 1), (1, 5, 31)))),
 }
+# "Hè", "Nghỉ hè", "Trong hè" without a year: the summer that ends the school year (repairs and preparation for the
+# next year), June to August; TG06 says so, as for "Tháng 7". "Hè 2025" is that summer of 2025.
+_SUMMER: tuple[_Offset, _Offset] = ((1, 6, 1), (1, 8, 31))
+_RE_SUMMER = re.compile(r"(?:nghi\s*)?he(?:\s*(?:nam\s*)?(\d{4}))?")
 _SEMESTERS: dict[tuple[str, int], tuple[_Offset, _Offset]] = {
     ("", 1): ((0, 9, 1), (1, 1, 15)),
     ("", 2): ((1, 1, 16), (1, 5, 31)),
@@ -163,7 +167,9 @@ _SEMESTERS: dict[tuple[str, int], tuple[_Offset, _Offset]] = {
 _NUMERALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _MY_SEP = r"(?:\s*[/.\-]\s*|\s*nam\s*|\s+)"     # between a month (or quarter) and its year
-_RE_RECURRING = re.compile(r"hang (?:nam|thang|tuan|quy|ky|ngay)(?: hoc)?|dinh ky(?: hang (?:nam|thang|tuan|quy|ky))?")
+# "Hằng tuần", "Thứ 2 hằng tuần", "Sáng thứ hai hằng tuần", "Định kỳ hằng tháng": all through the school year
+_RE_RECURRING = re.compile(r"(?:(?:(?:sang|chieu|toi)\s+)?(?:thu\s*(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu nhat)\s+)?"
+                           r"(?:hang (?:nam|thang|tuan|quy|ky|ngay)(?: hoc)?|dinh ky(?: hang (?:nam|thang|tuan|quy|ky))?)")
 _RE_RECURRING_SUFFIX = re.compile(r"(.+?)\s+(?:hang nam(?: hoc)?|dinh ky)")
 _RE_YEAR = re.compile(r"(?:nam\s*)?(\d{4})")
 _RE_EDGE_OF_YEAR = re.compile(r"(dau|cuoi) nam\s*(\d{4})")
@@ -174,7 +180,8 @@ _RE_QUARTER = re.compile(rf"quy\s*(iv|iii|ii|i|[1-4])(?:{_MY_SEP}(\d{{4}}))?")
 _RE_SEMESTER = re.compile(r"(?:(dau|cuoi)\s*)?(?:hoc\s*k[yi]|hk)\s*(ii|i|[12]|hai|mot)")
 _RE_SCHOOL_SUFFIX = re.compile(r"(?:(?:nam hoc|nam|nh)\s*:?\s*)?(\d{4})\s*-\s*(\d{4})\)?$")
 # "giai đoạn 2021-2025" is a programme's span; "định hướng (đến năm) 2030" its horizon (the span reaches it)
-_RE_PREFIX = re.compile(r"(?:(?:tu|vao|trong|ca|suot|het|thoi gian|thuc hien|giai doan)\b|dinh huong\b(?:\s*-)?)[\s:]*")
+_RE_PREFIX = re.compile(r"(?:(?:tu|vao|trong|ca|suot|het|thoi gian|thuc hien|giai doan|nhan dip|dip)\b"
+                        r"|dinh huong\b(?:\s*-)?)[\s:]*")
 _RE_LIST_SEP = re.compile(r"\s*(?:[,;&+]|\bva\b|\bhoac\b)\s*")
 
 
@@ -261,7 +268,17 @@ def _school_part(s: str) -> _Read:
     return _NOT_MINE
 
 
-_READERS = (_year, _one_day, _month, _quarter, _school_part)
+def _summer(s: str) -> _Read:
+    """"Hè", "Nghỉ hè" (the summer ending the school year), "Hè 2025", "hè năm 2025"."""
+    if (m := _RE_SUMMER.fullmatch(s)) is None:
+        return _NOT_MINE
+    if m[1] is None:
+        return True, _Piece("he", school=_SUMMER)
+    y = int(m[1])
+    return True, _fixed("he", _day(y, 6, 1), _day(y, 8, 31))
+
+
+_READERS = (_year, _one_day, _month, _quarter, _summer, _school_part)
 
 
 def _in_school_year(head: str, sy: SchoolYear) -> _Piece | None:
@@ -303,7 +320,7 @@ def _item(s: str, nested: bool = False) -> _Piece | None:
 
 # ---------------------------------------------------------------- combining pieces
 
-_RANK = {"ngay": 0, "thang": 1, "quy": 2, "hoc-ky": 3, "dau-nam": 3, "cuoi-nam": 3, "nam-hoc": 4, "hang-nam": 4,
+_RANK = {"ngay": 0, "thang": 1, "quy": 2, "he": 2, "hoc-ky": 3, "dau-nam": 3, "cuoi-nam": 3, "nam-hoc": 4, "hang-nam": 4,
          "nam": 5}
 _Result = tuple[str, date | None, date | None, bool]
 
@@ -439,7 +456,20 @@ def _parse(s: str, year: SchoolYear | None) -> _Result | None:
     split = _school_suffix(s)               # "<range> năm học 2024-2025"
     if split is not None and split[0] and (r := _parse(split[0], split[1])) is not None:
         return r[0], r[1], r[2], False
-    return None
+    return _remark_after(s, year)
+
+
+# a remark that changes the period: "Tháng 10/2024 (hoãn)", "(lùi sang HK II)", "(chưa xác định)"
+_RE_VOIDING_REMARK = re.compile(r"\b(?:hoan|lui|doi|chuyen|khong|chua|bo|thay|dieu chinh|tam dung|huy|neu|tuy)\b")
+
+
+def _remark_after(s: str, year: SchoolYear | None) -> _Result | None:
+    """"Tháng 11 (chào mừng 20/11)": a period followed by a remark in brackets is the period, unless the remark
+    changes it ("(hoãn)", "(lùi sang HK II)": what is written no longer says when)."""
+    if not s.endswith(")") or (cut := s.rfind("(")) <= 0 or _RE_VOIDING_REMARK.search(s[cut:]):
+        return None
+    head = s[:cut].strip(" ,:-")
+    return _parse(head, year) if head else None
 
 
 def _normalize(text: str) -> str:

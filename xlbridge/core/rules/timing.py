@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from xlbridge.core.findings import Finding, make_finding
+from xlbridge.core.findings import Finding, make_finding, rule_specs
 from xlbridge.core.periods import SchoolYear, describe
 from xlbridge.core.progress import is_overdue
 from xlbridge.core.rules import Context, rule
@@ -47,9 +47,10 @@ def periods(ctx: Context) -> Iterator[Finding]:
             yield make_finding("TG03", *at, **fields)
         # A period that overlaps or contains the year is right: a multi-year programme ("Giai đoạn
         # 2021-2025") or a task begun in the summer before; only a period wholly outside is a mistake.
-        if p.relative and p.kind == "thang" and start.month in SUMMER:
+        if p.relative and p.kind in ("thang", "he") and start.month in SUMMER:
             other = year.start_year if start.year == year.end_year else year.end_year     # the summer not chosen
-            yield make_finding("TG06", *at, **fields, other=f"{start.month}/{other}")
+            example = rule_specs()["TG06"].phrases[p.kind].format(month=start.month, year=other)
+            yield make_finding("TG06", *at, **fields, other=example)
 
 
 @rule("TG05")
