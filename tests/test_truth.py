@@ -85,6 +85,23 @@ def test_unfinished_words_and_their_exceptions():
     assert all(w for w in wording().unfinished)
 
 
+@pytest.mark.parametrize("text", ["Chưa để xảy ra vi phạm", "Đã sửa xong, hiện chưa phát sinh hư hỏng",
+                                  "HS tiến bộ rõ rệt, chưa có HS bỏ học", "Chưa có giáo viên vi phạm đạo đức nhà giáo",
+                                  "Chưa ghi nhận trường hợp ngộ độc thực phẩm"])
+def test_an_adverse_event_that_did_not_happen_is_not_work_left(text):
+    """«Chưa có HS bỏ học» is the result a school wanted (audit round four: KQ09 said it was unfinished)."""
+    assert unfinished_clause(text) is None
+
+
+@pytest.mark.parametrize(("text", "clause"), [
+    ("Vận động được 5 em, còn 3 HS bỏ học chưa vận động được", "còn 3 HS bỏ học chưa vận động được"),
+    ("Chưa có học sinh đăng ký", "Chưa có học sinh đăng ký"),
+    ("Chưa có kinh phí sửa chữa phòng hư hỏng", "Chưa có kinh phí sửa chữa phòng hư hỏng"),
+])
+def test_work_left_stays_found_beside_the_adverse_words(text, clause):
+    assert unfinished_clause(text) == clause
+
+
 def _variation_data(case: dict) -> dict:
     info = {"ten_truong": f"Trường {case['cap_hoc']} Thử", "cap_hoc": case["cap_hoc"], "nam_hoc": case["nam_hoc"],
             "hieu_truong": "Nguyễn Văn An", "giai_doan": vocab().phase_by_id(case["info"]["giai_doan"]).name}

@@ -46,13 +46,20 @@ def is_bland(text: str) -> bool:
     return len(_strip(rest, w.filler)) <= w.max_specific_words
 
 
+@cache
+def _none_happened(adverse: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """«chưa có» followed within three words by an adverse event: «chưa có HS nào bỏ học» is good news."""
+    events = "|".join(re.escape(" ".join(p)) for p in adverse if p) or r"(?!)"
+    return re.compile(rf"(?<!\S)chưa có(?: \S+){{0,3}} (?:{events})(?!\S)")
+
+
 def unfinished_clause(text: str) -> str | None:
     """The clause of a result that says the work is not finished ("vẫn còn…", "chưa…"), or None."""
     w = wording()
     excepted, unfinished = _any_of(w.unfinished_except), _any_of(w.unfinished)
     for clause in _CLAUSE.split(text):
         joined = " ".join(words(clause))
-        if excepted.search(joined):
+        if excepted.search(joined) or _none_happened(w.adverse).search(joined):
             continue
         if unfinished.search(joined):
             return " ".join(clause.split())

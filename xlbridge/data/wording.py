@@ -17,6 +17,7 @@ class Wording:
     max_specific_words: int
     unfinished: tuple[tuple[str, ...], ...]
     unfinished_except: tuple[tuple[str, ...], ...]
+    adverse: tuple[tuple[str, ...], ...] = ()   # «chưa có HS bỏ học»: an adverse event that did not happen
 
 
 def _phrases(c: Checker, key: str) -> list[str]:
@@ -40,4 +41,4 @@ def wording() -> Wording:
     whole_plan = seqs(bland, "whole_plan") if "whole_plan" in bland.data else ()     # optional in a province's file
     return Wording(frozenset(" ".join(words(p)) for p in _phrases(bland, "stock_phrases")), seqs(bland, "filler"),
                    whole_plan, bland.get("max_specific_words", int), seqs(unfinished, "words"),
-                   seqs(unfinished, "except"))
+                   seqs(unfinished, "except"), seqs(unfinished, "adverse") if "adverse" in unfinished.data else ())
