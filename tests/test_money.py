@@ -251,3 +251,25 @@ def test_money_says_whether_a_unit_was_written():
     assert [parse_money(t).unit for t in ("5000", "5.000 đ", "5 triệu", "Xã hội hóa 5tr", "2 lớp, 5 triệu")] == \
         [False, True, True, True, True]
     assert parse_money(5000).unit is False and parse_money("Không").unit is False
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Quỹ phụ huynh", "xa-hoi-hoa"), ("Hội CMHS hỗ trợ", "xa-hoi-hoa"), ("Công đoàn hỗ trợ", "xa-hoi-hoa"),
+    ("Quỹ khuyến học", "xa-hoi-hoa"), ("Tiền ăn của trẻ", "xa-hoi-hoa"), ("Phụ huynh đóng góp", "xa-hoi-hoa"),
+    ("Kinh phí nhà trường", "ngan-sach"), ("Nguồn kinh phí của trường", "ngan-sach"), ("Học phí", "ngan-sach"),
+    ("Nguồn tự chủ", "ngan-sach"), ("Nguồn sự nghiệp giáo dục", "ngan-sach"), ("UBND huyện cấp", "ngan-sach"),
+    ("Vốn đầu tư công", "ngan-sach"), ("Chương trình mục tiêu", "ngan-sach"), ("Nguồn cải cách tiền lương", "ngan-sach"),
+    ("Lồng ghép", "khong"), ("Lồng ghép trong sinh hoạt chuyên môn", "khong"),
+])
+def test_sources_schools_write_are_sources(text, kind):
+    """Once «Không hiểu kinh phí» (KP01, an error) on funding sources every school names: audit round five."""
+    assert parse_money(text).kind == kind
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("20.000.000 - 25.000.000", 25_000_000), ("10-15 triệu", 15_000_000), ("10 đến 15 triệu", 15_000_000),
+    ("5 triệu - 8 triệu", 8_000_000),
+])
+def test_a_range_of_amounts_plans_for_its_upper_end(text, amount):
+    """A range is not two costs to add up (it summed to 45 triệu)."""
+    assert parse_money(text).amount == amount

@@ -402,3 +402,21 @@ def test_summers_occasions_remarks_and_weekdays(text: str, start: date, end: dat
 @pytest.mark.parametrize("text", ["Tháng 10/2024 (lùi sang HK II)", "Tháng 3/2025 (chưa xác định)", "Hè (nếu có kinh phí)"])
 def test_a_remark_that_changes_the_period_leaves_it_unread(text: str) -> None:
     assert parse_period(text, SchoolYear(2024)).kind == "khong-ro"
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("Giữa HKI", D(2024, 10, 1), D(2024, 11, 30)),              # mid-semester and mid-year, taken wide
+    ("Giữa học kỳ II", D(2025, 3, 1), D(2025, 4, 30)),
+    ("Giữa năm học", D(2024, 12, 1), D(2025, 2, 28)),
+    ("Cuối tháng 9/2024", D(2024, 9, 1), D(2024, 9, 30)),        # a part of a month: the month
+    ("Đầu tháng 10", D(2024, 10, 1), D(2024, 10, 31)),
+    ("Giữa tháng 3/2025", D(2025, 3, 1), D(2025, 3, 31)),
+    ("6 tháng đầu năm 2025", D(2025, 1, 1), D(2025, 6, 30)),     # calendar halves
+    ("6 tháng cuối năm", D(2024, 7, 1), D(2024, 12, 31)),
+    ("2024-2025 và các năm tiếp theo", D(2024, 9, 1), D(2025, 5, 31)),   # this year's part of a longer task
+    ("Năm học 2024-2025 và những năm học tiếp theo", D(2024, 9, 1), D(2025, 5, 31)),
+])
+def test_parts_of_terms_months_and_years(text: str, start: date, end: date) -> None:
+    """Written in real plans and once «không hiểu thời gian» (TG01, an error): audit round five."""
+    p = parse_period(text, SchoolYear(2024))
+    assert (p.start, p.end) == (start, end)

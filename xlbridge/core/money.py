@@ -48,13 +48,21 @@ _FIGURE = re.compile(
     r"(?:(?P<scale>ty|ti|trieu|tr|nghin|ngan|k)(?:\s*(?:dong|vnd|d))?|(?P<dong>dong|vnd|d))?"
     r"(?![a-z0-9])"
 )
+# The three sources a district sums. Money from parents, the community, the union or a study-promotion fund is
+# socialised (xã hội hóa); the school's own regular funds (chi thường xuyên, học phí, tự chủ, "kinh phí nhà
+# trường") and whatever an authority, a programme or a project allocates are public money (ngân sách).
 _SOURCE_PATTERNS = (
-    ("xa-hoi-hoa", re.compile(r"\bxa\s*hoi\s*hoa\b|\bxhh\b|\btai tro\b|\bhuy dong\b")),
-    ("ngan-sach", re.compile(r"\bngan\s*sach\b|\bnsnn\b|\bns\b|\bchi thuong xuyen\b|\bkinh phi (?:chi )?hoat dong\b")),
+    ("xa-hoi-hoa", re.compile(r"\bxa\s*hoi\s*hoa\b|\bxhh\b|\btai tro\b|\bhuy dong\b|\bphu huynh\b|\bcmhs\b"
+                              r"|\bcha me (?:hoc sinh|tre)\b|\btien an\b|\bcong doan\b|\bkhuyen hoc\b|\bung ho\b|\bdong gop\b")),
+    ("ngan-sach", re.compile(r"\bngan\s*sach\b|\bnsnn\b|\bns\b|\bchi thuong xuyen\b|\bkinh phi (?:chi )?hoat dong\b"
+                             r"|\bsu nghiep\b|\bhoc phi\b|\btu chu\b|\bkinh phi (?:cua )?(?:nha )?truong\b"
+                             r"|\bnguon (?:kinh phi )?(?:cua )?(?:nha )?truong\b|\bdau tu cong\b|\bchuong trinh muc tieu\b"
+                             r"|\bcai cach tien luong\b|\bdu an\b|\b(?:ubnd|uy ban|phong gd|so gd|cap tren)\b.*\bcap\b")),
     ("tu-tuc", re.compile(r"\btu\s*tuc\b")),
 )
 _NO_COST = re.compile(
     r"khong|ko|/+|-+|mien phi|khong (?:co|can|phat sinh|ton|mat|su dung)(?: kinh phi| chi phi)?|khong kinh phi"
+    r"|long ghep(?: (?:vao|voi|trong))?(?: (?:cac )?hoat dong.*| chuyen mon.*| sinh hoat.*)?"    # done within existing work
 )
 _UNDECIDED = re.compile(r"\b(?:theo du toan|du toan|chua xac dinh|chua ro|chua co|dang cap nhat|se bo sung|"
                         r"bo sung sau|theo thuc te|tuy thuc te)\b")
@@ -101,6 +109,9 @@ def _total(figs: list[_Figure], text: str) -> Fraction | None:
     out. Right after a scale word ("1 tỷ 200", "5 triệu 5") it is colloquial speech whose meaning
     depends on its length (1,2 tỷ? 1 tỷ 200 triệu?), so the cell is not guessed at.
     """
+    if len(figs) == 2 and text[figs[0].end:figs[1].start].strip() in ("-", "den", "toi"):
+        low, high = figs                 # a range ("20.000.000 - 25.000.000", "10-15 triệu"): plan for the upper end
+        return max(low.value * (high.scale if low.scale == 1 and not low.marked else 1), high.value)
     if not any(f.marked for f in figs):
         return sum((f.value for f in figs), Fraction(0))
     total = Fraction(0)

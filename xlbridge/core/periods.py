@@ -151,6 +151,12 @@ _PHRASES: dict[str, tuple[str, tuple[_Offset, _Offset]]] = {
     **dict.fromkeys(("nam hoc", "nam", "thuong xuyen", "lien tuc"), ("nam-hoc", _WHOLE_YEAR)),
     **dict.fromkeys(("dau nam hoc", "dau nam"), ("dau-nam", ((0, 8, 1), (0, 10, 31)))),
     **dict.fromkeys(("cuoi nam hoc", "cuoi nam"), ("cuoi-nam", ((1, 4, 1), (1, 5, 31)))),
+    # around the end of HK I, taken wide (December to February) so that no review calls it overdue too early
+    **dict.fromkeys(("giua nam hoc", "giua nam"), ("hoc-ky", ((0, 12, 1), (1, 2, 0)))),
+    # calendar halves: "6 tháng đầu năm" is January–June of the school year's second year, "6 tháng cuối năm"
+    # July–December of its first
+    **dict.fromkeys(("6 thang dau nam", "sau thang dau nam"), ("nam", ((1, 1, 1), (1, 6, 30)))),
+    **dict.fromkeys(("6 thang cuoi nam", "sau thang cuoi nam"), ("nam", ((0, 7, 1), (0, 12, 31)))),
 }
 # "Hè", "Nghỉ hè", "Trong hè" without a year: the summer that ends the school year (repairs and preparation for the
 # next year), June to August; TG06 says so, as for "Tháng 7". "Hè 2025" is that summer of 2025.
@@ -163,6 +169,8 @@ _SEMESTERS: dict[tuple[str, int], tuple[_Offset, _Offset]] = {
     ("dau", 2): ((1, 1, 16), (1, 2, 15)),
     ("cuoi", 1): ((0, 12, 15), (1, 1, 15)),
     ("cuoi", 2): ((1, 5, 1), (1, 5, 31)),
+    ("giua", 1): ((0, 10, 1), (0, 11, 30)),      # mid-semester, taken wide: October–November, March–April
+    ("giua", 2): ((1, 3, 1), (1, 4, 30)),
 }
 _NUMERALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "mot": 1, "hai": 2, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -173,11 +181,12 @@ _RE_RECURRING = re.compile(r"(?:(?:(?:sang|chieu|toi)\s+)?(?:thu\s*(?:[2-7]|hai|
 _RE_RECURRING_SUFFIX = re.compile(r"(.+?)\s+(?:hang nam(?: hoc)?|dinh ky)")
 _RE_YEAR = re.compile(r"(?:nam\s*)?(\d{4})")
 _RE_EDGE_OF_YEAR = re.compile(r"(dau|cuoi) nam\s*(\d{4})")
+_RE_HALF_OF_YEAR = re.compile(r"(?:6|sau) thang (dau|cuoi) nam\s*(\d{4})")
 _RE_DAY_NO_YEAR = re.compile(r"(?:ngay\s*)?(\d{1,2})\s*/\s*(\d{1,2})")
 _RE_MONTH = re.compile(rf"(?:thang|t)\s*(\d{{1,2}})(?:{_MY_SEP}(\d{{4}}))?")
 _RE_MONTH_BARE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{4})")
 _RE_QUARTER = re.compile(rf"quy\s*(iv|iii|ii|i|[1-4])(?:{_MY_SEP}(\d{{4}}))?")
-_RE_SEMESTER = re.compile(r"(?:(dau|cuoi)\s*)?(?:hoc\s*k[yi]|hk)\s*(ii|i|[12]|hai|mot)")
+_RE_SEMESTER = re.compile(r"(?:(dau|cuoi|giua)\s*)?(?:hoc\s*k[yi]|hk)\s*(ii|i|[12]|hai|mot)")
 _RE_SCHOOL_SUFFIX = re.compile(r"(?:(?:nam hoc|nam|nh)\s*:?\s*)?(\d{4})\s*-\s*(\d{4})\)?$")
 # "giai đoạn 2021-2025" is a programme's span; "định hướng (đến năm) 2030" its horizon (the span reaches it)
 _RE_PREFIX = re.compile(r"(?:(?:tu|vao|trong|ca|suot|het|thoi gian|thuc hien|giai doan|nhan dip|dip)\b"
@@ -215,6 +224,10 @@ def _year(s: str) -> _Read:
         if m[1] == "dau":
             return True, _fixed("dau-nam", _day(y, 1, 1), _day(y, 3, 31))
         return True, _fixed("cuoi-nam", _day(y, 10, 1), _day(y, 12, 31))
+    if m := _RE_HALF_OF_YEAR.fullmatch(s):
+        y = int(m[2])
+        first, last = (1, 6) if m[1] == "dau" else (7, 12)
+        return True, _fixed("nam", _day(y, first, 1), _day(y, last, 0))
     return _NOT_MINE
 
 
@@ -476,6 +489,10 @@ def _normalize(text: str) -> str:
     s = unify_dashes(fold(text)).replace("->", "-").replace("\u2192", "-").replace("~", "-")
     # "Tuần 1-2 tháng 9/2024", "tuần đầu tháng 10": read as the month (the weeks lie within it)
     s = re.sub(r"\btuan\s+(?:\d{1,2}(?:\s*[-,]\s*\d{1,2})*|dau|cuoi|cuoi cung|thu\s*\d{1,2})\s+(?:cua\s+)?(?=thang\b)", "", s)
+    # "Cuối tháng 9/2024", "đầu tháng 10", "giữa tháng 3/2025": the month
+    s = re.sub(r"\b(?:dau|giua|cuoi)\s+(?=thang\b)", "", s)
+    # "2024-2025 và các năm tiếp theo": this year's part is the year written
+    s = re.sub(r"\s*,?\s*(?:va\s+)?(?:cac|nhung)\s+nam(?:\s+hoc)?\s+(?:tiep theo|sau)$", "", s)
     s = re.sub(r"\b(?:den|toi)\b", " - ", s)   # "từ ... đến ..." is a range
     s = " ".join(s.split())
     return s.lstrip("-+*\u2022\u00b7 ").rstrip(" .;,:")
