@@ -779,7 +779,8 @@ def test_kh07_evidence_codes(tt57):
     bad = {(S1, "J21"): ("Quy trình (MC.1.3.1)", "MC.1.3.1"), (S1, "J22"): ("Hồ sơ MC1.4.01", "MC1.4.01"),
            (S2, "J20"): ("Biên bản MC.2.9.01", "MC.2.9.01"), (S2, "J21"): ("MC 2.2.03", "MC 2.2.03")}
     good = {(S3, "J22"): "Báo cáo (MC.3.5.01); sổ theo dõi (MC.3.5.02).", (S3, "J23"): "MC.3.3.01, MC.3.3.12",
-            (S4, "J20"): "Sổ theo dõi, biên bản"}
+            (S4, "J20"): "Sổ theo dõi, biên bản", (S4, "J21"): "Mã MC: MC.4.2.01 (các MC của tiêu chí 4.2)",
+            (S3, "J24"): "mc.3.4.01"}
     typed: dict[str, dict[str, object]] = {}
     for (sheet, ref), text in [*((k, v[0]) for k, v in bad.items()), *good.items()]:
         typed.setdefault(sheet, {})[ref] = text

@@ -148,7 +148,7 @@ def evidence_codes(ctx: Context) -> Iterator[Finding]:
     pattern = ctx.book.framework.extra.get("evidence_code")
     if not pattern:
         return
-    valid = re.compile(pattern)
+    valid = re.compile(pattern, re.IGNORECASE)      # «mc.1.2.01» is the same code
     for it in ctx.book.items:
         for key, col in it.columns.items():
             v = it.values[key]
@@ -156,6 +156,8 @@ def evidence_codes(ctx: Context) -> Iterator[Finding]:
                 continue
             for token in MC_TOKEN.findall(v.text):
                 token = token.rstrip(".")
+                if not any(ch.isdigit() for ch in token):
+                    continue            # «MC» as the word «minh chứng» («Mã MC:», «các MC của tiêu chí»), not a code
                 if not valid.fullmatch(token):
                     example = it.criterion if it.criterion and "." in it.criterion else "1.1"
                     yield make_finding("KH07", it.sheet, v.cell, value=token, example=example)
