@@ -59,3 +59,11 @@ def test_a_row_added_by_adjustment_is_a_plan_row(tmp_path: Path):
     result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), clock=TODAY)
     assert [f.rule for f in result.findings] == ["KH08"]
     assert "cho cả 2 nội dung cải tiến" in result.findings[0].message
+
+
+def test_an_overdue_row_is_named_by_the_status_typed(tmp_path: Path):
+    """TG05 quotes what the secretary typed and how kdcl read it, not only the list's name."""
+    case = next(c for c in UNSEEN if c["name"] == "thpt-year-end-status-words-and-evidence-words")
+    result = check_file(filled(tmp_path, case["cap_hoc"], case["nam_hoc"], _variation_data(case)), clock=TODAY)
+    tg05 = next(f for f in result.findings if f.rule == "TG05")
+    assert "«Cơ bản hoàn thành» (được hiểu là «Đang thực hiện»)" in tg05.message
