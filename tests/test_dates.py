@@ -62,3 +62,17 @@ def test_the_word_import_reads_the_document_date_once() -> None:
              "Tính đến thời điểm: 25/10/2023"]
     assert report_date(lines) == date(2023, 10, 25)
     assert report_date(["Giồng Riềng, ngày 30 tháng 5 năm 2024"]) == date(2024, 5, 30)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Thạnh Đông, ngày 25 tháng 5 năm 2025", date(2025, 5, 25)),     # the document's date line copied whole
+    ("TP. Hồ Chí Minh, ngày 25/5/2025", date(2025, 5, 25)),
+    ("25/5/25", date(2025, 5, 25)),                                   # a two-digit year
+])
+def test_a_report_date_as_secretaries_type_it(text, day):
+    assert parse_day(text) == day
+
+
+@pytest.mark.parametrize("text", ["Năm học 2024-2025, 25/5/2025", "Ngày 25/5/2025, tại trường", "abc, def"])
+def test_a_line_with_more_than_a_place_and_a_day_is_not_a_day(text):
+    assert parse_day(text) is None

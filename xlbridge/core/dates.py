@@ -20,7 +20,7 @@ __all__ = ["MIN_YEAR", "MAX_YEAR", "parse_day", "find_day", "match_day", "calend
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 # On folded text (`fold`, dashes unified). Each yields (day, month, year) groups named d, m, y.
-_NUMERIC = r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4})"
+_NUMERIC = r"(?:ngay\s*)?(?P<d>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})"
 _ISO = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _WORDS = r"(?:ngay\s*)?(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*(?:/|nam)\s*(?P<y>\d{4})"
 _WHOLE = tuple(re.compile(p) for p in (_NUMERIC, _ISO, _WORDS))
@@ -45,7 +45,8 @@ def _key(text: str) -> str:
 
 
 def _of(m: re.Match) -> date | None:
-    return calendar_day(int(m["y"]), int(m["m"]), int(m["d"]))
+    year = int(m["y"])
+    return calendar_day(year + 2000 if len(m["y"]) == 2 else year, int(m["m"]), int(m["d"]))   # "25/5/25"
 
 
 def match_day(key: str) -> tuple[bool, date | None]:
@@ -64,7 +65,15 @@ def parse_day(value: object) -> date | None:
         return value
     if not isinstance(value, str):
         return None
-    return match_day(_key(value))[1]
+    key = _key(value)
+    is_day, day = match_day(key)
+    if not is_day and (m := _DATE_LINE.fullmatch(key)):      # the document's date line copied whole
+        day = match_day(m[1])[1]
+    return day
+
+
+# "Thạnh Đông, ngày 25 tháng 5 năm 2025": a place (no digits), a comma, the day
+_DATE_LINE = re.compile(r"[^\d,]+,\s*(.+)")
 
 
 def find_day(text: str) -> date | None:
