@@ -15,9 +15,9 @@ from xlbridge.model import Item
 
 
 def window(year: SchoolYear) -> tuple[date, date]:
-    """The administrative school year: from August (tựu trường, preparation) to the end of July
-    (summer work such as repairs belongs to the year that planned it)."""
-    return date(year.start_year, 8, 1), date(year.end_year, 7, 31)
+    """The administrative school year: from August (tựu trường, preparation) to the end of the next August
+    (summer work such as repairs, «tháng 8/2025» to ready the rooms, belongs to the year that planned it)."""
+    return date(year.start_year, 8, 1), date(year.end_year, 8, 31)
 
 
 # A month without its year is read in the school year (September to May: one reading only). June to August
