@@ -112,8 +112,11 @@ def test_work_left_stays_found_beside_the_adverse_words(text, clause):
 def _variation_data(case: dict) -> dict:
     info = {"ten_truong": f"Trường {case['cap_hoc']} Thử", "cap_hoc": case["cap_hoc"], "nam_hoc": case["nam_hoc"],
             "hieu_truong": "Nguyễn Văn An", "giai_doan": vocab().phase_by_id(case["info"]["giai_doan"]).name}
-    if case["info"].get("ngay_bao_cao"):
-        info["ngay_bao_cao"] = date.fromisoformat(case["info"]["ngay_bao_cao"])
+    if typed := case["info"].get("ngay_bao_cao"):        # ISO: a date cell; anything else: text as typed
+        try:
+            info["ngay_bao_cao"] = date.fromisoformat(typed)
+        except ValueError:
+            info["ngay_bao_cao"] = typed
     groups = case.get("groups", [{"nhom": f"Nhóm {i}", "truong_nhom": f"Tổ trưởng {i}"} for i in range(1, 6)])
     return {"info": info, "lists": {"nhom_cong_tac": groups},
             "items": [{"criterion": c, "values": v} for c, v in case["items"]]}
