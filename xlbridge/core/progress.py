@@ -46,8 +46,3 @@ def report_date(book: PlanBook, asked: date | None = None, clock: date | None = 
     today = clock or date.today()
     end = phase_end(book)
     return min(today, end) if end is not None else today
-
-
-def judged_on_today(book: PlanBook, asked: date | None = None) -> bool:
-    """The report date is today's clock (neither the workbook's date, nor --ngay, nor a phase's end)."""
-    return book.info.report_date is None and asked is None and report_date(book) == date.today()
