@@ -112,3 +112,22 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path, thpt, capsys):
     code = main(["tong-hop", str(thpt), "-o", str(tmp_path / "th.xlsx")])
     err = capsys.readouterr().err
     assert code in (0, 1) and "\r" not in err and "tệp/giây" not in err
+
+
+def test_the_report_header_wraps_at_words_and_a_plan_has_no_as_of_date(tmp_path, thpt, monkeypatch):
+    """At 80 columns the «Sổ: … Thông tư 18/2018/TT-BGDĐT» line wrapped in the middle of the circular's number (the
+    terminal cut it); a plan is not judged against a date, so its header does not say «tính đến ngày»."""
+    from xlbridge.report.console import render_check
+    monkeypatch.setenv("COLUMNS", "80")
+    text = render_check(check_file(thpt))
+    header = text.split("\n\n", 1)[0]
+    assert all(cell_width(line) <= 80 for line in header.splitlines())
+    assert "18/2018/TT-BGDĐT" in " ".join(header.split()) and "TT-\n" not in header
+    assert "tính đến ngày" in header                                # a year-end report: as of its date
+    wb = openpyxl.load_workbook(thpt)
+    info = wb["Thông tin"]
+    label = next(r for r in range(1, 40) if str(info.cell(r, 1).value or "").startswith("Giai đoạn"))
+    info.cell(label, 2).value = "Lập kế hoạch (đầu năm học)"
+    plan = tmp_path / "ke-hoach.xlsx"
+    wb.save(plan)
+    assert "tính đến ngày" not in render_check(check_file(plan)).split("\n\n", 1)[0]

@@ -25,10 +25,12 @@ def render_summary(result) -> str:
 
 def render_check(result) -> str:
     book = result.book
-    out = [f"Sổ: {book.source} — {book.info.text('ten_truong') or '(chưa ghi tên trường)'}, "
-           f"năm học {book.info.text('nam_hoc') or '…'}, Thông tư {book.framework.number}",
-           f"Giai đoạn: {book.info.phase.name if book.info.phase else '…'}; "
-           f"tính đến ngày {result.summary.report_date.strftime('%d/%m/%Y')}; {len(book.items)} nội dung cải tiến.", ""]
+    # a plan is not judged against a date: only reviews say «tính đến ngày»
+    when = f"tính đến ngày {result.summary.report_date.strftime('%d/%m/%Y')}; " if book.phase_order > 0 else ""
+    out = [paragraph(f"Sổ: {book.source} — {book.info.text('ten_truong') or '(chưa ghi tên trường)'}, "
+                     f"năm học {book.info.text('nam_hoc') or '…'}, Thông tư {book.framework.number}"),
+           paragraph(f"Giai đoạn: {book.info.phase.name if book.info.phase else '…'}; {when}"
+                     f"{len(book.items)} nội dung cải tiến."), ""]
     if not result.findings:
         out.append("Không có lỗi, không có cảnh báo.")
     for f in result.findings:
