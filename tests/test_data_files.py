@@ -130,3 +130,18 @@ def test_bundled_data_installs_with_package():
     assert data and all(p.suffix.lstrip(".") in suffixes for p in data)
     # the console script sits beside the interpreter running the tests (.venv/bin/kdcl; nothing needs activating)
     assert (Path(sys.executable).parent / "kdcl").is_file() or shutil.which("kdcl") is not None
+
+
+def test_every_cap_hoc_and_status_spelling_means_one_thing():
+    """An alias shared by two entries would be read as whichever comes first (a flow list's comma once split
+    «TH, THCS và THPT» into «TH», already Tiểu học's); spellings schools type for a multi-level school are read."""
+    from xlbridge.core.vntext import fold
+    from xlbridge.data.vocab import vocab
+    v = vocab()
+    for entries in ([(n, (n, *a)) for n, a in v.cap_hoc], [(s.name, (s.name, *s.aliases)) for s in v.statuses]):
+        owner: dict[str, str] = {}
+        for name, spellings in entries:
+            for spelling in spellings:
+                assert owner.setdefault(fold(spelling), name) == name, (spelling, owner[fold(spelling)], name)
+    for typed in ("TH và THCS", "Tiểu học và THCS", "THCS và THPT", "TH, THCS và THPT"):
+        assert v.cap_hoc_name(typed) == "PT nhiều cấp học", typed
