@@ -102,6 +102,15 @@ class Item:
         v = self.first(role)
         return v.text if v else ""
 
+    def status_value(self, result: ReviewResult) -> Value | None:
+        """The status cell of one of the item's reviews (None when its table has no status column)."""
+        return next((v for k, v in result.values.items() if self.columns[k].role == "status"), None)
+
+    def typed_status(self, result: ReviewResult) -> str:
+        """The status as typed at that review ("Cơ bản hoàn thành"), spaces tidied; "" when none."""
+        v = self.status_value(result)
+        return " ".join(v.text.split()) if v is not None else ""
+
     @property
     def latest(self) -> ReviewResult | None:
         """The most recent review that has a status: what the item's status is now."""

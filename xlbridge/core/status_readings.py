@@ -17,10 +17,9 @@ def alias_readings(book: PlanBook) -> list[tuple[str, str, int]]:
     seen: Counter[tuple[str, str]] = Counter()
     for it in book.items:
         for res in it.results:
-            status_key = next((k for k in res.values if it.columns[k].role == "status"), None)
-            if res.status is None or status_key is None:
+            if res.status is None or it.status_value(res) is None:
                 continue
-            typed = " ".join(res.values[status_key].text.split())
+            typed = it.typed_status(res)
             if not counted_as_typed(typed, res.status.name):
                 seen[(typed, res.status.name)] += 1
     return [(typed, name, n) for (typed, name), n in seen.items()]

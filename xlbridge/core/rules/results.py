@@ -56,5 +56,6 @@ def status_regression(ctx: Context) -> Iterator[Finding]:
         statuses = [(r, r.status) for r in it.results if r.status is not None]
         for (_, a), (rb, b) in zip(statuses, statuses[1:], strict=False):
             if a.done and not b.done:
-                key = next(k for k in rb.values if it.columns[k].role == "status")
-                yield make_finding("KQ07", it.sheet, rb.values[key].cell, first=a.name, second=b.name)
+                cell = it.status_value(rb)
+                assert cell is not None            # rb has a status, so its table has the column
+                yield make_finding("KQ07", it.sheet, cell.cell, first=a.name, second=b.name)

@@ -11,7 +11,6 @@ from xlbridge.core.progress import is_overdue
 from xlbridge.core.rules import Context, rule
 from xlbridge.core.rules.plan import criterion_name
 from xlbridge.core.rules.results import counted_as_typed
-from xlbridge.model import Item
 
 
 def window(year: SchoolYear) -> tuple[date, date]:
@@ -67,18 +66,10 @@ def overdue(ctx: Context) -> Iterator[Finding]:
         if status is not None and status.acknowledges_delay:
             continue            # already marked late / not started, with its reason
         assert v is not None and p is not None and p.end is not None     # is_overdue: a deadline was read there
-        typed = _status_text(it)
+        latest = it.latest
+        typed = it.typed_status(latest) if latest is not None else ""
         reading = rule_specs()["TG05"].phrases["reading"].format(name=status.name) \
             if status is not None and typed and not counted_as_typed(typed, status.name) else ""
         yield make_finding("TG05", it.sheet, v.cell, criterion=criterion_name(it),
                            end=p.end.strftime("%d/%m/%Y"), report_date=when.strftime("%d/%m/%Y"),
                            status=typed or (status.name if status else "chưa cập nhật"), reading=reading)
-
-
-def _status_text(it: Item) -> str:
-    """The status as typed in the latest review ("Cơ bản hoàn thành"), spaces tidied; "" when none is typed."""
-    latest = it.latest
-    if latest is None:
-        return ""
-    v = next((v for k, v in latest.values.items() if it.columns[k].role == "status"), None)
-    return " ".join(v.text.split()) if v is not None else ""
