@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from xlbridge.core.periods import parse_period
+from xlbridge.core.periods import SchoolYear, parse_period
 from xlbridge.model import Item, PlanBook
 
 
@@ -24,25 +24,37 @@ def is_overdue(item: Item, when: date, phase_order: int) -> bool:
     return status is None or (not status.done and status.open)
 
 
-def phase_end(book: PlanBook) -> date | None:
-    """Last day of the workbook's phase in its school year (vocab/phases.yaml `ends`: "cuối học kỳ I" of
-    2023-2024 → 15/01/2024), or None (planning phase, no school year, a phase without an end)."""
-    phase, year = book.info.phase, book.info.school_year
-    if phase is None or phase.ends is None or year is None:
+def moment_end(moment: str, year: SchoolYear | None) -> date | None:
+    """Last day of a moment of the school year written as a period cell ("cuối học kỳ I" of 2023-2024 →
+    15/01/2024): the end of a phase here, the end of a review in the narrative."""
+    if year is None:
         return None
-    period = parse_period(phase.ends, year)
+    period = parse_period(moment, year)
     return period.end if period.ok else None
 
 
-def report_date(book: PlanBook, asked: date | None = None, clock: date | None = None) -> date:
-    """The date deadlines are judged against: the workbook's report date; else the date asked for (--ngay);
-    else today (`clock`, the real today by default), but not after the end of the workbook's phase: the
-    HK I review of a past year, its date left blank, speaks of that January, not of today. Rules, summary,
-    consolidation and narrative all ask here."""
+def phase_end(book: PlanBook) -> date | None:
+    """Last day of the workbook's phase in its school year (vocab/phases.yaml `ends`), or None (planning phase,
+    no school year, a phase without an end)."""
+    phase = book.info.phase
+    return moment_end(phase.ends, book.info.school_year) if phase is not None and phase.ends is not None else None
+
+
+def report_date_basis(book: PlanBook, asked: date | None = None, clock: date | None = None) -> tuple[date, str]:
+    """The date deadlines are judged against, and why: the workbook's report date ("report"); else the date
+    asked for, --ngay ("asked"); else today (`clock`, the real today by default: "today"), but not after the end
+    of the workbook's phase ("phase_end"): the HK I review of a past year, its date left blank, speaks of that
+    January, not of today."""
     if book.info.report_date is not None:
-        return book.info.report_date
+        return book.info.report_date, "report"
     if asked is not None:
-        return asked
+        return asked, "asked"
     today = clock or date.today()
     end = phase_end(book)
-    return min(today, end) if end is not None else today
+    return (end, "phase_end") if end is not None and end < today else (today, "today")
+
+
+def report_date(book: PlanBook, asked: date | None = None, clock: date | None = None) -> date:
+    """The date deadlines are judged against (`report_date_basis`). Rules, summary, consolidation and narrative
+    all ask here."""
+    return report_date_basis(book, asked, clock)[0]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from xlbridge.core.periods import SchoolYear, parse_period
+from xlbridge.core.periods import SchoolYear
+from xlbridge.core.progress import moment_end
 from xlbridge.core.progress import report_date as judged_on
 from xlbridge.core.summary import Summary
 from xlbridge.core.vntext import fold, one_per_line
@@ -76,11 +77,7 @@ def pick_review(book: PlanBook, doc: DocumentSpec, requested: str | None) -> Rev
 def review_end(book: PlanBook, review: Review | None) -> date | None:
     """Last day of the period a review covers ("cuối học kỳ I" → 15/01), from its name in van-ban.yaml."""
     moment = documents().review_moments.get(review.id) if review is not None else None
-    year = book.info.school_year
-    if moment is None or year is None:
-        return None
-    period = parse_period(moment, year)
-    return period.end if period.ok else None
+    return moment_end(moment, book.info.school_year) if moment is not None else None
 
 
 def report_date(book: PlanBook, asked: date | None, today: date | None, review: Review | None = None) -> date:

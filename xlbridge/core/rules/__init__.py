@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xlbridge.core.findings import Finding, rule_specs
-from xlbridge.core.progress import report_date
+from xlbridge.core.progress import report_date, report_date_basis
 from xlbridge.data.forms import Review
 from xlbridge.model import PlanBook
 
@@ -29,6 +29,11 @@ class Context:
     def report_date(self) -> date:
         """The date deadlines are judged against (`xlbridge.core.progress.report_date`)."""
         return report_date(self.book, self.asked, self.clock)
+
+    @property
+    def report_date_basis(self) -> str:
+        """Why it is that date: "report", "asked", "phase_end" or "today" (`xlbridge.core.progress`)."""
+        return report_date_basis(self.book, self.asked, self.clock)[1]
 
     def review_note(self, review: Review) -> str:
         """« (Rà soát lần 1 …)» after a message's subject when the table has several reviews; nothing when it has

@@ -91,14 +91,14 @@ def phase(ctx: Context) -> Iterator[Finding]:
 
 
 def _basis(ctx: Context) -> str:
-    """Why deadlines are judged on the date TT10 names: --ngay, the end of the workbook's phase, or today."""
-    phrases = rule_specs()["TT10"].phrases
-    if ctx.asked is not None:
-        return phrases["asked"]
-    end, phase, year = phase_end(ctx.book), ctx.book.info.phase, ctx.book.info.school_year
-    if end is not None and phase is not None and ctx.report_date == end < ctx.clock:
-        return phrases["phase_end"].format(ends=phase.ends, year=year, phase=phase.name)
-    return phrases["today"]
+    """Why deadlines are judged on the date TT10 names (the report date is blank): --ngay, the end of the
+    workbook's phase, or today."""
+    phrases, phase, basis = rule_specs()["TT10"].phrases, ctx.book.info.phase, ctx.report_date_basis
+    if basis == "report":       # a view the narrative dated itself (the cell stays blank): worded as the others
+        end = phase_end(ctx.book)
+        basis = "asked" if ctx.asked is not None else \
+            "phase_end" if ctx.report_date == end and end < ctx.clock else "today"
+    return phrases[basis].format(ends=phase.ends if phase else "", year=ctx.book.info.school_year)
 
 
 @rule("TT07", "TT08", "TT10")
